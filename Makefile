@@ -1,0 +1,40 @@
+# The README's commands, nothing hidden. `make run` and `make test` each set up everything on a fresh clone.
+PY      ?= python3
+VENV    := .venv
+BIN     := $(VENV)/bin
+STORE   ?= var/store
+HOST    ?= 127.0.0.1
+PORT    ?= 5000
+
+.PHONY: run test bench build serve lint clean browser-deps
+
+$(BIN)/python:
+	$(PY) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+
+# Re-install only when the project's dependency list changes.
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q -e '.[test]'
+	touch $@
+
+build: $(VENV)/.installed
+	$(BIN)/noticekg build corpus --store oxigraph:$(STORE) --replace
+
+run: build
+	$(BIN)/noticekg serve --store oxigraph:$(STORE) --host $(HOST) --port $(PORT)
+
+# Headless Chromium for the browser tests: Debian's package (no browser download works here).
+browser-deps:
+	@test -x /usr/bin/chromium || { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium; }
+
+test: $(VENV)/.installed browser-deps
+	$(BIN)/python -m pytest -q
+
+bench: $(VENV)/.installed
+	$(BIN)/python bench/run.py --out bench/results/latest.md
+
+lint: $(VENV)/.installed
+	$(BIN)/ruff check graph server tests bench
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .hypothesis
