@@ -1,0 +1,36 @@
+"""One JSON error shape for every error the service returns:
+
+    {"error": {"status": 400, "type": "QuerySyntaxError", "message": "…", "position": {"line": 1, "column": 23}}}
+
+`position` only for query syntax errors; `choices` / `suggestions` where a look-up can offer them.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask, Response, jsonify
+from werkzeug.exceptions import HTTPException
+
+from graph.errors import NoticeKGError, QuerySyntaxError
+
+
+def error_response(status: int, kind: str, message: str, **extra: Any) -> Response:
+    body: dict[str, Any] = {"status": status, "type": kind, "message": message}
+    body.update({k: v for k, v in extra.items() if v is not None})
+    response = jsonify({"error": body})
+    response.status_code = status
+    return response
+
+
+def init_app(app: Flask) -> None:
+    @app.errorhandler(NoticeKGError)
+    def _core_error(exc: NoticeKGError) -> Response:
+        position = None
+        if isinstance(exc, QuerySyntaxError) and exc.position:
+            position = {"line": exc.position[0], "column": exc.position[1]}
+        return error_response(exc.http_status, type(exc).__name__, str(exc), position=position)
+
+    @app.errorhandler(HTTPException)
+    def _http_error(exc: HTTPException) -> Response:
+        return error_response(exc.code or 500, type(exc).__name__, exc.description or exc.name)

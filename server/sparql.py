@@ -1,0 +1,9 @@
+"""(being written)"""
+
+from flask import Blueprint, Flask
+
+bp = Blueprint("sparql", __name__)
+
+
+def init_app(app: Flask) -> None:
+    app.register_blueprint(bp)
