@@ -98,6 +98,11 @@ def _rank(code: str) -> tuple[int, str]:
     return ({"national": 0, "provincial": 1, "municipal": 2, "county": 3}[get(code).level], code)
 
 
+@cache
+def _longest_name() -> int:
+    return max(len(n) for n in _names())
+
+
 def get(code: str) -> Region:
     """The division with this code; KeyError when GB/T 2260 does not have it."""
     return _table()[code]
@@ -105,6 +110,11 @@ def get(code: str) -> Region:
 
 def exists(code: str) -> bool:
     return code in _table()
+
+
+def codes() -> list[str]:
+    """Every division code we know, the nation first."""
+    return list(_table())
 
 
 def ancestors(code: str) -> list[str]:
@@ -147,7 +157,7 @@ def find_names(text: str, within: str | None = None) -> list[NameMatch]:
     never match; a two-character short name matches only when followed by nothing that makes it part of a
     longer word we know (we take the longest name starting at each position)."""
     names = _names()
-    longest = max(len(n) for n in names)
+    longest = _longest_name()
     found: list[NameMatch] = []
     i = 0
     while i < len(text):

@@ -198,7 +198,8 @@ class OxigraphStore:
         self._store.clear()
 
     def close(self) -> None:
-        self._store.flush() if hasattr(self._store, "flush") else None
+        if not self.url.endswith("?ro"):  # a read-only instance refuses to flush (RuntimeError)
+            self._store.flush()
 
 
 # -- remote SPARQL endpoint ---------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ import os
 from typing import Any
 
 from flask import Flask
+from flask_cors import CORS
 
 from graph.to_rdf import DEFAULT_BASE
 
@@ -20,11 +21,14 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         STORE_URL=os.environ.get("NOTICEKG_STORE", "oxigraph:var/store"),
         BASE=os.environ.get("NOTICEKG_BASE", DEFAULT_BASE),
         QUERY_TIMEOUT=float(os.environ.get("NOTICEKG_QUERY_TIMEOUT", "5")),
+        QUERY_WORKERS=int(os.environ.get("NOTICEKG_QUERY_WORKERS", "2")),
         JSON_AS_ASCII=False,
     )
     if test_config:
         app.config.from_mapping(test_config)
     app.json.ensure_ascii = False  # Chinese stays readable in JSON
+    # Browser SPARQL clients (YASGUI …) and pages on other origins call these; all of it is public and read-only.
+    CORS(app, resources={r"/sparql": {}, r"/api/*": {}}, methods=["GET", "POST", "OPTIONS"])
 
     from . import api, errors, exports, linked_data, sparql, store
 

@@ -1,8 +1,161 @@
-"""(being written)"""
+"""The look-up API, thin over `graph.resolve` and `graph.lookup`:
 
-from flask import Blueprint, Flask
+    GET /api/governs?kind=&region=&year=[&scope=]   which notice governs a figure (JSON; HTML for a browser)
+                                                    400 bad or missing parameters, 404 nothing governs
+    GET /api/figures?docno=&kind=&region=&year=     figures with their provenance (JSON; ?format=csv)
+    GET /api/notices/resolve?docno=                 any spelling of a 文号 → 303 to the notice's page;
+                                                    300 with the choices when ambiguous; 404 with suggestions
+    GET /api/cites?docno=                           which notices cite, forward, implement … it, with sections
+"""
 
-bp = Blueprint("api", __name__)
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any
+
+from flask import Blueprint, Flask, Response, jsonify, render_template, request
+
+from graph import lookup, resolve
+from graph.errors import NotFound
+from graph.vocab import KIND
+
+from .describe import labels, local_url
+from .errors import error_response
+from .linked_data import HTML, browser_wants_html, not_acceptable, wants
+from .store import get_store
+
+bp = Blueprint("api", __name__, url_prefix="/api")
+
+CSV_BOM = "\ufeff"  # so that spreadsheet programs read the Chinese as UTF-8
+
+
+def bad_parameter(name: str, message: str) -> Response:
+    return error_response(400, "InvalidParameter", message, parameter=name)
+
+
+def _year(value: str | None, required: bool) -> int | None | Response:
+    if value is None or not value.strip():
+        return bad_parameter("year", "year is required, e.g. year=2021") if required else None
+    try:
+        return int(value.strip())
+    except ValueError:
+        return bad_parameter("year", f"year must be a whole number such as 2021, not {value!r}")
+
+
+@bp.get("/governs")
+def governs() -> Response:
+    args = {name: (request.args.get(name) or "").strip() for name in ("kind", "region", "year", "scope")}
+    # ?format=json|html overrides Accept (a link in the HTML page offers the JSON)
+    for name in ("kind", "region"):
+        if not args[name]:
+            return bad_parameter(name, f"{name} is required: /api/governs?kind=individual-contribution"
+                                       f"&region=南宁市&year=2021")
+    year = _year(args["year"], required=True)
+    if isinstance(year, Response):
+        return year
+    chosen = {"json": "application/json", "html": HTML}.get(request.args.get("format", ""))
+    media = chosen or wants(["application/json", HTML], "application/json")
+    if media is None:
+        return not_acceptable(["application/json", HTML])
+    try:
+        resolution = resolve.governing_figure(get_store(), args["kind"], args["region"], year,
+                                              scope=args["scope"] or None)
+    except NotFound as exc:  # an unknown kind or region is a bad parameter, not a missing answer
+        return bad_parameter("kind" if "kind" in str(exc) else "region", str(exc))
+    answer = resolution.to_json()
+    status = 200 if resolution.governed else 404
+    if media == HTML:
+        kind_iri = str(KIND[answer["question"]["kind"]])
+        names = labels(get_store(), {kind_iri, *([answer["section"]["iri"]] if answer["section"] else [])})
+        return Response(render_template("governs.html", r=resolution, answer=answer, status=status, names=names,
+                                        kind_label=names[kind_iri], title=_governs_title(answer, names[kind_iri])),
+                        status, content_type="text/html; charset=utf-8")
+    if not resolution.governed:
+        return error_response(404, "NotFound", resolution.message, question=answer["question"],
+                              candidates=answer["candidates"])
+    return jsonify(answer)
+
+
+def _governs_title(answer: dict[str, Any], kind_label: str) -> str:
+    q = answer["question"]
+    scope = f" · {q['scope']}" if q.get("scope") else ""
+    return f"{kind_label} · {q['region_name']} · {q['year']} 年度{scope}"
+
+
+@bp.get("/figures")
+def figures() -> Response:
+    year = _year(request.args.get("year"), required=False)
+    if isinstance(year, Response):
+        return year
+    filters = {name: request.args.get(name) or None for name in ("docno", "kind", "region")}
+    found = lookup.figures(get_store(), year=year, **filters)
+    if request.args.get("format") == "csv":
+        return Response(CSV_BOM + figures_csv(found), content_type="text/csv; charset=utf-8",
+                        headers={"Content-Disposition": 'attachment; filename="figures.csv"'})
+    return jsonify({"count": len(found), "figures": found})
+
+
+def figures_csv(found: list[dict[str, Any]]) -> str:
+    """One row per figure: nested values flattened (section → section_path, section_label; lists joined by ;)."""
+    rows = [_flat(f) for f in found]
+    columns = list(dict.fromkeys(k for row in rows for k in row)) or ["iri"]
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=columns)
+    writer.writeheader()
+    writer.writerows(rows)
+    return out.getvalue()
+
+
+def _flat(entry: dict[str, Any], prefix: str = "") -> dict[str, Any]:
+    flat: dict[str, Any] = {}
+    for key, value in entry.items():
+        if isinstance(value, dict):
+            flat.update(_flat(value, f"{prefix}{key}_"))
+        elif isinstance(value, list | tuple):
+            flat[prefix + key] = ";".join(str(v) for v in value)
+        else:
+            flat[prefix + key] = "" if value is None else value
+    return flat
+
+
+@bp.get("/notices/resolve")
+def resolve_notice() -> Response:
+    text = (request.args.get("docno") or "").strip()
+    if not text:
+        return bad_parameter("docno", "docno is required, e.g. /api/notices/resolve?docno=桂医保发[2020]46号")
+    found = lookup.resolve_docno(get_store(), text)
+    if found.iri:
+        response = jsonify({"docno": found.docno, "iri": found.iri, "url": local_url(found.iri)})
+        response.status_code = 303
+        response.headers["Location"] = local_url(found.iri)
+        return response
+    choices = [c.to_json() | {"url": local_url(c.iri)} for c in found.choices]
+    suggestions = [c.to_json() | {"url": local_url(c.iri)} for c in found.suggestions]
+    if choices:
+        if browser_wants_html():
+            return Response(render_template("choices.html", title=text, text=text, choices=choices), 300,
+                            content_type="text/html; charset=utf-8")
+        response = jsonify({"text": text, "choices": choices})
+        response.status_code = 300
+        return response
+    message = f"no notice with the 文号 {text!r} in the graph"
+    if browser_wants_html():
+        return Response(render_template("error.html", status=404, message=message, suggestions=[
+            {"href": s["url"], "label": f"{s['docno']} {s['title'] or ''}"} for s in suggestions]),
+            404, content_type="text/html; charset=utf-8")
+    return error_response(404, "NotFound", message, suggestions=suggestions)
+
+
+@bp.get("/cites")
+def cites() -> Response:
+    text = (request.args.get("docno") or "").strip()
+    if not text:
+        return bad_parameter("docno", "docno is required, e.g. /api/cites?docno=医保发〔2020〕24号")
+    store = get_store()
+    citing = lookup.citing(store, text)  # NotFound / InputError answer 404 / 400 in the one error shape
+    found = lookup.resolve_docno(store, text)
+    return jsonify({"docno": found.docno, "notice": found.iri, "citing": citing})
 
 
 def init_app(app: Flask) -> None:

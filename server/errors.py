@@ -33,4 +33,14 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def _http_error(exc: HTTPException) -> Response:
-        return error_response(exc.code or 500, type(exc).__name__, exc.description or exc.name)
+        response = error_response(exc.code or 500, type(exc).__name__, exc.description or exc.name)
+        for name, value in exc.get_headers():  # keep what the status needs, e.g. Allow on a 405
+            if name.lower() != "content-type":
+                response.headers[name] = value
+        return response
+
+    @app.errorhandler(Exception)
+    def _unexpected(exc: Exception) -> Response:
+        # A bug still answers in the one shape; the traceback goes to the log, not to the client.
+        app.logger.exception("unhandled error")
+        return error_response(500, "InternalServerError", "internal error; the server log has the details")

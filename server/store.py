@@ -1,19 +1,55 @@
-"""One store per app: opened lazily from `STORE_URL`, shared by every request, closed with the app."""
+"""One store and one query runner per app: opened lazily from `STORE_URL`, shared by every request.
+
+The runner (`graph.sparql.query_runner`) runs user SPARQL under `QUERY_TIMEOUT` in `QUERY_WORKERS` worker
+processes; `close(app)` stops them (the app's own process exit does too: they are daemons).
+"""
 
 from __future__ import annotations
 
+import threading
+
 from flask import Flask, current_app
 
+from graph.sparql import Runner, query_runner
 from graph.store import Store, open_store
+
+_lock = threading.Lock()  # two first requests at once must not open two stores or two worker pools
 
 
 def get_store() -> Store:
     app = current_app
     store = app.extensions.get("noticekg.store")
     if store is None:
-        store = open_store(app.config["STORE_URL"])
-        app.extensions["noticekg.store"] = store
+        with _lock:
+            store = app.extensions.get("noticekg.store")
+            if store is None:
+                store = open_store(app.config["STORE_URL"])
+                app.extensions["noticekg.store"] = store
     return store
+
+
+def get_runner() -> Runner:
+    app = current_app
+    runner = app.extensions.get("noticekg.runner")
+    if runner is None:
+        store = get_store()
+        with _lock:
+            runner = app.extensions.get("noticekg.runner")
+            if runner is None:
+                runner = query_runner(store, float(app.config["QUERY_TIMEOUT"]),
+                                      int(app.config["QUERY_WORKERS"]))
+                app.extensions["noticekg.runner"] = runner
+    return runner
+
+
+def close(app: Flask) -> None:
+    """Stop the query workers; close the store unless the caller handed it in (`STORE`)."""
+    runner = app.extensions.pop("noticekg.runner", None)
+    if runner is not None:
+        runner.close()
+    store = app.extensions.pop("noticekg.store", None)
+    if store is not None and "STORE" not in app.config:
+        store.close()
 
 
 def init_app(app: Flask) -> None:

@@ -1,0 +1,189 @@
+"""What a validation finding points at: the notice and its 文号, the section, the verbatim quote, and the
+sentence of the source text that accounts for a difference.
+
+A finding from a rule names only nodes (the focus, the other figure). A reader needs the evidence: both
+notices by 文号 and section, both quotes, and why the figures differ. This module looks those up in the same
+engine the rules ran on, in a few batched queries, and adds them to the findings and to the report graph.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import rdflib
+from rdflib.term import BNode, Literal, Node, URIRef
+
+from .store import Store
+
+if TYPE_CHECKING:
+    from .validate import Finding
+
+NKG = rdflib.Namespace("https://noticekg.org/def/")
+_PREFIXES = "PREFIX nkg: <https://noticekg.org/def/>\nPREFIX oa: <http://www.w3.org/ns/oa#>\n"
+_BATCH = 400  # nodes per VALUES block: keeps each query small on a remote endpoint
+_WINDOW = 160  # characters read either side of a quote to find its sentence
+_SENTENCE_ENDS = "。！？；"
+
+
+@dataclass(frozen=True)
+class Side:
+    """One side of a finding: a figure (or notice) and where the text states it."""
+
+    node: str
+    notice: str | None = None
+    doc_no: str | None = None  # the 文号, when the notice has one
+    section: str | None = None  # the section labels as written, outermost first: 一、（一）
+    quote: str | None = None
+
+
+@dataclass(frozen=True)
+class _Facts:
+    notice: str | None
+    doc_no: str | None
+    section: str | None  # section IRI
+    quote: str | None
+    note: str | None
+
+
+def enrich(engine: Store, found: Sequence[tuple[Finding, BNode]], report: rdflib.Graph) -> list[Finding]:
+    """The findings with their sides filled in, and the same evidence added to their report results."""
+    nodes = {f.focus for f, _ in found} | {f.other.node for f, _ in found if f.other is not None}
+    facts = _facts(engine, sorted(n for n in nodes if n.startswith(("http://", "https://", "urn:"))))
+    labels = _section_labels(engine, sorted({x.section for x in facts.values() if x.section}))
+    explanations = _explanations(engine, [f for f, _ in found])
+    enriched = []
+    for finding, result in found:
+        source = _side(finding.focus, facts, labels)
+        other = _side(finding.other.node, facts, labels) if finding.other is not None else None
+        focus_facts = facts.get(finding.focus)
+        explanation = (focus_facts.note if focus_facts else None) or explanations.get(finding.focus)
+        finding = dataclasses.replace(finding, source=source, other=other, explanation=explanation)
+        _describe(report, result, finding)
+        enriched.append(finding)
+    return enriched
+
+
+def _describe(report: rdflib.Graph, result: BNode, finding: Finding) -> None:
+    """The evidence as nkg: triples on the sh:ValidationResult, so the report reads without the data."""
+    pairs = [(NKG.explanation, finding.explanation)]
+    for side, prefix in ((finding.source, "focus"), (finding.other, "other")):
+        if side is None:
+            continue
+        pairs += [(NKG[f"{prefix}DocNo"], side.doc_no), (NKG[f"{prefix}Section"], side.section),
+                  (NKG[f"{prefix}Quote"], side.quote)]
+        if side.notice:
+            report.add((result, NKG[f"{prefix}Notice"], URIRef(side.notice)))
+    for p, value in pairs:
+        if value:
+            report.add((result, p, Literal(value)))
+
+
+def _side(node: str, facts: dict[str, _Facts], labels: dict[str, str]) -> Side:
+    x = facts.get(node)
+    if x is None:
+        return Side(node=node)
+    return Side(node=node, notice=x.notice, doc_no=x.doc_no,
+                section=labels.get(x.section) if x.section else None, quote=x.quote)
+
+
+def _batches(items: Sequence[str]) -> Iterable[Sequence[str]]:
+    for i in range(0, len(items), _BATCH):
+        yield items[i: i + _BATCH]
+
+
+def _facts(engine: Store, nodes: Sequence[str]) -> dict[str, _Facts]:
+    facts: dict[str, _Facts] = {}
+    for batch in _batches(nodes):
+        rows = engine.select(_PREFIXES + """
+SELECT ?node ?notice ?docNo ?section ?quote ?note WHERE {
+  VALUES ?node { %s }
+  OPTIONAL { ?node nkg:statedIn ?stated }
+  OPTIONAL { ?node nkg:citingNotice ?citing }
+  OPTIONAL { ?node nkg:inNotice ?holder }
+  OPTIONAL { ?figure oa:hasSelector ?node ; nkg:statedIn ?quoted }
+  OPTIONAL { ?node a nkg:Notice . BIND(?node AS ?itself) }
+  BIND(COALESCE(?stated, ?citing, ?holder, ?quoted, ?itself) AS ?notice)
+  OPTIONAL { ?notice nkg:docNo ?docNo }
+  OPTIONAL { ?node nkg:inSection ?inSection }
+  OPTIONAL { ?node a nkg:Section . BIND(?node AS ?sectionItself) }
+  BIND(COALESCE(?inSection, ?sectionItself) AS ?section)
+  OPTIONAL { ?node oa:hasSelector/oa:exact ?quote }
+  OPTIONAL { ?node nkg:note ?note }
+}""" % " ".join(f"<{n}>" for n in batch))
+        for row in rows:
+            node = str(row["node"])
+            if node not in facts:
+                facts[node] = _Facts(*(_str(row.get(k)) for k in ("notice", "docNo", "section", "quote", "note")))
+    return facts
+
+
+def _section_labels(engine: Store, sections: Sequence[str]) -> dict[str, str]:
+    """一、（一）: each section's label after its ancestors' labels, outermost first."""
+    chains: dict[str, list[tuple[int, str]]] = {}
+    for batch in _batches(sections):
+        rows = engine.select(_PREFIXES + """
+SELECT ?section ?path ?label WHERE {
+  VALUES ?section { %s }
+  ?section nkg:partOf* ?ancestor .
+  ?ancestor a nkg:Section ; nkg:path ?path .
+  OPTIONAL { ?ancestor nkg:label ?label }
+}""" % " ".join(f"<{s}>" for s in batch))
+        for row in rows:
+            path = str(row["path"])
+            label = _str(row.get("label")) or path
+            entry = (path.count(".") + 1, label)
+            chain = chains.setdefault(str(row["section"]), [])
+            if entry not in chain:
+                chain.append(entry)
+    return {s: "".join(label for _, label in sorted(chain)) for s, chain in chains.items()}
+
+
+def _explanations(engine: Store, findings: Sequence[Finding]) -> dict[str, str]:
+    """For a figure that differs by d: the sentence around another figure of d in its own section (the 30 元
+    top-up that accounts for 250 against 280), the nearest one if several."""
+    wanted = [(f.focus, abs(f.difference)) for f in findings
+              if f.difference and f.focus.startswith(("http://", "https://"))]
+    found: dict[str, tuple[int, str, int, int]] = {}
+    for i in range(0, len(wanted), _BATCH):
+        pairs = " ".join(f'(<{node}> "{amount}"^^<http://www.w3.org/2001/XMLSchema#decimal>)'
+                         for node, amount in wanted[i: i + _BATCH])
+        rows = engine.select(_PREFIXES + """
+SELECT ?focus ?source ?start ?end ?focusStart WHERE {
+  VALUES (?focus ?difference) { %s }
+  ?focus nkg:statedIn ?notice ; oa:hasSelector/oa:start ?focusStart .
+  OPTIONAL { ?focus nkg:inSection ?focusSection }
+  ?figure nkg:statedIn ?notice ; nkg:amount ?amount ; oa:hasSelector ?selector .
+  FILTER(?figure != ?focus && ?amount = ?difference)
+  OPTIONAL { ?figure nkg:inSection ?figureSection }
+  FILTER(COALESCE(?figureSection, ?notice) = COALESCE(?focusSection, ?notice))
+  ?selector oa:start ?start ; oa:end ?end ; nkg:sourceFile ?source .
+}""" % pairs)
+        for row in rows:
+            focus, start = str(row["focus"]), int(row["start"])
+            distance = abs(start - int(row["focusStart"]))
+            if focus not in found or distance < found[focus][0]:
+                found[focus] = (distance, str(row["source"]), start, int(row["end"]))
+    return {focus: s for focus, (_, source, start, end) in found.items()
+            if (s := _sentence(engine, source, start, end))}
+
+
+def _sentence(engine: Store, source: str, start: int, end: int) -> str | None:
+    """The sentence of the source text that holds [start, end), read from the graph (nkg:text)."""
+    first = max(0, start - _WINDOW)
+    rows = engine.select(_PREFIXES + f"""
+SELECT (SUBSTR(STR(?text), {first + 1}, {end - first + _WINDOW}) AS ?window) WHERE {{ <{source}> nkg:text ?text }}""")
+    if not rows or "window" not in rows[0]:
+        return None
+    window = str(rows[0]["window"])
+    quote_start, quote_end = start - first, end - first
+    begin = max((window.rfind(c, 0, quote_start) for c in _SENTENCE_ENDS), default=-1) + 1
+    stops = [i for c in _SENTENCE_ENDS if (i := window.find(c, quote_end)) >= 0]
+    stop = min(stops) + 1 if stops else len(window)
+    return "".join(window[begin:stop].split()) or None
+
+
+def _str(term: Node | None) -> str | None:
+    return None if term is None else str(term)

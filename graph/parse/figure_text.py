@@ -1,0 +1,161 @@
+"""The prose of one notice as the figure extractor reads it: a cleaned view without the noise (page numbers,
+watermarks, spaces, soft line breaks), cut into sentences and clauses, with the 《titles》 it cites marked.
+
+A line break is *hard* (it ends a sentence) after a line that ends a sentence, after a chapter heading
+(`一、…` with no full stop), before a numbered label and around a table; every other line break is a soft
+wrap of the PDF and vanishes, so `新\\n\\n增30元` reads `新增30元`. Each kept character still knows its source
+offset (`graph.parse.text.View`), so quotes come out verbatim.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ..records import Notice, Span
+from . import lines as L
+from .text import View, clean
+
+_ENDS = "。!?"
+_CLOSERS = ")」”\"'】》"
+# Clause boundaries inside a sentence; a colon between digits is a ratio (6:4), not a boundary.
+CLAUSE_BREAK = re.compile(r"[,;]|(?<!\d):|:(?!\d)")
+_MARK_LINE = re.compile(r"^(?:附件|附表)\d*[::]?$")
+
+
+@dataclass(frozen=True)
+class Sentence:
+    start: int  # view indices [start, end)
+    end: int
+    paragraph: int
+    text: str  # width-folded, without the hard break
+
+    def clauses(self) -> list[tuple[int, int]]:
+        """Clause ranges, relative to the sentence."""
+        bounds, at = [], 0
+        for m in CLAUSE_BREAK.finditer(self.text):
+            bounds.append((at, m.start()))
+            at = m.end()
+        bounds.append((at, len(self.text)))
+        return bounds
+
+    def clause_before(self, start: int) -> str:
+        """The text of the clause that ends right before the clause starting at `start`."""
+        before = [(a, b) for a, b in self.clauses() if b < start]
+        return self.text[before[-1][0] : before[-1][1]] if before else ""
+
+    def clause_at(self, i: int) -> tuple[int, int]:
+        """The clause holding sentence index `i`."""
+        for a, b in self.clauses():
+            if a <= i < b or (i == b and b == len(self.text)):
+                return a, b
+        return 0, len(self.text)
+
+
+@dataclass(frozen=True)
+class Prose:
+    view: View
+    sentences: tuple[Sentence, ...]
+    titles: tuple[tuple[int, int], ...]  # view ranges of 《…》, brackets included
+
+    def in_title(self, start: int, end: int) -> bool:
+        return any(a <= start and end <= b for a, b in self.titles)
+
+    def sentence_at(self, view_index: int) -> Sentence | None:
+        for s in self.sentences:
+            if s.start <= view_index < s.end:
+                return s
+        return None
+
+
+def table_rows(text: str, span: Span) -> list[Span]:
+    """Source lines of `span` that are rows of a tab-separated table (two tabs or more)."""
+    rows, at = [], span.start
+    for line in text[span.start : span.end].split("\n"):
+        if line.count("\t") >= 2:
+            rows.append(Span(at, at + len(line)))
+        at += len(line) + 1
+    return rows
+
+
+def read_prose(text: str, notice: Notice, skip: list[Span]) -> Prose:
+    """The prose of `notice` in `text`, without the source ranges in `skip` (table rows)."""
+    full = clean(text, notice.span.start, notice.span.end, newlines="keep")
+    section_starts = {s.span.start for s in notice.sections}
+    keep: list[int] = []
+    hard: set[int] = set()  # positions in `keep` of hard breaks
+    line_starts = [0] + [i + 1 for i, c in enumerate(full.text) if c == "\n"]
+    for n, start in enumerate(line_starts):
+        end = line_starts[n + 1] - 1 if n + 1 < len(line_starts) else len(full.text)
+        line = full.text[start:end]
+        skipped = _skipped(full, start, end, skip)
+        if not skipped:
+            keep.extend(range(start, end))
+        if end < len(full.text):
+            nxt_end = line_starts[n + 2] - 1 if n + 2 < len(line_starts) else len(full.text)
+            nxt = full.text[end + 1 : nxt_end]
+            around_table = skipped or _skipped(full, end + 1, nxt_end, skip)
+            if around_table or _hard_break(line, nxt, full.source(end + 1) in section_starts):
+                hard.add(len(keep))
+                keep.append(end)
+    raw = "".join(full.raw[i] for i in keep)
+    folded = "".join(full.text[i] for i in keep)
+    view = View(raw, folded, tuple(full.offsets[i] for i in keep), full.source_end)
+    return Prose(view, tuple(_sentences(folded, hard)), tuple(_titles(folded)))
+
+
+def _skipped(view: View, start: int, end: int, skip: list[Span]) -> bool:
+    if start >= end:
+        return False
+    at = view.source(start)
+    return any(s.start <= at < s.end for s in skip)
+
+
+def _hard_break(line: str, nxt: str, section_starts: bool) -> bool:
+    if section_starts or L.label_of(nxt) or _MARK_LINE.match(line) or _MARK_LINE.match(nxt):
+        return True
+    stripped = line.rstrip(_CLOSERS) or line
+    if stripped and stripped[-1] in _ENDS + ":":
+        return True
+    # A chapter heading (一、…) without a full stop is a line of its own.
+    label = L.label_of(line)
+    return bool(label and label[0] == 0 and "。" not in line)
+
+
+def _sentences(text: str, hard: set[int]) -> list[Sentence]:
+    found, start, paragraph = [], 0, 0
+    for i, c in enumerate(text):
+        if i in hard or c in _ENDS:
+            end = i if i in hard else i + 1
+            if text[start:end].strip():
+                found.append(Sentence(start, end, paragraph, text[start:end]))
+            start = i + 1
+            if i in hard:
+                paragraph += 1
+    if text[start:].strip():
+        found.append(Sentence(start, len(text), paragraph, text[start:]))
+    return found
+
+
+def _titles(text: str) -> list[tuple[int, int]]:
+    """Ranges of 《…》, outermost pairs (titles may nest <…> or 《…》 inside)."""
+    found, depth, opened = [], 0, 0
+    for i, c in enumerate(text):
+        if c == "《":
+            if depth == 0:
+                opened = i
+            depth += 1
+        elif c == "》" and depth:
+            depth -= 1
+            if depth == 0:
+                found.append((opened, i + 1))
+    return found
+
+
+def heading_of(prose: Prose, notice: Notice, path: tuple[int, ...]) -> str:
+    """The first sentence of the section at `path` (label and heading), "" when there is none."""
+    for section in notice.sections:
+        if section.path == path:
+            sentence = prose.sentence_at(prose.view.index(section.span.start))
+            return sentence.text if sentence else ""
+    return ""

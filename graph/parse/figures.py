@@ -1,0 +1,366 @@
+"""Figures: every amount, rate, ratio, date and target a notice states about the resident scheme, as typed
+data with quote-level provenance (`graph.records.Figure`).
+
+How a notice is read: its prose (`figure_text`) is cut into sentences; every quantity in a sentence
+(`numbers`) that the genre's wording gives a kind (`figure_kinds`) becomes a figure, scoped by the words
+around it (`figure_scope`); tables are read cell by cell (`figure_tables`). The year of a figure is the
+one its sentence states, else the nearest one its section, headings or the notice's title state (then
+`year_inferred`). The inclusion rules (what is and is not a figure) are in `tests/data/figures/README.md`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from decimal import Decimal
+
+from .. import regions
+from ..records import Figure, Notice, Problem, Ratio, Value
+from . import figure_scope as S
+from . import numbers
+from .docno import find_docnos
+from .figure_kinds import KINDS, OTHER, PAYER_WORD, Classified, Within, classify, payer_of, share_kind
+from .figure_tables import table_figures
+from .figure_text import Prose, Sentence, heading_of, read_prose, table_rows
+from .lines import label_of
+from .sections import section_path_at
+from .text import Reporter
+
+_YIELDS = re.compile(r"国家[^。]{0,12}?有新规定的,?从其规定")
+_CONTRIBUTION = {"individual-contribution", "individual-contribution-increase"}
+_RESTATING_LEAD = re.compile(r"(?:根据|按照|依据|依照)(?:《[^》]*》)?\(?$")
+_RESTATING_TAIL = re.compile(r"\)?(?:文件)?(?:的)?规定(?P<colon>:)?")
+_RATIO_PAYERS = re.compile(
+    rf"(?P<a>{PAYER_WORD})(?:财政)?(?:(?:和|、|与)(?P<b>{PAYER_WORD})(?:财政)?)?(?:按|筹集比例|分担比例|负担比例)"
+)
+_RESPECTIVELY = re.compile(r"(?P<list>(?:“[^”]{1,12}”、)+“[^”]{1,12}”)")
+
+
+def extract_figures(text: str, notice: Notice) -> tuple[tuple[Figure, ...], tuple[Problem, ...]]:
+    """All figures of `notice`, whose span, sections and region are already parsed, in `text` (the whole
+    source file, original offsets)."""
+    reader = _Reader(text, notice)
+    figures: list[Figure] = []
+    for sentence in reader.prose.sentences:
+        figures += reader.sentence_figures(sentence)
+    figures += table_figures(text, notice, reader.rows, reader.region, reader.year_for_table)
+    figures = _local_shares(figures)
+    for f in figures:
+        if f.kind == OTHER:
+            reader.report.at("warning", f.span.start, f"figure of unknown kind kept as 'other': {f.quote}")
+        if f.year is None:
+            reader.report.at("warning", f.span.start, f"figure with no year stated or inferable: {f.quote}")
+    return tuple(sorted(figures, key=lambda f: (f.span.start, f.span.end))), tuple(reader.report.problems)
+
+
+@dataclass
+class _Carried:
+    """What a figure hands on to the next ones of its sentence."""
+
+    scope: str | None = None
+    region: str | None = None
+
+
+class _Reader:
+    def __init__(self, text: str, notice: Notice) -> None:
+        self.text, self.notice = text, notice
+        self.report = Reporter(notice.source_file, text)
+        self.rows = table_rows(text, notice.span)
+        self.prose: Prose = read_prose(text, notice, self.rows)
+        self.region = notice.region_code or self._region_from_title()
+        self.title_years = [y.year for y in numbers.years(notice.title)]
+        self._paths: dict[int, tuple[int, ...]] = {}  # sentence start → section path
+
+    def _region_from_title(self) -> str:
+        """A notice whose issuers name no region: the first division its title, its addressees or its
+        text names (outside cited titles), else the nation; with a warning either way."""
+        prose = self.prose.view.text
+        outside = "".join(c if not self.prose.in_title(i, i + 1) else "\u3000" for i, c in enumerate(prose))
+        for where, text in (("title", self.notice.title), ("addressees", "、".join(self.notice.addressees)),
+                            ("text", outside)):
+            names = regions.find_names(text)
+            if names:
+                self.report.at("warning", self.notice.span.start,
+                               f"notice has no region; figures are given the one its {where} names: {names[0].text}")
+                return names[0].code
+        self.report.at("warning", self.notice.span.start, "notice has no region; figures are given the nation's")
+        return regions.NATION
+
+    # -- one sentence ------------------------------------------------------------------------------
+
+    def sentence_figures(self, sentence: Sentence) -> list[Figure]:
+        s = sentence.text
+        masked = [(a - sentence.start, b - sentence.start) for a, b in self.prose.titles
+                  if a < sentence.end and b > sentence.start]
+        quantities = [q for q in numbers.scan(s) if not any(a <= q.start < b for a, b in masked)]
+        respectively = _respectively(s, quantities)
+        carried, found = _Carried(), []
+        for q in quantities:
+            ca, cb = sentence.clause_at(q.start)
+            path = section_path_at(self.notice, self.prose.view.source(sentence.start + q.start))
+            contexts: dict[Within, str] = {
+                "clause": s[ca:cb], "sentence": s,
+                "context": s + self._section_before(sentence, path) + self._headings(path) + self.notice.title,
+            }
+            c = classify(s, q.start, q.end, q.kind, contexts, masked)
+            if c is None:
+                continue
+            found += self._figures(sentence, q, c, quantities, path, carried, respectively.get(q.start), masked)
+        return found
+
+    def _figures(self, sentence: Sentence, q: numbers.Quantity, c: Classified, quantities: list[numbers.Quantity],
+                 path: tuple[int, ...], carried: _Carried, listed: str | None,
+                 masked: list[tuple[int, int]]) -> list[Figure]:
+        """The figure(s) of one classified quantity: one per tier when a share names several."""
+        s = sentence.text
+        ca, _ = sentence.clause_at(q.start)
+        previous = max([p.end for p in quantities if ca <= p.end <= q.start], default=ca)
+        year, inferred = self._year(sentence, q, path, masked)
+        value = self._value(q, year, s, masked)
+        if value is None:
+            self.report.at("warning", self.prose.view.source(sentence.start + q.start),
+                           f"date without a year in the notice, skipped: {s[q.start:q.end]}")
+            return []
+        region, scope_regions, names = self._where(s, ca, q, carried)
+        scope, from_previous = self._scope(sentence, q, c, previous, names, listed, region, carried)
+        qa, qb = _quote_bounds(sentence, q, c, quantities)
+        if from_previous and len(previous_clause := sentence.clause_before(ca)) <= 40:
+            qa = min(qa, ca - len(previous_clause) - 1)  # the condition that scopes it belongs in the quote
+            qa += len(lead[1]) if (lead := label_of(s[qa:])) else 0
+        span = self.prose.view.span(sentence.start + qa, sentence.start + qb)
+        yields = bool((m := _YIELDS.search(s)) and q.end <= m.start()
+                      and (c.kind in _CONTRIBUTION or "个人缴费" not in m.group(0)))
+        notes = "; ".join(n for n in (S.exception_note(s, q.end), c.note, KINDS[c.kind].note) if n) or None
+        base = Figure(
+            kind=c.kind, value=value, unit=S.per_person_unit(q.unit, s[previous : q.start]),
+            qualifier=S.qualifier(s, previous, q.start, q.end, q.unit), year=year,
+            year_type=KINDS[c.kind].year_type, year_inferred=inferred, region_code=region, scope=scope,
+            scope_regions=scope_regions, payer=None, section_path=path, quote=self.text[span.start : span.end],
+            span=span, restates=self._restates(sentence, q), yields_to_national=yields, note=notes,
+        )
+        figures = []
+        for i, tier in enumerate(c.tiers or (None,)):
+            payer = c.payers[i] if c.payers else None
+            slug = share_kind(payer, q.kind) if payer else c.kind
+            if slug == "cost-sharing-ratio":
+                payer = self._ratio_payer(s[: q.start])
+            payer = S.paid_by(s, q.end) or payer or KINDS[slug].payer
+            figures.append(replace(base, kind=slug, year_type=KINDS[slug].year_type, scope=scope or tier,
+                                   payer=payer))
+        return figures
+
+    def _where(self, s: str, ca: int, q: numbers.Quantity, carried: _Carried
+               ) -> tuple[str, tuple[str, ...], list[regions.NameMatch]]:
+        """(region, scope_regions, names): one division named before the number in its clause is the
+        figure's region (and the next figures' of the sentence); several are the scope's; 全国 is the nation."""
+        names = S.named_regions(s[ca : q.start], self.region)
+        if S.national(s[ca : q.start]):
+            return regions.NATION, (), names
+        if len(names) == 1:
+            carried.region = names[0].code
+            return names[0].code, (), names
+        if len(names) >= 2:
+            return self.region, tuple(n.code for n in names), names
+        return carried.region or self.region, (), names
+
+    def _scope(self, sentence: Sentence, q: numbers.Quantity, c: Classified, previous: int,
+               names: list[regions.NameMatch], listed: str | None, region: str, carried: _Carried
+               ) -> tuple[str | None, str | None]:
+        """(scope, the scope if it was read from the clause before). In order: a category paired by 分别为;
+        the group, list or band of the number's own clause; the tiers of a share cue (kept per figure); a
+        condition or group in the clause before; a group named earlier in the sentence; the scope of the
+        previous figure of the sentence (not across a named division)."""
+        s = sentence.text
+        ca, _ = sentence.clause_at(q.start)
+        cue_in_clause = ca <= c.cue_start < q.start
+        window = s[max(previous, c.cue_end if cue_in_clause else ca) : q.start]
+        label = label_of(s[ca:])
+        before_cue = s[ca + (len(label[1]) if label else 0) : c.cue_start if cue_in_clause else q.start]
+        scope = (listed or S.group_in(before_cue) or S.enumeration_scope(window, names)
+                 or S.group_word(before_cue) or S.band(s[ca : q.start]))
+        from_previous = None
+        if not scope and not any(c.tiers):
+            previous_clause = sentence.clause_before(ca)
+            from_previous = (S.condition_scope(previous_clause) or S.group_in(previous_clause)
+                             or S.group_word(previous_clause) or S.band(previous_clause))
+            scope = (from_previous or S.group_in(s[:ca])
+                     or (carried.scope if region == self.region or not names else None))
+        # A band of expenses (2万元以上至10万元) bounds its own rate only; other scopes run on in the sentence.
+        tiers = c.tiers or (None,)
+        carried.scope = (None if scope and S.band(scope) == scope
+                         else scope or (tiers[0] if len(tiers) == 1 else carried.scope))
+        return scope, from_previous
+
+    def _value(self, q: numbers.Quantity, year: int | None, s: str, masked: list[tuple[int, int]]) -> Value | None:
+        """The quantity's value; a date without a year takes the last year its sentence names before it
+        (次年 counts from the figure's year), else the figure's or the notice's year."""
+        if q.kind not in ("date", "interval"):
+            assert isinstance(q.value, (Decimal, Ratio))
+            return q.value
+        mention = q.value[0] if isinstance(q.value, tuple) else q.value
+        if mention.relative is not None and year is not None:
+            return numbers.resolve_dates(q, year)
+        named = [(y.start, y.year) for y in numbers.years(s[: q.start])
+                 if not any(a <= y.start < b for a, b in masked)]
+        named += [(d.start, d.value.year) for d in numbers.scan(s[: q.start])
+                  if isinstance(d.value, numbers.DateMention) and d.value.year]
+        context = max(named)[1] if named else year or self._notice_year()
+        return numbers.resolve_dates(q, context) if context else None
+
+    def _ratio_payer(self, lead: str) -> str | None:
+        """The parties of a split ratio, in its order, as `first:second` (市财政和各城区财政按1:1 →
+        city:district; 市、县(区)筹集比例 → city:county)."""
+        found = list(_RATIO_PAYERS.finditer(lead))
+        if not found:
+            return None
+        levels = [payer_of(found[-1][g]) for g in ("a", "b") if found[-1][g]]
+        parties = [p for lv in levels if lv for p in lv.split("-")]  # city-county: two parties
+        return ":".join(parties) if len(parties) >= 2 else None
+
+    # -- year ----------------------------------------------------------------------------------------
+
+    def _year(self, sentence: Sentence, q: numbers.Quantity, path: tuple[int, ...],
+              masked: list[tuple[int, int]]) -> tuple[int | None, bool]:
+        """(year, inferred): the clause, then the clauses before it (stated); then the sentences before it
+        in its section, the headings of its sections, the notice's title (inferred)."""
+        s = sentence.text
+        ys = [y for y in numbers.years(s) if not any(a <= y.start < b for a, b in masked)]
+        ca, cb = sentence.clause_at(q.start)
+        in_clause = [y for y in ys if ca <= y.start < q.start][::-1] + [y for y in ys if q.end <= y.start < cb]
+        earlier = [y for y in ys if y.start < ca][::-1]
+        stated = in_clause + earlier
+        return (stated[0].year, False) if stated else self._inferred_year(sentence, path)
+
+    def _inferred_year(self, sentence: Sentence | None, path: tuple[int, ...]) -> tuple[int | None, bool]:
+        if sentence is not None:
+            for before in reversed([t for t in self.prose.sentences if t.end <= sentence.start]):
+                if self._path_of(before) != path:
+                    break
+                ys = [y for y in numbers.years(before.text) if not self.prose.in_title(
+                    before.start + y.start, before.start + y.end)]
+                if ys:
+                    return ys[-1].year, True
+        for depth in range(len(path), 0, -1):
+            ys = numbers.years(heading_of(self.prose, self.notice, path[:depth]))
+            if ys:
+                return ys[0].year, True
+        year = self._notice_year()
+        return year, True
+
+    def _notice_year(self) -> int | None:
+        """The title's year, else the signing or printing year, else the latest year the text mentions
+        (in a year or a date) outside cited titles."""
+        if self.title_years:
+            return self.title_years[0]
+        for date in (self.notice.signed, self.notice.printed):
+            if date:
+                return date.year
+        mentioned = [y.year for s in self.prose.sentences for y in numbers.years(s.text)
+                     if not self.prose.in_title(s.start + y.start, s.start + y.end)]
+        mentioned += [q.value.year for s in self.prose.sentences for q in numbers.scan(s.text)
+                      if isinstance(q.value, numbers.DateMention) and q.value.year]
+        return max(mentioned, default=None)
+
+    def year_for_table(self, source_offset: int, title: str) -> tuple[int | None, bool]:
+        ys = numbers.years(title)
+        if ys:
+            return ys[0].year, False
+        return self._inferred_year(None, section_path_at(self.notice, source_offset))
+
+    def _section_before(self, sentence: Sentence, path: tuple[int, ...]) -> str:
+        """The sentences of the figure's section before its own (what the passage is about)."""
+        if not path:
+            return ""
+        before = [t.text for t in self.prose.sentences if t.end <= sentence.start
+                  and self._path_of(t)[: len(path)] == path]
+        return "".join(before)
+
+    def _path_of(self, sentence: Sentence) -> tuple[int, ...]:
+        if sentence.start not in self._paths:
+            self._paths[sentence.start] = section_path_at(self.notice, self.prose.view.source(sentence.start))
+        return self._paths[sentence.start]
+
+    def _headings(self, path: tuple[int, ...]) -> str:
+        return "".join(heading_of(self.prose, self.notice, path[:d]) for d in range(1, len(path) + 1))
+
+    # -- restates ------------------------------------------------------------------------------------
+
+    def _restates(self, sentence: Sentence, q: numbers.Quantity) -> str | None:
+        """根据X文件规定(:) before the figure in its sentence, or 根据X文件规定: opening its paragraph."""
+        found = _restating(sentence.text[: q.start])
+        if found:
+            return found[-1][0]
+        for before in reversed([t for t in self.prose.sentences
+                                if t.end <= sentence.start and t.paragraph == sentence.paragraph]):
+            colon = [key for key, has_colon in _restating(before.text) if has_colon]
+            if colon:
+                return colon[-1]
+        return None
+
+
+def _restating(s: str) -> list[tuple[str, bool]]:
+    """(DocNo.key, followed by a colon) of each 文号 that `s` says it takes a rule from."""
+    found = []
+    for m in find_docnos(s):
+        tail = _RESTATING_TAIL.match(s, m.end)
+        if tail and _RESTATING_LEAD.search(s[max(0, m.start - 80) : m.start]):
+            found.append((m.docno.key, bool(tail["colon"])))
+    return found
+
+
+def _respectively(s: str, quantities: list[numbers.Quantity]) -> dict[int, str]:
+    """分别为 after a list of quoted categories (“老年居民”、“非从业居民”…个人缴费标准分别为650元/人、800元/人):
+    the n-th number of the list belongs to the n-th category."""
+    found: dict[int, str] = {}
+    for m in re.finditer("分别为", s):
+        lists = [x for x in _RESPECTIVELY.finditer(s[: m.start()])]
+        if not lists:
+            continue
+        items = [i.strip("“”") for i in lists[-1]["list"].split("、")]
+        run = [q for q in quantities if q.start >= m.end()]
+        chain = []
+        for q in run:
+            if chain and s[chain[-1].end : q.start] not in ("、", ""):
+                break
+            chain.append(q)
+        if len(chain) == len(items):
+            found.update({q.start: item for q, item in zip(chain, items, strict=True)})
+    return found
+
+
+def _quote_bounds(sentence: Sentence, q: numbers.Quantity, c: Classified,
+                  quantities: list[numbers.Quantity]) -> tuple[int, int]:
+    """The clause of the number, from the clause of its cue when no other number stands between them, to
+    the end of its clause when no other number follows in it; without a leading section label."""
+    s = sentence.text
+    ca, cb = sentence.clause_at(q.start)
+    start = ca
+    if 0 <= c.cue_start < ca and not any(c.cue_end <= p.start < ca for p in quantities):
+        start = sentence.clause_at(c.cue_start)[0]
+    end = cb if not any(q.end <= p.start < cb for p in quantities) else q.end
+    while end > q.end and s[end - 1] in "。;,:!?":
+        end -= 1
+    label = label_of(s[start:])
+    if label:
+        start += len(label[1])
+    return start, end
+
+
+def _local_shares(figures: list[Figure]) -> list[Figure]:
+    """A provincial subsidy that, with the central one, makes up the whole per-capita subsidy is the local
+    share (南宁 writes 自治区财政补助110元 for what its province calls 我区财政补助, the part below the centre)."""
+    out = list(figures)
+    for i, f in enumerate(figures):
+        if f.kind != "provincial-subsidy" or f.scope is not None:
+            continue
+        same = [g for g in figures if g.section_path == f.section_path and g.year == f.year and g.scope is None]
+        totals = [g.value for g in same if g.kind == "per-capita-fiscal-subsidy"]
+        central = [g.value for g in same if g.kind == "central-subsidy"]
+        others = [g for g in same if g.kind in ("provincial-subsidy", "city-subsidy", "county-subsidy",
+                                                "district-subsidy")]
+        if len(others) == 1 and any(isinstance(t, Decimal) and isinstance(cv, Decimal) and cv + f.value == t
+                                    for t in totals for cv in central):
+            note = "stated as a provincial subsidy; with the central one it makes up the total: the local share"
+            out[i] = replace(f, kind="local-subsidy", note="; ".join(n for n in (f.note, note) if n))
+    return out
+

@@ -1,0 +1,115 @@
+"""Numbered parts of a notice's body as a tree of `Section`s, and which section an offset falls in.
+
+Labels, by kind, in their usual nesting: `一、` (chapter), `（一）`/`(一)`, `1.`/`1、`, `(1)`. The depth of a
+kind is found from the text (a notice that starts at `（一）` has `（一）` on top). A label counts only at a
+line start, after a line that ends a sentence (or after a heading line), and only when its number follows
+on from its siblings: a line break inside a sentence that leaves `二、三、四类…` at a line start, or a `1.5`,
+is text, not a section.
+
+Running numbers. Some notices number their second level continuously across chapters (一、 holds （一）…（三）,
+二、 starts at （四）, … up to （二十三））. We keep the number as written: the path of （十二） inside 四、 is
+(4, 12), i.e. (chapter, running number), so a path still reads back as the label printed in the notice and
+stays unique inside the notice. The first child of a chapter may therefore be numbered n > 1 when n
+continues the previous chapter's numbering.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ..records import Notice, Section
+from . import lines as L
+from .text import Context
+
+# A skipped number (一、 … 三、) is accepted with a warning, up to this gap.
+_MAX_GAP = 2
+
+
+@dataclass
+class _Open:
+    """A section (or the root) that later labels may still nest in."""
+
+    kind: int  # index into lines.LABELS; -1 for the root
+    path: tuple[int, ...]
+    last_child: dict[int, int] = field(default_factory=dict)  # kind → ordinal of its last child of that kind
+
+
+def parse_sections(ctx: Context, first: int, stop: int) -> tuple[Section, ...]:
+    """Sections of the body lines [first, stop) of the file's lines."""
+    root = _Open(-1, ())
+    stack = [root]
+    running: dict[int, int] = {}  # kind → last ordinal of that kind anywhere, for running numbers
+    starts: list[tuple[int, int, str, tuple[int, ...]]] = []  # (line, depth, label, path)
+    for i in range(first, stop):
+        line = ctx.lines[i]
+        found = L.label_of(line.text)
+        if not found or not _may_start(ctx, i, first, starts):
+            continue
+        kind, label, n = found
+        # A kind already open is a sibling; kinds nested deeper than this one are closed by it.
+        kinds = [o.kind for o in stack]
+        if kind in kinds:
+            keep = kinds.index(kind)
+        else:
+            keep = len(stack)
+            while keep > 1 and stack[keep - 1].kind > kind:
+                keep -= 1
+        parent = stack[keep - 1]
+        previous = parent.last_child.get(kind, 0)
+        expected = previous + 1
+        if n == expected or (previous == 0 and n == running.get(kind, 0) + 1):
+            pass
+        elif expected < n <= expected + _MAX_GAP:
+            ctx.report.at("warning", ctx.offset(i), f"section numbering skips from {previous} to {n}")
+        else:
+            ctx.report.at("warning", ctx.offset(i), f"label {label!r} does not follow its siblings: read as text")
+            continue
+        parent.last_child[kind] = n
+        running[kind] = n
+        path = parent.path + (n,)
+        stack = stack[:keep] + [_Open(kind, path)]
+        starts.append((i, len(path), line.raw[: len(label)], path))
+    return tuple(_section(ctx, starts, j, stop) for j in range(len(starts)))
+
+
+def _may_start(ctx: Context, i: int, first: int, starts: list[tuple[int, int, str, tuple[int, ...]]]) -> bool:
+    """A label at line `i` starts a section only after a finished sentence or a heading line."""
+    if i == first:
+        return True
+    prev = ctx.lines[i - 1].text
+    # A heading line (a label and a few words, no punctuation) is followed by its first child.
+    heading = bool(starts and starts[-1][0] == i - 1) and not re.search(r"[。,;:、]", prev[len(starts[-1][2]) :])
+    return L.ends_sentence(prev) or heading
+
+
+def _section(ctx: Context, starts: list[tuple[int, int, str, tuple[int, ...]]], j: int, stop: int) -> Section:
+    line_at, depth, label, path = starts[j]
+    # Ends before the next section that is not inside it (a sibling or a higher one), or the body's end.
+    end_line = next((s[0] for s in starts[j + 1 :] if s[1] <= depth), stop)
+    child_line = starts[j + 1][0] if j + 1 < len(starts) and starts[j + 1][1] > depth else end_line
+    line = ctx.lines[line_at]
+    span = ctx.view.span(line.start, ctx.lines[end_line - 1].end)
+    return Section(path, label, _heading(ctx, line_at, len(label), child_line), span)
+
+
+def _heading(ctx: Context, line_at: int, label_len: int, child_line: int) -> str:
+    """The text after the label up to the first 。 (or the line's end for a heading line without any
+    punctuation), never into a child section."""
+    line = ctx.lines[line_at]
+    rest = line.raw[label_len:]
+    if "。" not in rest and not re.search(r"[，,；;：:]", rest):
+        return rest.strip()
+    stop = ctx.view.source(ctx.lines[child_line - 1].end)
+    start = ctx.view.source(line.start + label_len)
+    flat = ctx.flat.raw[ctx.flat.index(start) : ctx.flat.index(stop)]
+    return flat.split("。", 1)[0].strip()
+
+
+def section_path_at(notice: Notice, offset: int) -> tuple[int, ...]:
+    """The path of the innermost section of `notice` whose span holds source `offset`; () outside them."""
+    best: tuple[int, ...] = ()
+    for section in notice.sections:
+        if section.span.start <= offset < section.span.end and len(section.path) > len(best):
+            best = section.path
+    return best

@@ -1,0 +1,221 @@
+"""Cleaned views of a notice's text, with a map back to the original offsets.
+
+A scanned or PDF-extracted notice carries noise that breaks matching: page numbers (`—1—`, `— 10 —`),
+scanner watermarks (`扫描全能王 创建`), markdown bold `**`, line breaks in mid-sentence or mid-number, blank
+lines inside a paragraph, spaces around digits and between CJK characters, and, in a damaged file, control
+characters. A `View` drops that noise; every character it keeps remembers its index in the source, so a
+match in the view becomes a `Span` of the ORIGINAL text and quotes stay verbatim.
+
+Two spellings of each view are kept side by side, of equal length: `raw` (characters as written) and `text`
+(full-width ASCII folded to half-width, one character for one, so `（一）` and `(一)` match alike).
+
+Also here: `Line`s of a view, 1-based line numbers for `Problem`s (`Reporter`), and the `Context` bundle
+(source, views, lines, reporter) that every step of the parser reads.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+from ..records import Problem, Span
+
+# A page number alone on its line: —1—, — 10 —, -3-, －3－, 第 3 页.
+PAGE_NUMBER = re.compile(
+    r"^[ \t\r\u3000]*(?:[—–\-－~]{1,2}[ \t\u3000]*\d{1,4}[ \t\u3000]*[—–\-－~]{1,2}|第[ \t]*\d{1,4}[ \t]*页(?:[ \t]*共[ \t]*\d{1,4}[ \t]*页)?)[ \t\r\u3000]*$",
+    re.M,
+)
+# Watermarks scanner apps stamp on every page.
+WATERMARK = re.compile(r"(?:CS[ \t\u3000]*)?扫描全能王[ \t\u3000]*创建|(?:CS[ \t\u3000]*)?扫描全能王|Scanned (?:with|by) CamScanner")
+BOLD = re.compile(r"\*\*")
+# Characters a text file of a notice never holds: C0/C1 controls (except tab and newline), the replacement
+# character, private use and unpaired surrogates. They mark a damaged file.
+GARBAGE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffd\ue000-\uf8ff\ud800-\udfff]+")
+
+_SPACE = " \t\r\u3000\u00a0\u2002\u2003\u2009\u200b\ufeff"
+_WIDTH = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
+
+Newlines = Literal["keep", "drop"]
+
+
+def fold_width(s: str) -> str:
+    """Full-width ASCII to half-width, one character for one: （一）：１ → (一):1."""
+    return s.translate(_WIDTH)
+
+
+def noise_ranges(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
+    """Source ranges that are noise in text[start:end]: page-number lines, watermarks, `**`, garbage."""
+    end = len(text) if end is None else end
+    found = []
+    for pattern in (PAGE_NUMBER, WATERMARK, BOLD, GARBAGE):
+        found += [(m.start(), m.end()) for m in pattern.finditer(text, start, end) if m.end() > m.start()]
+    return sorted(found)
+
+
+@dataclass(frozen=True)
+class View:
+    """Kept characters of a source range. `offsets[i]` is the source index of `raw[i]`."""
+
+    raw: str
+    text: str
+    offsets: tuple[int, ...]
+    source_end: int  # where the viewed source range ends, for spans that run to the end
+
+    def __len__(self) -> int:
+        return len(self.raw)
+
+    def source(self, i: int) -> int:
+        """Source index of view index `i`; `len(view)` maps to the end of the viewed range."""
+        return self.offsets[i] if i < len(self.offsets) else self.source_end
+
+    def span(self, start: int, end: int) -> Span:
+        """The source span of view range [start, end): from the first kept character to just past the last."""
+        if end <= start:
+            at = self.source(start)
+            return Span(at, at)
+        return Span(self.offsets[start], self.offsets[end - 1] + 1)
+
+    def index(self, source_offset: int) -> int:
+        """The first view index whose source offset is >= `source_offset`."""
+        return bisect.bisect_left(self.offsets, source_offset)
+
+
+def clean(text: str, start: int = 0, end: int | None = None, *, newlines: Newlines = "keep",
+          keep_spaces: bool = False) -> View:
+    """A view of text[start:end] without noise.
+
+    Spaces are dropped unless they separate two ASCII letters (`POS 机` → `POS机`, `46 号` → `46号`), or all
+    kept with `keep_spaces` (collapsed to one). With newlines="keep" each run of line breaks and blank lines
+    becomes one `\\n` (structure: a label at a line start); with "drop" they vanish (matching across a
+    line break in mid-sentence or mid-number).
+    """
+    end = len(text) if end is None else end
+    chars: list[tuple[str, int]] = []
+    noise = noise_ranges(text, start, end)
+    k, i = 0, start
+    while i < end:
+        if k < len(noise) and noise[k][0] <= i:
+            i = max(i, noise[k][1])
+            k += 1
+            continue
+        chars.append((text[i], i))
+        i += 1
+    out_raw: list[str] = []
+    out_off: list[int] = []
+    n = len(chars)
+    j = 0
+    while j < n:
+        c, at = chars[j]
+        if c not in _SPACE and c != "\n":
+            out_raw.append(c)
+            out_off.append(at)
+            j += 1
+            continue
+        # A run of whitespace: decide what, if anything, stands for it.
+        run_start = j
+        has_newline = False
+        while j < n and (chars[j][0] in _SPACE or chars[j][0] == "\n"):
+            has_newline |= chars[j][0] == "\n"
+            j += 1
+        before = out_raw[-1] if out_raw else ""
+        after = chars[j][0] if j < n else ""
+        if has_newline and newlines == "keep":
+            if out_raw and j < n:
+                nl = next(p for p in range(run_start, j) if chars[p][0] == "\n")
+                out_raw.append("\n")
+                out_off.append(chars[nl][1])
+        elif has_newline:
+            continue
+        elif keep_spaces or (_ascii_letter(before) and _ascii_letter(after)):
+            if out_raw and j < n:
+                out_raw.append(" ")
+                out_off.append(chars[run_start][1])
+    raw = "".join(out_raw)
+    return View(raw, fold_width(raw), tuple(out_off), end)
+
+
+def _ascii_letter(c: str) -> bool:
+    return len(c) == 1 and c.isascii() and c.isalpha()
+
+
+def join_lines(text: str) -> str:
+    """A verbatim fragment with its line breaks, blank lines and noise removed but its spaces kept
+    (collapsed): what a citation title or an attachment entry shows."""
+    return clean(text, newlines="drop", keep_spaces=True).raw.strip()
+
+
+@dataclass(frozen=True)
+class Line:
+    """One non-blank line of a `keep`-newlines view: view indices [start, end)."""
+
+    start: int
+    end: int
+    text: str  # width-folded
+    raw: str  # as written (noise and spaces removed)
+
+
+def lines_of(view: View) -> list[Line]:
+    found = []
+    pos = 0
+    for part in view.text.split("\n"):
+        if part:
+            found.append(Line(pos, pos + len(part), part, view.raw[pos : pos + len(part)]))
+        pos += len(part) + 1
+    return found
+
+
+class LineIndex:
+    """1-based line numbers of source offsets, for problems that point somewhere."""
+
+    def __init__(self, text: str) -> None:
+        self._text = text
+        self._starts = [0] + [m.end() for m in re.finditer("\n", text)]
+
+    def line(self, offset: int) -> int:
+        return bisect.bisect_right(self._starts, offset)
+
+    def text_at(self, offset: int) -> str:
+        n = self.line(offset)
+        start = self._starts[n - 1]
+        stop = self._text.find("\n", start)
+        return self._text[start : stop if stop >= 0 else len(self._text)]
+
+
+class Reporter:
+    """Collects the `Problem`s of one file, each pointing at a line: number and text."""
+
+    def __init__(self, file: str, text: str) -> None:
+        self.file = file
+        self.lines = LineIndex(text)
+        self.problems: list[Problem] = []
+
+    def at(self, severity: Literal["warning", "error"], offset: int, message: str) -> None:
+        line = self.lines.line(offset)
+        self.problems.append(Problem(severity, self.file, line, self.lines.text_at(offset).strip(), message))
+
+
+@dataclass(frozen=True)
+class Context:
+    """What every part of the parser reads: the source, its cleaned views and its lines."""
+
+    text: str
+    view: View  # newlines kept: structure
+    flat: View  # newlines dropped: matching across line breaks
+    lines: list[Line]
+    report: Reporter
+
+    def line_span(self, first: int, last: int) -> Span:
+        return self.view.span(self.lines[first].start, self.lines[last].end)
+
+    def source_of(self, first: int, last: int) -> str:
+        span = self.line_span(first, last)
+        return self.text[span.start : span.end]
+
+    def flat_raw(self, span: Span) -> str:
+        """The text of a source span with noise, line breaks and spaces between CJK removed, as written."""
+        return self.flat.raw[self.flat.index(span.start) : self.flat.index(span.end)]
+
+    def offset(self, i: int) -> int:
+        return self.view.source(self.lines[i].start)

@@ -1,0 +1,136 @@
+"""The consistency rules: the SHACL shapes in `ontology/shapes/`, and the fast way to run the content rules.
+
+`core.ttl` (structure) runs under pyshacl, one notice graph at a time. `content.ttl` holds SHACL-SPARQL
+constraints; pyshacl would run each once per focus node on rdflib's engine, which is far too slow on a whole
+graph, so `ContentRule.query()` turns the same constraint text into one plain SELECT for Oxigraph: `$this`
+becomes an ordinary variable tied to the shape's target class, and one query finds every violation at once.
+Nothing here duplicates a rule: the SPARQL, the messages and the severities are read from the shapes graph.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import rdflib
+from rdflib.namespace import RDF, SH
+from rdflib.term import Node
+
+SHAPES_DIR = Path(__file__).resolve().parent.parent / "ontology" / "shapes"
+RULE = rdflib.Namespace("https://noticekg.org/def/rule/")
+
+_THIS = re.compile(r"\$this\b")
+_WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
+_PROJECTED = re.compile(r"^\s*SELECT\b(.*?)\bWHERE\b", re.IGNORECASE | re.DOTALL)
+
+
+@cache
+def core_shapes() -> rdflib.Graph:
+    """The structure shapes (core.ttl), parsed once."""
+    return rdflib.Graph().parse(SHAPES_DIR / "core.ttl", format="turtle")
+
+
+@cache
+def content_shapes() -> rdflib.Graph:
+    """The content rules (content.ttl), parsed once: what pyshacl reads, and what `content_rules` reads."""
+    return rdflib.Graph().parse(SHAPES_DIR / "content.ttl", format="turtle")
+
+
+@dataclass(frozen=True)
+class ContentRule:
+    """One SHACL-SPARQL constraint of content.ttl, as the fast path runs it."""
+
+    iri: str  # the constraint: rule:shares-add-up …
+    shape: str  # the node shape that holds it
+    severity: str  # sh:Violation, sh:Warning or sh:Info (full IRI)
+    target_class: str
+    select: str  # the constraint's SELECT as written, with $this
+    prefixes: tuple[tuple[str, str], ...]  # (prefix, namespace), from sh:declare
+    messages: tuple[tuple[str, str], ...]  # (language, template with {?var} / {$var})
+
+    @property
+    def name(self) -> str:
+        return self.iri.rsplit("/", 1)[-1]
+
+    @property
+    def variables(self) -> frozenset[str]:
+        """The variables the SELECT projects ($this as `this`)."""
+        m = _PROJECTED.match(self.select)
+        return frozenset(re.findall(r"[?$](\w+)", m.group(1))) if m else frozenset()
+
+    def query(self, notices: Sequence[str] = (), side: str = "thisNotice") -> str:
+        """The SELECT for a whole graph. With `notices`, only the violations in which one of those notices takes
+        part as `side` (`thisNotice` or `otherNotice`): bound up front, so the engine starts from them."""
+        inner = _THIS.sub("?this", self.select.strip())
+        if notices:
+            if side not in self.variables:
+                raise ValueError(f"{self.iri} does not project ?{side}")
+            bound = " ".join(f"<{iri}>" for iri in notices)
+            m = _WHERE.search(inner)
+            if m is None:
+                raise ValueError(f"{self.iri}: no WHERE clause")
+            inner = f"{inner[: m.end()]}\n  VALUES ?{side} {{ {bound} }}{inner[m.end():]}"
+        header = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in self.prefixes)
+        header += "PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>\n"
+        header += "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
+        # The target, as pyshacl applies it: instances of the class or of its subclasses.
+        return (f"{header}SELECT * WHERE {{\n  ?this rdf:type/rdfs:subClassOf* <{self.target_class}> .\n"
+                f"  {{\n{inner}\n  }}\n}}")
+
+    def message(self, language: str, bindings: Mapping[str, Node]) -> str:
+        """The message in `language` with its {?var} filled in, as pyshacl fills them (the term's str)."""
+        template = dict(self.messages).get(language) or next((t for _, t in self.messages), "")
+        for var, value in bindings.items():
+            template = template.replace(f"{{?{var}}}", str(value)).replace(f"{{${var}}}", str(value))
+        return template
+
+
+def _prefixes(shapes: rdflib.Graph, constraint: Node) -> tuple[tuple[str, str], ...]:
+    found: dict[str, str] = {}
+    for declarer in shapes.objects(constraint, SH.prefixes):
+        for decl in shapes.objects(declarer, SH.declare):
+            prefix, namespace = shapes.value(decl, SH.prefix), shapes.value(decl, SH.namespace)
+            if prefix is not None and namespace is not None:
+                found[str(prefix)] = str(namespace)
+    return tuple(sorted(found.items()))
+
+
+@cache
+def content_rules() -> tuple[ContentRule, ...]:
+    """Every active SHACL-SPARQL constraint of content.ttl, with what the fast path needs to run it."""
+    shapes = content_shapes()
+    rules = []
+    for shape in sorted(set(shapes.subjects(SH.sparql, None))):
+        severity = shapes.value(shape, SH.severity) or SH.Violation
+        targets = sorted(shapes.objects(shape, SH.targetClass))
+        if len(targets) != 1:
+            raise ValueError(f"{shape}: the fast path needs exactly one sh:targetClass")
+        for constraint in sorted(shapes.objects(shape, SH.sparql)):
+            if shapes.value(constraint, SH.deactivated) == rdflib.Literal(True):
+                continue
+            select = shapes.value(constraint, SH.select)
+            if select is None:
+                raise ValueError(f"{constraint}: no sh:select")
+            messages = tuple(sorted((m.language or "", str(m)) for m in shapes.objects(constraint, SH.message)))
+            rules.append(ContentRule(
+                iri=str(constraint), shape=str(shape), severity=str(severity), target_class=str(targets[0]),
+                select=str(select), prefixes=_prefixes(shapes, constraint), messages=messages,
+            ))
+    return tuple(rules)
+
+
+def rule_of(shapes_graph: rdflib.Graph, source_shape: Node, source_constraint: Node | None) -> str:
+    """The rule a pyshacl result names: its SPARQL constraint, else its shape (core rules are shapes)."""
+    if source_constraint is not None and str(source_constraint).startswith(str(RULE)):
+        return str(source_constraint)
+    return str(source_shape)
+
+
+def is_rule(iri: str) -> bool:
+    return iri.startswith(str(RULE))
+
+
+__all__ = ["RULE", "ContentRule", "content_rules", "content_shapes", "core_shapes", "rule_of", "is_rule", "RDF"]

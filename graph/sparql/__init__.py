@@ -1,0 +1,36 @@
+"""Running user SPARQL safely: what form a query is, refusing updates, choosing the result format, and a
+time limit that really stops the engine. The public API, listed once:
+
+    query_form(text)                      "SELECT" | "ASK" | "CONSTRUCT" | "DESCRIBE" | an update keyword | ""
+    check_read_only(text)                 the form; `QueryForbidden` for SPARQL Update
+    choose_format(form, accept, name)     a `Format` from `?format=` or the Accept header (q-values)
+    negotiate(accept, offers)             the offered media type the client prefers
+    service_description(endpoint, graph_iris)   the endpoint's `sd:Service`, an rdflib Graph
+    execute(store, request)               run in this process, no limit: (body, media type)
+    query_runner(store, timeout)          a `Runner` whose `run(request)` gives up after `timeout` seconds
+
+`protocol` holds the engine-independent rules, `runner` the worker processes.
+"""
+
+from .protocol import (
+    GRAPH_FORMATS,
+    QUERY_FORMS,
+    RESULT_FORMATS,
+    SD,
+    UPDATE_FORMS,
+    Format,
+    check_read_only,
+    choose_format,
+    formats_for,
+    negotiate,
+    parse_accept,
+    query_form,
+    service_description,
+)
+from .runner import QueryRequest, RemoteRunner, Runner, WorkerPool, execute, query_runner
+
+__all__ = [
+    "GRAPH_FORMATS", "QUERY_FORMS", "RESULT_FORMATS", "SD", "UPDATE_FORMS", "Format", "QueryRequest",
+    "RemoteRunner", "Runner", "WorkerPool", "check_read_only", "choose_format", "execute", "formats_for",
+    "negotiate", "parse_accept", "query_form", "query_runner", "service_description",
+]

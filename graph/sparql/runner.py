@@ -1,0 +1,276 @@
+"""Running user queries under a time limit that really stops the engine.
+
+pyoxigraph cannot cancel a running query, so an embedded store's queries run in worker processes that are
+killed at the time limit (SIGKILL) and replaced. An in-memory store is inherited by fork; an on-disk one is
+opened read-only by each worker, forked from a clean forkserver. A remote endpoint gets the limit as its
+HTTP timeout.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import queue
+import signal
+import stat
+import threading
+import urllib.error
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Protocol
+
+import rdflib
+
+from ..errors import NoticeKGError, QueryError, QueryForbidden, QuerySyntaxError, QueryTimeout, StoreError
+from ..store import OxigraphStore, RemoteStore, Store, open_store
+from .protocol import Format
+
+BOOT_TIMEOUT = 60.0  # seconds a new query worker may take to start (imports, opening the store)
+
+# -- running a query ------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class QueryRequest:
+    query: str
+    format: Format
+    default_graph_uris: tuple[str, ...] = ()
+    named_graph_uris: tuple[str, ...] = ()
+
+
+def execute(store: Store, request: QueryRequest) -> tuple[bytes, str]:
+    """Run one query in this process, without a time limit: (serialized result, its media type)."""
+    jsonld = request.format.name == "jsonld"
+    # JSON-LD goes through rdflib so that every backend (a remote endpoint too) can give it.
+    wire = "application/n-triples" if jsonld else request.format.media_type
+    body, media_type = store.query_serialized(
+        request.query, wire, default_graph_uris=request.default_graph_uris,
+        named_graph_uris=request.named_graph_uris)
+    media_type = media_type.split(";")[0].strip() or wire
+    if jsonld and media_type == "application/n-triples":
+        graph = rdflib.Graph().parse(data=body.decode("utf-8"), format="nt")
+        return graph.serialize(format="json-ld", encoding="utf-8"), request.format.media_type
+    return body, media_type
+
+
+class Runner(Protocol):
+    timeout: float
+
+    def start(self) -> None: ...
+    def run(self, request: QueryRequest) -> tuple[bytes, str]: ...
+    def close(self) -> None: ...
+
+
+def query_runner(store: Store, timeout: float, workers: int = 2) -> Runner:
+    """The runner that can enforce `timeout` on `store`: see the module docstring."""
+    if isinstance(store, RemoteStore):
+        return RemoteRunner(store.url, timeout)
+    if isinstance(store, OxigraphStore) and store.url.startswith("oxigraph:"):
+        # A RocksDB handle must not cross a fork: each worker opens the directory read-only itself, in a
+        # process forked from a clean forkserver (not from this, maybe multi-threaded, process).
+        path = Path(store.url[len("oxigraph:"):].partition("?")[0]).resolve()
+        return WorkerPool(f"oxigraph:{path}?ro", timeout, workers, "forkserver")
+    # An in-memory store exists only in this process: workers inherit it by fork, as it is at the fork.
+    return WorkerPool(store, timeout, workers, "fork")
+
+
+class RemoteRunner:
+    """A remote endpoint runs the query on its own machine: the limit is the HTTP timeout."""
+
+    def __init__(self, url: str, timeout: float) -> None:
+        self.timeout = timeout
+        self._store = RemoteStore(url, timeout=timeout)
+
+    def start(self) -> None:
+        pass
+
+    def run(self, request: QueryRequest) -> tuple[bytes, str]:
+        try:
+            return execute(self._store, request)
+        except StoreError as exc:
+            cause = exc.__cause__
+            reason = cause.reason if isinstance(cause, urllib.error.URLError) else cause
+            if isinstance(reason, TimeoutError):
+                raise QueryTimeout(self.timeout) from exc
+            raise
+
+    def close(self) -> None:
+        pass
+
+
+# A worker's reply: ("ok", body, media type) | ("syntax", message, position) | ("error", class name, message)
+_ERRORS: dict[str, type[NoticeKGError]] = {
+    cls.__name__: cls for cls in (QueryError, QueryForbidden, StoreError, NoticeKGError)}
+
+
+def _drop_inherited_sockets(keep: int) -> None:
+    """A worker forked from a serving process holds copies of its sockets: the listening one (the port would
+    stay taken after the server stops), clients' (one waiting for the close would wait on us) and the other
+    workers' pipes (they would not see the server go). Linux's /proc lists them; elsewhere they stay."""
+    fd_dir = Path("/proc/self/fd")
+    for name in os.listdir(fd_dir) if fd_dir.is_dir() else ():
+        fd = int(name)
+        try:
+            if fd > 2 and fd != keep and stat.S_ISSOCK(os.fstat(fd).st_mode):
+                os.close(fd)
+        except OSError:  # the listing's own descriptor, already gone
+            pass
+
+
+def _serve(conn: Any, source: Store | str, forked: bool) -> None:
+    """A worker's loop: one request in, one reply out, until the pipe closes."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole group; the parent cleans up
+    if forked:
+        _drop_inherited_sockets(conn.fileno())
+    failure: tuple | None = None
+    try:  # now, not at the first query: opening a store must not eat into that query's time limit
+        store = open_store(source) if isinstance(source, str) else source
+    except NoticeKGError as exc:
+        failure = ("error", type(exc).__name__, str(exc))
+    conn.send(("ready",))
+    while True:
+        try:
+            request = conn.recv()
+        except (EOFError, OSError):
+            return
+        try:
+            reply: tuple = failure or ("ok", *execute(store, request))
+        except QuerySyntaxError as exc:
+            reply = ("syntax", exc.message, exc.position)
+        except NoticeKGError as exc:
+            reply = ("error", type(exc).__name__, str(exc))
+        except Exception as exc:  # noqa: BLE001 - an engine failure must reach the user, not kill the worker
+            reply = ("error", "StoreError", f"{type(exc).__name__}: {exc}")
+        conn.send(reply)
+
+
+class _Worker:
+    def __init__(self, ctx: Any, source: Store | str) -> None:
+        self.conn, child_conn = ctx.Pipe()
+        forked = ctx.get_start_method() == "fork"
+        self.process = ctx.Process(target=_serve, args=(child_conn, source, forked), daemon=True,
+                                   name="noticekg-query-worker")
+        self.process.start()
+        child_conn.close()
+        self.ready = False
+
+    def wait_ready(self) -> None:
+        """Wait for the worker to have started (imports, store opened): not part of any query's time."""
+        if not self.ready:
+            if not self.conn.poll(BOOT_TIMEOUT):
+                raise StoreError(f"a query worker did not start within {BOOT_TIMEOUT:g} s")
+            self.conn.recv()
+            self.ready = True
+
+    def kill(self) -> None:
+        self.process.kill()
+        self.process.join()
+        self.conn.close()
+
+
+class WorkerPool:
+    """Up to `size` worker processes, each running one query at a time. A query still running at the
+    limit has its worker killed (SIGKILL: nothing left burning CPU) and a fresh one started in its place."""
+
+    def __init__(self, source: Store | str, timeout: float, size: int = 2, start_method: str = "fork") -> None:
+        self.timeout = timeout
+        self.size = max(1, size)
+        self._source = source
+        self._ctx = multiprocessing.get_context(start_method)
+        if start_method == "forkserver":
+            self._ctx.set_forkserver_preload([__name__])  # workers start with the engine already imported
+        self._idle: queue.LifoQueue[_Worker] = queue.LifoQueue()
+        self._lock = threading.Lock()
+        self._workers: set[_Worker] = set()
+        self._closed = False
+
+    def start(self) -> None:
+        """Start every worker now rather than at the first queries (a server calls this before it listens)."""
+        while True:
+            with self._lock:
+                if len(self._workers) >= self.size or self._closed:
+                    return
+            worker = self._spawn()
+            try:
+                worker.wait_ready()
+            except (StoreError, EOFError, OSError):
+                self._discard(worker, refill=False)
+                raise
+            self._release(worker)
+
+    @property
+    def pids(self) -> list[int]:
+        with self._lock:
+            return [w.process.pid for w in self._workers if w.process.pid is not None]
+
+    def _acquire(self) -> _Worker:
+        try:
+            return self._idle.get_nowait()
+        except queue.Empty:
+            pass
+        with self._lock:
+            if self._closed:
+                raise StoreError("the query service is shutting down")
+            if len(self._workers) < self.size:
+                worker = _Worker(self._ctx, self._source)
+                self._workers.add(worker)
+                return worker
+        try:
+            return self._idle.get(timeout=self.timeout)
+        except queue.Empty:
+            raise StoreError(f"all {self.size} query workers stayed busy for {self.timeout:g} s; "
+                             "try again shortly") from None
+
+    def _discard(self, worker: _Worker, refill: bool = True) -> None:
+        worker.kill()
+        with self._lock:
+            self._workers.discard(worker)
+            refill = refill and not self._closed
+        if refill:  # start the replacement now, so that the next query does not wait for it
+            self._release(self._spawn())
+
+    def _spawn(self) -> _Worker:
+        worker = _Worker(self._ctx, self._source)
+        with self._lock:
+            self._workers.add(worker)
+        return worker
+
+    def _release(self, worker: _Worker) -> None:
+        with self._lock:
+            closed = self._closed
+        if closed:
+            self._discard(worker)
+        else:
+            self._idle.put(worker)
+
+    def run(self, request: QueryRequest) -> tuple[bytes, str]:
+        worker = self._acquire()
+        try:
+            worker.wait_ready()
+            worker.conn.send(request)
+            if not worker.conn.poll(self.timeout):
+                self._discard(worker)
+                raise QueryTimeout(self.timeout)
+            reply = worker.conn.recv()
+        except (EOFError, OSError) as exc:  # the worker died under us (out of memory, killed)
+            self._discard(worker)
+            raise StoreError(f"the query worker died: {exc or type(exc).__name__}") from exc
+        except StoreError:  # it never started
+            self._discard(worker, refill=False)
+            raise
+        self._release(worker)
+        status, first, second = reply
+        if status == "ok":
+            return first, second
+        if status == "syntax":
+            raise QuerySyntaxError(first, second)
+        raise _ERRORS.get(first, StoreError)(second)
+
+    def close(self) -> None:
+        """Kill every worker; queries still running in other threads fail with StoreError."""
+        with self._lock:
+            self._closed = True
+            workers = list(self._workers)
+            self._workers.clear()
+        for worker in workers:
+            worker.kill()

@@ -1,0 +1,127 @@
+"""Records → RDF: the one place instance IRIs are minted (`iris`), and the named graphs (`writer`).
+
+    notice_iri(docno, base)                 a notice's IRI from its 文号 (any spelling)
+    notice_graph(notice, source, base)      (graph IRI, the notice's self-contained named graph)
+    to_dataset(results, base)               one named graph per notice + `graph/vocabulary` + `graph/regions`
+
+`to_dataset` first indexes every notice of the batch, so that a cited notice that is itself in the batch is
+not written as "known only by citation", a figure that restates another notice's figure links that figure,
+and a notice that carries another as its attachment says so. `notice_graph` alone knows only its notice.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import rdflib
+from rdflib import URIRef
+
+from .. import regions
+from ..records import Notice, ParseResult, SourceFile
+from ..vocab import KINDS_FILE, PREFIXES, VOCABULARY_FILE
+from .iris import (
+    DEFAULT_BASE,
+    agency_iri,
+    base_of,
+    citation_iris,
+    dataset_graph_iri,
+    default_base,
+    docno_of,
+    figure_iris,
+    graph_iri,
+    iri_of_notice,
+    issuer_slug,
+    name_slug,
+    notice_iri,
+    region_iri,
+    section_iri,
+    source_iri,
+    unnumbered_notice_iri,
+)
+from .writer import (
+    LEVELS,
+    QUALIFIERS,
+    RELATIONS,
+    YEAR_TYPES,
+    Batch,
+    NoticeWriter,
+    figure_label,
+    new_graph,
+    write_region,
+)
+
+__all__ = [
+    "DEFAULT_BASE", "LEVELS", "QUALIFIERS", "RELATIONS", "YEAR_TYPES", "agency_iri", "citation_iris",
+    "dataset_graph_iri", "default_base", "docno_of", "duplicate_notices", "figure_iris", "figure_label",
+    "graph_iri", "iri_of_notice", "issuer_slug", "name_slug", "notice_graph", "notice_iri", "region_iri",
+    "regions_graph", "section_iri", "source_iri", "to_dataset", "unnumbered_notice_iri", "vocabulary_graph",
+]
+
+
+def notice_graph(notice: Notice, source: SourceFile, base: str | None = None) -> tuple[str, rdflib.Graph]:
+    """The notice's named graph, self-contained (MODEL.md, "Named graphs"), and its IRI."""
+    batch = Batch(in_corpus={notice.docno.key} if notice.docno else set())
+    writer = NoticeWriter(notice, source, base_of(base), batch)
+    return graph_iri(writer.iri), writer.write()
+
+
+# -- the dataset -------------------------------------------------------------------------------------------------
+
+
+def vocabulary_graph() -> rdflib.Graph:
+    """The ontology and, when present, the figure-kind scheme."""
+    graph = new_graph()
+    graph.parse(VOCABULARY_FILE)
+    if KINDS_FILE.exists():
+        graph.parse(KINDS_FILE)
+    return graph
+
+
+def regions_graph(base: str | None = None) -> rdflib.Graph:
+    """Every GB/T 2260 division with its `nkg:within` chain, so any region can be asked about."""
+    graph = new_graph()
+    for code in regions.codes():
+        write_region(graph, code, base)
+    return graph
+
+
+def to_dataset(results: Iterable[ParseResult], base: str | None = None) -> rdflib.Dataset:
+    """One named graph per notice (a 文号 seen twice keeps its first reading), plus `B graph/vocabulary`
+    and `B graph/regions`."""
+    base = base_of(base)
+    results = list(results)
+    pairs, seen = [], set()
+    for result in results:
+        for notice in result.notices:
+            iri = iri_of_notice(notice, result.source, base)
+            if iri not in seen:
+                seen.add(iri)
+                pairs.append((notice, result.source))
+    batch = Batch.of((n for n, _ in pairs), base)
+    dataset = rdflib.Dataset()
+    for prefix, namespace in PREFIXES.items():
+        dataset.bind(prefix, namespace)
+    for notice, source in pairs:
+        writer = NoticeWriter(notice, source, base, batch)
+        _put(dataset, graph_iri(writer.iri), writer.write())
+    _put(dataset, dataset_graph_iri("vocabulary", base), vocabulary_graph())
+    _put(dataset, dataset_graph_iri("regions", base), regions_graph(base))
+    return dataset
+
+
+def _put(dataset: rdflib.Dataset, iri: str, graph: rdflib.Graph) -> None:
+    named = dataset.graph(URIRef(iri))
+    named += graph
+
+
+def duplicate_notices(results: Iterable[ParseResult], base: str | None = None) -> list[tuple[str, str]]:
+    """(IRI, file) of every notice that `to_dataset` drops because an earlier one has the same 文号."""
+    seen: set[str] = set()
+    dropped = []
+    for result in results:
+        for notice in result.notices:
+            iri = iri_of_notice(notice, result.source, base)
+            if iri in seen:
+                dropped.append((iri, result.source.name))
+            seen.add(iri)
+    return dropped

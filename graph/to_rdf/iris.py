@@ -1,0 +1,149 @@
+"""Instance IRIs, exactly as docs/MODEL.md ("IRIs") mints them: the only place they are composed.
+
+Every variant spelling of a 文号 goes through one `DocNo` first, so it lands on one IRI.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import unicodedata
+
+from pypinyin import Style, lazy_pinyin
+
+from ..errors import InputError
+from ..records import Agency, Citation, DocNo, Figure, Notice, SourceFile
+
+DEFAULT_BASE = "https://noticekg.org/id/"
+
+
+def default_base() -> str:
+    """The base of instance IRIs: `NOTICEKG_BASE` when set, else `DEFAULT_BASE`."""
+    return os.environ.get("NOTICEKG_BASE") or DEFAULT_BASE
+
+
+def base_of(base: str | None) -> str:
+    """The base to mint under: `base`, else the default; always ending in `/` (or `#`)."""
+    base = base or default_base()
+    return base if base.endswith(("/", "#")) else base + "/"
+
+
+def _slug(syllables: list[str]) -> str:
+    words = (re.sub(r"[^a-z0-9]+", "-", s.lower()).strip("-") for s in syllables)
+    return "-".join(w for w in words if w) or "x"
+
+
+def issuer_slug(issuer_code: str) -> str:
+    """桂医保发 → gui4-yi1-bao3-fa1. Tone numbers are kept because issuer codes are short and one-character
+    province abbreviations are toneless homophones (甘/赣 gan, 吉/冀 ji, 津/晋 jin): without tones
+    甘医保发〔2020〕66号 and 赣医保发〔2020〕66号 would share an IRI."""
+    code = unicodedata.normalize("NFKC", re.sub(r"\s+", "", issuer_code))
+    return _slug(lazy_pinyin(code, style=Style.TONE3, neutral_tone_with_five=True))
+
+
+def name_slug(name: str) -> str:
+    """南宁市医疗保障局 → nan-ning-shi-yi-liao-bao-zhang-ju (agencies: the region code in front keeps
+    homophones apart)."""
+    return _slug(lazy_pinyin(unicodedata.normalize("NFKC", re.sub(r"\s+", "", name))))
+
+
+_KEY = re.compile(r"^(?P<code>.+?)〔(?P<year>\d{4})〕(?P<serial>\d+)号$|^(?P<lcode>.+令)第(?P<lserial>\d+)号$")
+
+
+def docno_of(text: str) -> DocNo:
+    """The `DocNo` a 文号 names: its canonical key read directly, any other spelling through the parser's
+    normaliser. `InputError` when the text is not a 文号."""
+    m = _KEY.match(text.strip())
+    if m and m.group("code"):
+        return DocNo(m.group("code"), int(m.group("year")), int(m.group("serial")))
+    if m:
+        return DocNo(m.group("lcode"), None, int(m.group("lserial")))
+    from ..parse.docno import parse_docno  # variant spellings: 〔〕 [] （）, spaces, full-width digits
+
+    docno = parse_docno(text)
+    if docno is None:
+        raise InputError(f"not a document number (文号): {text!r}")
+    return docno
+
+
+def notice_iri(docno: DocNo | str, base: str | None = None) -> str:
+    """`B notice/{issuer-slug}/{year}/{serial}`, or `B notice/{issuer-slug}/{serial}` for a 令 number.
+    Every spelling of one 文号 gives one IRI: the parts are taken from the normalised `DocNo`."""
+    if isinstance(docno, str):
+        docno = docno_of(docno)
+    year = f"/{docno.year}" if docno.year is not None else ""
+    return f"{base_of(base)}notice/{issuer_slug(docno.issuer_code)}{year}/{docno.serial}"
+
+
+def unnumbered_notice_iri(source_sha256: str, start: int, base: str | None = None) -> str:
+    digest = hashlib.sha256(f"{source_sha256}:{start}".encode()).hexdigest()[:12]
+    return f"{base_of(base)}notice/unnumbered/{digest}"
+
+
+def iri_of_notice(notice: Notice, source: SourceFile, base: str | None = None) -> str:
+    if notice.docno is not None:
+        return notice_iri(notice.docno, base)
+    return unnumbered_notice_iri(source_sha256(source), notice.span.start, base)
+
+
+def section_iri(notice: str, path: tuple[int, ...]) -> str:
+    return f"{notice}/s/{'/'.join(str(n) for n in path)}" if path else notice
+
+
+def graph_iri(notice: str) -> str:
+    return f"{notice}/graph"
+
+
+def activity_iri(notice: str) -> str:
+    """The parse activity that generated the notice's graph."""
+    return f"{graph_iri(notice)}/activity"
+
+
+def quote_iri(figure: str) -> str:
+    return f"{figure}/quote"
+
+
+def source_sha256(source: SourceFile) -> str:
+    return source.sha256 or hashlib.sha256(source.text.encode("utf-8")).hexdigest()
+
+
+def source_iri(source: SourceFile, base: str | None = None) -> str:
+    return f"{base_of(base)}source/{source_sha256(source)[:16]}"
+
+
+def agency_iri(agency: Agency, base: str | None = None) -> str:
+    return f"{base_of(base)}agency/{agency.region_code or 'unknown'}/{name_slug(agency.name)}"
+
+
+def region_iri(code: str, base: str | None = None) -> str:
+    return f"{base_of(base)}region/{code}"
+
+
+def dataset_graph_iri(name: str, base: str | None = None) -> str:
+    """`B graph/vocabulary`, `B graph/regions`, `B graph/validation`."""
+    return f"{base_of(base)}graph/{name}"
+
+
+def _figure_order(figure: Figure) -> tuple:
+    return (figure.span, figure.kind, str(figure.value), figure.scope or "", figure.payer or "",
+            figure.region_code)
+
+
+def figure_iris(notice: Notice, notice_iri_: str) -> list[tuple[Figure, str]]:
+    """Each figure with its IRI: `{section}/f/{n}`, n counting the figures of that section (not of its
+    children) by start offset; `{notice}/f/{n}` outside numbered sections."""
+    paths = {s.path for s in notice.sections}
+    by_owner: dict[tuple[int, ...], list[Figure]] = {}
+    for figure in notice.figures:
+        by_owner.setdefault(figure.section_path if figure.section_path in paths else (), []).append(figure)
+    named = []
+    for path in sorted(by_owner):
+        owner = section_iri(notice_iri_, path)
+        named += [(f, f"{owner}/f/{n}") for n, f in enumerate(sorted(by_owner[path], key=_figure_order), 1)]
+    return named
+
+
+def citation_iris(notice: Notice, notice_iri_: str) -> list[tuple[Citation, str]]:
+    order = sorted(notice.citations, key=lambda c: (c.span, c.docno.key if c.docno else "", c.relation))
+    return [(c, f"{notice_iri_}/c/{n}") for n, c in enumerate(order, 1)]

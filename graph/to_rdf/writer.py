@@ -1,0 +1,312 @@
+"""One notice's named graph: `NoticeWriter` turns a `Notice` into triples, with IRIs from `iris`; `Batch`
+says what the rest of the batch holds (which 文号 are in the corpus, their figures, their attachments)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+import rdflib
+from rdflib import Literal, URIRef
+
+from .. import __version__, regions
+from ..records import DateInterval, DocNo, Figure, Notice, Ratio, SourceFile
+from ..vocab import DCTERMS, KIND, NKG, OA, PREFIXES, PROV, RDF, RDFS, XSD, kind_labels
+from .iris import (
+    activity_iri,
+    agency_iri,
+    citation_iris,
+    docno_of,
+    figure_iris,
+    graph_iri,
+    iri_of_notice,
+    notice_iri,
+    quote_iri,
+    region_iri,
+    section_iri,
+    source_iri,
+    source_sha256,
+)
+
+RELATIONS = {  # records' relation → the property that states it
+    "forwards": NKG.forwards, "implements": NKG.implements, "applies": NKG.applies,
+    "attachment": NKG.hasAttachment, "cites": NKG.cites,
+}
+QUALIFIERS = {"exact": NKG.Exact, "at-least": NKG.AtLeast, "about": NKG.About, "at-most": NKG.AtMost}
+YEAR_TYPES = {"fiscal": NKG.FiscalYear, "insurance": NKG.InsuranceYear, "calendar": NKG.CalendarYear}
+LEVELS = {"national": NKG.National, "provincial": NKG.Provincial, "municipal": NKG.Municipal,
+          "county": NKG.County}
+_QUALIFIER_WORDS = {"at-least": "不低于", "about": "约", "at-most": "不高于"}
+
+
+@dataclass
+class Batch:
+    """The whole batch, seen from one notice: which 文号 are in the corpus, their figures, their attachments."""
+
+    in_corpus: set[str] = field(default_factory=set)
+    figures: dict[str, list[tuple[Figure, str]]] = field(default_factory=dict)
+    attachments: dict[str, list[DocNo]] = field(default_factory=dict)  # parent key → attached notices
+
+    @classmethod
+    def of(cls, notices: Iterable[Notice], base: str) -> Batch:
+        batch = cls()
+        for notice in notices:
+            if notice.docno is None:
+                continue
+            key = notice.docno.key
+            batch.in_corpus.add(key)
+            batch.figures.setdefault(key, figure_iris(notice, notice_iri(notice.docno, base)))
+            if notice.attached_to:
+                batch.attachments.setdefault(notice.attached_to, []).append(notice.docno)
+        return batch
+
+    def restated(self, figure: Figure) -> str | None:
+        """The figure of the restated notice with the same kind, year and scope; among several, the one
+        with the same value (then payer, region), else the first in IRI order."""
+        candidates = [(f, iri) for f, iri in self.figures.get(figure.restates or "", ())
+                      if (f.kind, f.year, f.scope) == (figure.kind, figure.year, figure.scope)]
+        if not candidates:
+            return None
+        ranked = sorted(candidates, key=lambda c: (c[0].value != figure.value, c[0].payer != figure.payer,
+                                                   c[0].region_code != figure.region_code))
+        return ranked[0][1]
+
+
+def _decimal(value: Decimal) -> Literal:
+    # format(…, "f") never writes an exponent (5.5E+2 is not a valid xsd:decimal) and keeps every digit.
+    return Literal(format(value, "f"), datatype=XSD.decimal)
+
+
+def new_graph() -> rdflib.Graph:
+    graph = rdflib.Graph()
+    for prefix, namespace in PREFIXES.items():
+        graph.bind(prefix, namespace)
+    return graph
+
+
+def figure_label(figure: Figure) -> str:
+    """个人缴费标准 不低于 280 元/人·年 (2021)."""
+    value = figure.value
+    if isinstance(value, Decimal):
+        shown = format(value, "f")
+    elif isinstance(value, DateInterval):
+        shown = f"{value.start.isoformat()}—{value.end.isoformat()}"
+    elif isinstance(value, Ratio):
+        shown = str(value)
+    else:
+        shown = value.isoformat()
+    unit = f" {figure.unit}" if isinstance(value, Decimal) and figure.unit else ""
+    qualifier = _QUALIFIER_WORDS.get(figure.qualifier, "")
+    year = f" ({figure.year})" if figure.year is not None else ""
+    words = [kind_labels().get(figure.kind, figure.kind), qualifier, f"{shown}{unit}"]
+    return " ".join(w for w in words if w) + year
+
+
+class NoticeWriter:
+    """Writes one notice's named graph; `batch` says what the rest of the dataset holds."""
+
+    def __init__(self, notice: Notice, source: SourceFile, base: str, batch: Batch) -> None:
+        self.notice, self.source, self.base, self.batch = notice, source, base, batch
+        self.iri = iri_of_notice(notice, source, base)
+        self.node = URIRef(self.iri)
+        self.source_node = URIRef(source_iri(source, base))
+        self.graph = new_graph()
+        self.regions: set[str] = set()
+        self.section_paths = {s.path for s in notice.sections}
+
+    def add(self, s: str | URIRef, p: URIRef, o: rdflib.term.Node | str | None) -> None:
+        if o is None or o == "":
+            return
+        self.graph.add((URIRef(s), p, o if isinstance(o, rdflib.term.Node) else Literal(o)))
+
+    def write(self) -> rdflib.Graph:
+        self._header()
+        self._sections()
+        self._citations()
+        self._figures()
+        self._provenance()
+        self._regions()
+        return self.graph
+
+    def _docno(self, node: URIRef, docno: DocNo) -> None:
+        self.add(node, NKG.docNo, docno.key)
+        self.add(node, NKG.issuerCode, docno.issuer_code)
+        self.add(node, NKG.docYear, Literal(docno.year) if docno.year is not None else None)
+        self.add(node, NKG.serial, Literal(docno.serial))
+
+    def _stub(self, docno: DocNo, title: str = "") -> URIRef:
+        """A notice this one names: in the corpus (then its own graph says the rest) or known by citation."""
+        node = URIRef(notice_iri(docno, self.base))
+        self.add(node, RDF.type, NKG.Notice)
+        self._docno(node, docno)
+        if docno.key not in self.batch.in_corpus:
+            self.add(node, NKG.inCorpus, Literal(False))
+            self.add(node, DCTERMS.title, Literal(title, lang="zh") if title else None)
+        return node
+
+    def _region(self, code: str | None) -> URIRef | None:
+        if not code:
+            return None
+        self.regions.add(code)
+        return URIRef(region_iri(code, self.base))
+
+    def _header(self) -> None:
+        n, node = self.notice, self.node
+        self.add(node, RDF.type, NKG.Notice)
+        self.add(node, NKG.inCorpus, Literal(True))
+        if n.docno is not None:
+            self._docno(node, n.docno)
+        self.add(node, NKG.docNoAsWritten, n.docno_text)
+        self.add(node, DCTERMS.title, Literal(n.title, lang="zh") if n.title else None)
+        for agency in n.issuers:
+            agency_node = URIRef(agency_iri(agency, self.base))
+            self.add(node, NKG.issuedBy, agency_node)
+            self.add(agency_node, RDF.type, NKG.Agency)
+            self.add(agency_node, RDFS.label, Literal(agency.name, lang="zh"))
+            self.add(agency_node, NKG.jurisdiction, self._region(agency.region_code))
+            self.add(agency_node, NKG.level, LEVELS.get(agency.level or ""))
+        code = n.region_code or next((a.region_code for a in n.issuers if a.region_code), None)
+        self.add(node, NKG.jurisdiction, self._region(code))
+        if code and regions.exists(code):
+            self.add(node, NKG.level, LEVELS[regions.level_of(code)])
+        for addressee in n.addressees:
+            self.add(node, NKG.addressee, addressee)
+        self.add(node, NKG.dateSigned, Literal(n.signed) if n.signed else None)
+        self.add(node, NKG.datePrinted, Literal(n.printed) if n.printed else None)
+        for entry in n.copied_to:
+            self.add(node, NKG.copiedTo, entry)
+        self.add(node, NKG.publicity, n.publicity)
+        self.add(node, NKG.printedBy, n.printed_by)
+        if n.attached_to and n.attached_to != (n.docno.key if n.docno else None):
+            self.add(node, NKG.attachmentOf, self._stub(docno_of(n.attached_to)))
+        if n.docno is not None:
+            for child in self.batch.attachments.get(n.docno.key, ()):
+                self.add(node, NKG.hasAttachment, self._stub(child))
+        self.add(node, PROV.wasDerivedFrom, self.source_node)
+        self.add(node, NKG.sourceStart, Literal(n.span.start))
+        self.add(node, NKG.sourceEnd, Literal(n.span.end))
+
+    def _section_node(self, path: tuple[int, ...]) -> URIRef | None:
+        return URIRef(section_iri(self.iri, path)) if path in self.section_paths and path else None
+
+    def _sections(self) -> None:
+        for section in self.notice.sections:
+            node = URIRef(section_iri(self.iri, section.path))
+            parent = self._section_node(section.path[:-1]) or self.node
+            self.add(node, RDF.type, NKG.Section)
+            self.add(node, NKG.inNotice, self.node)
+            self.add(node, NKG.partOf, parent)
+            self.add(parent, NKG.hasPart, node)
+            self.add(node, NKG.path, ".".join(str(p) for p in section.path))
+            self.add(node, NKG.label, section.label)
+            self.add(node, DCTERMS.title, Literal(section.heading, lang="zh") if section.heading else None)
+            self.add(node, NKG.sourceStart, Literal(section.span.start))
+            self.add(node, NKG.sourceEnd, Literal(section.span.end))
+
+    def _citations(self) -> None:
+        own = self.notice.docno.key if self.notice.docno else None
+        for citation, iri in citation_iris(self.notice, self.iri):
+            node = URIRef(iri)
+            self.add(node, RDF.type, NKG.Citation)
+            self.add(node, NKG.citingNotice, self.node)
+            self.add(node, NKG.relation, RELATIONS[citation.relation])
+            self.add(node, NKG.titleAsCited, citation.title)
+            self.add(node, NKG.docNoAsCited, citation.docno_text)
+            self.add(node, NKG.inSection, self._section_node(citation.section_path))
+            self.add(node, NKG.sourceStart, Literal(citation.span.start))
+            self.add(node, NKG.sourceEnd, Literal(citation.span.end))
+            if citation.docno is not None and citation.docno.key != own:
+                cited = self._stub(citation.docno, citation.title)
+                self.add(node, NKG.citedNotice, cited)
+                self.add(self.node, RELATIONS[citation.relation], cited)
+
+    def _figures(self) -> None:
+        for figure, iri in figure_iris(self.notice, self.iri):
+            self._figure(URIRef(iri), figure)
+
+    def _figure(self, node: URIRef, f: Figure) -> None:
+        add = self.add
+        add(node, RDF.type, NKG.Figure)
+        add(node, NKG.kind, KIND[f.kind])
+        value = f.value
+        if isinstance(value, Decimal):
+            add(node, NKG.amount, _decimal(value))
+        elif isinstance(value, Ratio):
+            add(node, NKG.ratio, str(value))
+            add(node, NKG.ratioFirst, _decimal(value.parts[0]) if value.parts else None)
+            add(node, NKG.ratioSecond, _decimal(value.parts[1]) if len(value.parts) > 1 else None)
+        elif isinstance(value, DateInterval):
+            add(node, NKG.startDate, Literal(value.start))
+            add(node, NKG.endDate, Literal(value.end))
+        else:
+            add(node, NKG.date, Literal(value))
+        add(node, NKG.unit, f.unit)
+        add(node, NKG.qualifier, QUALIFIERS[f.qualifier])
+        add(node, NKG.year, Literal(f.year) if f.year is not None else None)
+        add(node, NKG.yearType, YEAR_TYPES[f.year_type])
+        add(node, NKG.yearInferred, Literal(f.year_inferred))
+        add(node, NKG.region, self._region(f.region_code))
+        add(node, NKG.scope, f.scope)
+        for code in f.scope_regions:
+            add(node, NKG.scopeRegion, self._region(code))
+        add(node, NKG.payer, f.payer)
+        add(node, NKG.statedIn, self.node)
+        section = self._section_node(f.section_path)
+        add(node, NKG.inSection, section)
+        add(node, PROV.wasDerivedFrom, section or self.node)
+        add(node, NKG.restates, self._restates(f))
+        add(node, NKG.yieldsToLaterNationalRule, Literal(True) if f.yields_to_national else None)
+        add(node, NKG.note, f.note)
+        add(node, RDFS.label, figure_label(f))
+        quote = URIRef(quote_iri(node))
+        add(node, OA.hasSelector, quote)
+        add(quote, RDF.type, OA.TextQuoteSelector)
+        add(quote, RDF.type, OA.TextPositionSelector)
+        add(quote, OA.exact, f.quote)
+        add(quote, OA.start, Literal(f.span.start))
+        add(quote, OA.end, Literal(f.span.end))
+        add(quote, NKG.sourceFile, self.source_node)
+
+    def _restates(self, figure: Figure) -> URIRef | None:
+        if not figure.restates or (self.notice.docno and figure.restates == self.notice.docno.key):
+            return None
+        docno = docno_of(figure.restates)
+        target = self.batch.restated(figure)
+        if target is None:
+            return self._stub(docno)
+        self.add(target, RDF.type, NKG.Figure)
+        self.add(target, NKG.statedIn, self._stub(docno))
+        return URIRef(target)
+
+    def _provenance(self) -> None:
+        source, node = self.source, self.source_node
+        self.add(node, RDF.type, NKG.SourceFile)
+        self.add(node, NKG.fileName, source.name)
+        self.add(node, NKG.sha256, source_sha256(source))
+        self.add(node, NKG.text, source.text)
+        graph = URIRef(graph_iri(self.iri))
+        activity = URIRef(activity_iri(self.iri))
+        self.add(graph, PROV.wasGeneratedBy, activity)
+        self.add(activity, RDF.type, PROV.Activity)
+        self.add(activity, PROV.used, node)
+        self.add(activity, NKG.parserVersion, __version__)
+
+    def _regions(self) -> None:
+        for code in sorted(self.regions):
+            write_region(self.graph, code, self.base)
+
+
+def write_region(graph: rdflib.Graph, code: str, base: str | None = None) -> None:
+    """The region and its `nkg:within` chain up to the nation; a code GB/T 2260 lacks gets its code only."""
+    chain = regions.ancestors(code) if regions.exists(code) else [code]
+    for link in chain:
+        node = URIRef(region_iri(link, base))
+        graph.add((node, RDF.type, NKG.Region))
+        graph.add((node, NKG.code, Literal(link)))
+        if regions.exists(link):
+            region = regions.get(link)
+            graph.add((node, RDFS.label, Literal(region.name, lang="zh")))
+            graph.add((node, NKG.level, LEVELS[region.level]))
+            if region.parent:
+                graph.add((node, NKG.within, URIRef(region_iri(region.parent, base))))

@@ -1,0 +1,208 @@
+"""Validation: the structure shapes and the content rules, into one `sh:ValidationReport`.
+
+    validate(data, notices=None) -> ValidationResult
+
+Structure (`ontology/shapes/core.ttl`) runs under pyshacl on each notice's named graph on its own: small
+graphs, fast. The content rules (`content.ttl`) run as plain SELECTs on Oxigraph over the union of the graphs
+(`graph.rules`), the same constraint text pyshacl would run. With `notices`, only those notices' graphs are
+checked for structure, and only the content violations in which one of them takes part are reported: what
+ingesting a notice needs, without re-validating the whole graph. Findings are data, never exceptions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+import pyshacl
+import rdflib
+from rdflib.namespace import RDF, SH
+from rdflib.term import BNode, Literal, Node, URIRef
+
+from . import evidence
+from .evidence import Side
+from .rules import ContentRule, content_rules, core_shapes, is_rule
+from .store import Store, open_store
+
+NKG = rdflib.Namespace("https://noticekg.org/def/")
+_DATA_GRAPH = "urn:noticekg:validate:data"  # where a plain rdflib.Graph goes in the in-memory engine
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One result: which rule, how bad, on what, and, for comparisons, the other side and the difference."""
+
+    rule: str  # the rule's IRI: https://noticekg.org/def/rule/shares-add-up …
+    severity: str  # Violation, Warning or Info
+    focus: str  # the focus node
+    message_zh: str
+    message_en: str
+    value: str | None = None
+    source: Side | None = None  # where the focus node is stated: notice, 文号, section, quote
+    other: Side | None = None  # the figure or notice it is compared with
+    difference: Decimal | None = None  # focus value - the other (or the expected) value
+    explanation: str | None = None  # the figure's note, or the sentence near it that accounts for the difference
+
+    @property
+    def rule_name(self) -> str:
+        return self.rule.rsplit("/", 1)[-1]
+
+
+@dataclass(frozen=True)
+class ValidationResult:
+    conforms: bool  # as SHACL says: no result of any severity
+    report: rdflib.Graph  # holds one sh:ValidationReport
+    results: tuple[Finding, ...]
+
+
+def validate(data: rdflib.Graph | rdflib.Dataset | Store, *, notices: Iterable[str] | None = None
+             ) -> ValidationResult:
+    """Validate a graph, a dataset of notice graphs, or a store; with `notices` (IRIs), only what they take part in."""
+    wanted = tuple(sorted({str(n) for n in notices})) if notices is not None else None
+    report = rdflib.Graph()
+    report.bind("sh", SH)
+    report.bind("nkg", NKG)
+    found: list[tuple[Finding, BNode]] = []
+    engine = _engine(data)
+    for graph in _graphs_to_check(data, engine, wanted):
+        found += _check_structure(graph, report)
+    found += _check_content(engine, wanted, report)
+    findings = evidence.enrich(engine, found, report)
+    node = BNode()
+    report.add((node, RDF.type, SH.ValidationReport))
+    report.add((node, SH.conforms, Literal(not findings)))
+    for result in report.subjects(RDF.type, SH.ValidationResult):
+        report.add((node, SH.result, result))
+    findings.sort(key=lambda f: (f.severity != "Violation", f.rule, f.focus, f.value or ""))
+    return ValidationResult(conforms=not findings, report=report, results=tuple(findings))
+
+
+# -- where the data is --------------------------------------------------------------------------------------
+
+
+def _engine(data: rdflib.Graph | rdflib.Dataset | Store) -> Store:
+    """The fast engine over the data: the store itself, or the rdflib data loaded into Oxigraph in memory."""
+    if not isinstance(data, rdflib.Graph):
+        return data
+    store = open_store("memory:")
+    if isinstance(data, rdflib.Dataset):
+        store.load_dataset(data)
+    else:
+        store.replace_graph(_DATA_GRAPH, data)
+    return store
+
+
+def _graphs_to_check(data: rdflib.Graph | rdflib.Dataset | Store, engine: Store,
+                     wanted: tuple[str, ...] | None) -> Iterable[rdflib.Graph]:
+    """Each named graph on its own (a notice graph is self-contained); a plain graph as a whole."""
+    if isinstance(data, rdflib.Graph) and not isinstance(data, rdflib.Dataset):
+        yield data
+        return
+    if wanted is None:
+        names = engine.graph_iris()
+    else:
+        holders = " ".join(f"<{n}>" for n in wanted)
+        rows = engine.select(
+            f"SELECT DISTINCT ?g WHERE {{ VALUES ?n {{ {holders} }} GRAPH ?g {{ ?n <{NKG.inCorpus}> true }} }}")
+        names = sorted(str(r["g"]) for r in rows)
+    for name in names:
+        if isinstance(data, rdflib.Dataset):
+            graph = data.graph(URIRef(name))
+        else:
+            graph = engine.construct(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{name}> {{ ?s ?p ?o }} }}")
+        if len(graph):
+            yield graph
+
+
+# -- structure: pyshacl, one graph at a time --------------------------------------------------------------------
+
+
+def _check_structure(graph: rdflib.Graph, report: rdflib.Graph) -> list[tuple[Finding, BNode]]:
+    _, results, _ = pyshacl.validate(graph, shacl_graph=core_shapes(), inference="none", advanced=True)
+    findings = []
+    for result in results.subjects(RDF.type, SH.ValidationResult):
+        _copy_node(results, result, report)
+        shape = results.value(result, SH.sourceShape)
+        messages = {m.language: str(m) for m in results.objects(result, SH.resultMessage)}
+        value = results.value(result, SH.value)
+        findings.append((Finding(
+            rule=str(shape) if is_rule(str(shape)) else str(results.value(result, SH.sourceConstraint) or shape),
+            severity=_local(results.value(result, SH.resultSeverity)),
+            focus=str(results.value(result, SH.focusNode)),
+            message_zh=messages.get("zh") or messages.get(None, ""),
+            message_en=messages.get("en") or messages.get(None, ""),
+            value=None if value is None else str(value),
+        ), result))
+    return findings
+
+
+def _copy_node(source: rdflib.Graph, node: Node, target: rdflib.Graph) -> None:
+    """A result with everything it hangs from blank nodes (paths, lists), so the report reads on its own."""
+    for p, o in source.predicate_objects(node):
+        target.add((node, p, o))
+        if isinstance(o, BNode):
+            _copy_node(source, o, target)
+
+
+# -- content: the SHACL-SPARQL constraints as plain queries on the fast engine -----------------------------------
+
+
+def _check_content(engine: Store, wanted: tuple[str, ...] | None, report: rdflib.Graph
+                   ) -> list[tuple[Finding, BNode]]:
+    findings = []
+    for rule in content_rules():
+        if wanted is None:
+            rows = engine.select(rule.query())
+        elif not wanted:
+            rows = []
+        else:
+            rows = engine.select(rule.query(wanted, "thisNotice"))
+            if "otherNotice" in rule.variables:
+                rows += engine.select(rule.query(wanted, "otherNotice"))
+        seen = set()
+        for row in rows:
+            key = tuple(sorted((k, str(v)) for k, v in row.items()))
+            if key in seen:
+                continue
+            seen.add(key)
+            findings.append(_content_finding(rule, row, report))
+    return findings
+
+
+def _content_finding(rule: ContentRule, row: dict[str, Node], report: rdflib.Graph) -> tuple[Finding, BNode]:
+    result = BNode()
+    focus, value, other = row["this"], row.get("value"), row.get("other")
+    message_zh, message_en = rule.message("zh", row), rule.message("en", row)
+    triples = [
+        (RDF.type, SH.ValidationResult), (SH.focusNode, focus), (SH.resultSeverity, URIRef(rule.severity)),
+        (SH.sourceShape, URIRef(rule.shape)), (SH.sourceConstraint, URIRef(rule.iri)),
+        (SH.sourceConstraintComponent, SH.SPARQLConstraintComponent),
+        (SH.resultMessage, Literal(message_zh, lang="zh")), (SH.resultMessage, Literal(message_en, lang="en")),
+        (SH.value, value), (NKG.otherFocus, other), (NKG.focusNotice, row.get("thisNotice")),
+        (NKG.otherNotice, row.get("otherNotice")), (NKG.expected, row.get("expected")),
+        (NKG.difference, row.get("difference")),
+    ]
+    for p, o in triples:
+        if o is not None:
+            report.add((result, p, o))
+    finding = Finding(
+        rule=rule.iri, severity=_local(URIRef(rule.severity)), focus=str(focus), message_zh=message_zh,
+        message_en=message_en, value=None if value is None else str(value),
+        other=Side(node=str(other)) if other is not None else None,
+        difference=_decimal(row.get("difference")),
+    )
+    return finding, result
+
+
+def _decimal(term: Node | None) -> Decimal | None:
+    if not isinstance(term, Literal):
+        return None
+    try:
+        return Decimal(str(term))
+    except InvalidOperation:
+        return None
+
+
+def _local(iri: Node | None) -> str:
+    return str(iri).rsplit("#", 1)[-1] if iri is not None else "Violation"

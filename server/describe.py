@@ -1,0 +1,161 @@
+"""Reading one IRI from the store: whether it is in the graph, the named graphs it comes from, its RDF
+description, its statements and incoming links labelled for people, and the server-local URL of an IRI.
+
+Every query binds the IRI asked for, so a look-up costs a few index probes whatever the size of the corpus.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+import rdflib
+from flask import current_app
+from rdflib import RDF, Literal, URIRef
+from rdflib.term import Node
+
+from graph.store import Store
+from graph.vocab import KIND_SCHEME_IRI, ONTOLOGY_IRI
+from graph.vocab import PREFIXES as VOCAB_PREFIXES
+
+DEF = ONTOLOGY_IRI
+KIND_SCHEME = KIND_SCHEME_IRI
+NS = VOCAB_PREFIXES
+PREFIXES = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in NS.items())
+INCOMING_LIMIT = 200  # a region or a kind can be the object of thousands of triples: show the first ones
+
+
+def n(name: str) -> str:
+    """A CURIE of NS as the full IRI: n("nkg:docNo")."""
+    prefix, _, local = name.partition(":")
+    return NS[prefix] + local
+
+
+def select(store: Store, query: str) -> list[dict[str, Node]]:
+    return store.select(PREFIXES + query)
+
+
+# -- existence, provenance, description --------------------------------------------------------------------
+
+
+def exists(store: Store, iri: str) -> bool:
+    return store.ask(f"ASK {{ {{ <{iri}> ?p ?o }} UNION {{ ?s ?p <{iri}> }} UNION {{ ?s <{iri}> ?o }} "
+                     f"UNION {{ GRAPH <{iri}> {{ ?s ?p ?o }} }} }}")
+
+
+def is_graph(store: Store, iri: str) -> bool:
+    return store.ask(f"ASK {{ GRAPH <{iri}> {{ ?s ?p ?o }} }}")
+
+
+def provenance_graphs(store: Store, iri: str) -> list[str]:
+    """The named graphs that say something about `iri`: those holding its triples, else the graph it names,
+    else those that use it (as an object or a predicate)."""
+    rows = store.select(f"SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ <{iri}> ?p ?o }} }}")
+    if not rows and is_graph(store, iri):
+        return [iri]
+    if not rows:
+        rows = store.select(f"SELECT DISTINCT ?g WHERE {{ {{ GRAPH ?g {{ ?s ?p <{iri}> }} }} "
+                            f"UNION {{ GRAPH ?g {{ ?s <{iri}> ?o }} }} }} LIMIT 20")
+    return sorted(str(r["g"]) for r in rows)
+
+
+def description(store: Store, iri: str) -> rdflib.Graph:
+    """Its triples, a notice's sections and figures, a figure's selector; a named graph's IRI gives the graph."""
+    if is_graph(store, iri):
+        return store.construct(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ {{ GRAPH <{iri}> {{ ?s ?p ?o }} }} "
+                               f"UNION {{ <{iri}> ?p ?o BIND(<{iri}> AS ?s) }} }}")
+    graph = store.construct(PREFIXES + f"""CONSTRUCT {{ <{iri}> ?p ?o . ?x ?q ?y }} WHERE {{
+        {{ <{iri}> ?p ?o }}
+        UNION {{ <{iri}> oa:hasSelector ?x . ?x ?q ?y }}
+        UNION {{ ?x nkg:inNotice <{iri}> ; ?q ?y
+                 FILTER(?q IN (rdf:type, nkg:inNotice, nkg:path, nkg:label, dcterms:title, nkg:partOf)) }}
+        UNION {{ ?x nkg:statedIn <{iri}> ; ?q ?y
+                 FILTER(?q IN (rdf:type, nkg:statedIn, rdfs:label, nkg:kind, nkg:inSection)) }}
+    }}""")  # each branch starts from the bound IRI; a VALUES list of predicates would make the engine scan them
+    if not len(graph):  # known only as an object or a predicate: say who uses it
+        graph = store.construct(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ {{ ?s ?p <{iri}> BIND(<{iri}> AS ?o) }} "
+                                f"UNION {{ ?s <{iri}> ?o BIND(<{iri}> AS ?p) }} }} LIMIT {INCOMING_LIMIT}")
+    return graph
+
+
+# -- terms as the templates show them ----------------------------------------------------------------------
+
+
+def curie(iri: str) -> str:
+    base = current_app.config["BASE"]
+    if iri.startswith(base):
+        return iri[len(base):]
+    for prefix, ns in NS.items():
+        if iri.startswith(ns) and len(iri) > len(ns):
+            return f"{prefix}:{iri[len(ns):]}"
+    return iri
+
+
+def labels(store: Store, iris: set[str]) -> dict[str, str]:
+    """A short human label for each IRI: 文号, the Chinese preferred label, rdfs:label, a section's number and
+    heading; the CURIE when it has none."""
+    found: dict[str, dict[str, list[Literal]]] = defaultdict(lambda: defaultdict(list))
+    wanted = sorted({str(i) for i in iris if i})  # rdflib terms do not hash like their strings
+    for start in range(0, len(wanted), 200):
+        values = " ".join(f"<{i}>" for i in wanted[start:start + 200])
+        for row in select(store, f"""SELECT DISTINCT ?x ?p ?l WHERE {{ VALUES ?x {{ {values} }} ?x ?p ?l
+            FILTER(?p IN (nkg:docNo, skos:prefLabel, rdfs:label, nkg:label, dcterms:title, nkg:docNoAsCited)) }}"""):
+            found[str(row["x"])][str(row["p"])].append(row["l"])
+    return {iri: _best_label(found.get(iri, {})) or curie(iri) for iri in wanted}
+
+
+def _best_label(by_property: dict[str, list[Literal]]) -> str | None:
+    def pick(prop: str) -> str | None:
+        values = sorted(by_property.get(prop, []), key=lambda lit: (lit.language != "zh", str(lit)))
+        return str(values[0]) if values else None
+
+    section = pick(n("nkg:label"))
+    if section:
+        return f"{section} {pick(n('dcterms:title')) or ''}".strip()
+    for prop in ("nkg:docNo", "skos:prefLabel", "rdfs:label", "dcterms:title", "nkg:docNoAsCited"):
+        if value := pick(n(prop)):
+            return value
+    return None
+
+
+def term(node: Node, names: dict[str, str]) -> dict[str, Any]:
+    if isinstance(node, URIRef):
+        iri = str(node)
+        return {"iri": iri, "label": names.get(iri) or curie(iri), "href": local_url(iri)}
+    if isinstance(node, Literal):
+        return {"text": str(node), "lang": node.language, "long": len(str(node)) > 300}
+    return {"text": f"_:{node}", "lang": None, "long": False}
+
+
+def local_url(iri: str) -> str:
+    """The server-local URL under which an IRI we mint dereferences; any other IRI is returned as it is."""
+    base = current_app.config["BASE"]
+    if iri.startswith(base):
+        return "/id/" + iri[len(base):]
+    if iri.startswith(DEF):
+        return "/def/" + iri[len(DEF):]
+    return iri
+
+
+def statements(store: Store, iri: str) -> list[dict[str, Any]]:
+    """Every (predicate, object) with `iri` as subject, labelled, objects grouped under their predicate."""
+    rows = store.select(f"SELECT DISTINCT ?p ?o WHERE {{ <{iri}> ?p ?o }}")
+    names = labels(store, {str(v) for r in rows for v in r.values() if isinstance(v, URIRef)})
+    grouped: dict[str, list[dict]] = defaultdict(list)
+    for r in rows:
+        grouped[str(r["p"])].append(term(r["o"], names))
+    # Predicates show as CURIEs: precise, and the same words the SPARQL endpoint takes.
+    return [{"predicate": term(URIRef(p), {}), "objects": sorted(objs, key=sort_key)}
+            for p, objs in sorted(grouped.items(), key=lambda kv: (kv[0] != str(RDF.type), curie(kv[0])))]
+
+
+def incoming(store: Store, iri: str) -> tuple[list[dict[str, Any]], bool]:
+    rows = store.select(f"SELECT DISTINCT ?s ?p WHERE {{ ?s ?p <{iri}> FILTER(isIRI(?s)) }} "
+                        f"LIMIT {INCOMING_LIMIT + 1}")
+    names = labels(store, {str(v) for r in rows for v in r.values()})
+    links = [{"subject": term(r["s"], names), "predicate": term(r["p"], names)} for r in rows[:INCOMING_LIMIT]]
+    return sorted(links, key=lambda x: (x["predicate"]["label"], x["subject"]["label"])), len(rows) > INCOMING_LIMIT
+
+
+def sort_key(t: dict[str, Any]) -> tuple:
+    return (t.get("label") or t.get("text") or "",)

@@ -1,0 +1,318 @@
+"""The views the HTML templates render: a notice (文号, title, issuers, dates, relations, sections, figures with
+their quotes), a figure (value, kind, year, region, scope, the quote inside its section, what it restates,
+which notice governs it), any other resource (statements, incoming links, its source text or graph), home.
+"""
+
+from __future__ import annotations
+
+import urllib.parse
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+from flask import url_for
+from rdflib import URIRef
+
+from graph.store import Store
+
+from .describe import (
+    DEF,
+    KIND_SCHEME,
+    curie,
+    incoming,
+    is_graph,
+    labels,
+    local_url,
+    n,
+    select,
+    statements,
+    term,
+)
+
+QUERIES_DIR = Path(__file__).resolve().parents[1] / "ontology" / "queries"
+MEMBERS_LIMIT = 200
+CONTEXT_CHARS = 80  # text shown either side of a quote that lies outside numbered sections
+
+# Relations between notices, as a page names them: (outgoing, incoming).
+RELATIONS = {
+    DEF + "forwards": ("转发", "被转发于"),
+    DEF + "implements": ("贯彻落实", "被贯彻落实于"),
+    DEF + "applies": ("按照执行", "被援引执行于"),
+    DEF + "hasAttachment": ("附件", "作为附件载于"),
+    DEF + "attachmentOf": ("作为附件载于", "附件"),
+    DEF + "cites": ("引用", "被引用于"),
+}
+QUALIFIERS = {DEF + "Exact": "", DEF + "AtLeast": "不低于", DEF + "About": "左右", DEF + "AtMost": "不高于"}
+
+
+def _values(rows: list[dict[str, Any]], predicate: str) -> list[dict[str, Any]]:
+    return next((r["objects"] for r in rows if r["predicate"]["iri"] == n(predicate)), [])
+
+
+def _first(rows: list[dict[str, Any]], predicate: str) -> dict[str, Any] | None:
+    values = _values(rows, predicate)
+    return values[0] if values else None
+
+
+def _text(rows: list[dict[str, Any]], predicate: str) -> str | None:
+    first = _first(rows, predicate)
+    return first.get("text") if first else None
+
+
+def resource(store: Store, iri: str) -> dict[str, Any]:
+    """The view of one IRI; `view` names the template: notice, figure or resource."""
+    rows = statements(store, iri)
+    types = {t.get("iri") for t in _values(rows, "rdf:type")}
+    links, more = incoming(store, iri)
+    base = {"iri": iri, "statements": rows, "title": labels(store, {iri})[iri], "incoming": links,
+            "more_incoming": more}
+    if n("nkg:Notice") in types:
+        return {**base, **notice(store, iri, rows), "view": "notice"}
+    if n("nkg:Figure") in types:
+        return {**base, **figure(store, iri, rows), "view": "figure"}
+    return {**base, "view": "resource", "text": source_excerpt(store, iri), "graph": graph_summary(store, iri),
+            "findings": findings(store, iri)}
+
+
+# -- notice ------------------------------------------------------------------------------------------------
+
+
+def notice(store: Store, iri: str, rows: list[dict[str, Any]]) -> dict[str, Any]:
+    relations = [{"name": names[0], "target": t} for p, names in RELATIONS.items()
+                 for t in next((r["objects"] for r in rows if r["predicate"]["iri"] == p), [])]
+    seen = {(r["name"], r["target"]["iri"]) for r in relations}  # hasAttachment and attachmentOf say one thing
+    return {
+        "docno": _text(rows, "nkg:docNo"),
+        "titles": [t["text"] for t in _values(rows, "dcterms:title")],
+        "in_corpus": _text(rows, "nkg:inCorpus") == "true",
+        "issuers": _values(rows, "nkg:issuedBy"),
+        "jurisdiction": _first(rows, "nkg:jurisdiction"),
+        "signed": _text(rows, "nkg:dateSigned"),
+        "printed": _text(rows, "nkg:datePrinted"),
+        "addressees": [t["text"] for t in _values(rows, "nkg:addressee")],
+        "copied_to": [t["text"] for t in _values(rows, "nkg:copiedTo")],
+        "publicity": _text(rows, "nkg:publicity"),
+        "relations": relations,
+        "related_by": [r for r in related_by(store, iri) if (r["name"], r["source"]["iri"]) not in seen],
+        "sections": sections(store, iri),
+        "full_text": source_excerpt(store, iri, own=True),
+        "findings": findings(store, iri),
+    }
+
+
+def related_by(store: Store, iri: str) -> list[dict[str, Any]]:
+    values = ", ".join(f"<{p}>" for p in RELATIONS)
+    rows = store.select(f"SELECT DISTINCT ?m ?p WHERE {{ ?m ?p <{iri}> FILTER(?p IN ({values})) }}")
+    names = labels(store, {str(r["m"]) for r in rows})
+    found = [{"name": RELATIONS[str(r["p"])][1], "source": term(r["m"], names)} for r in rows]
+    return sorted(found, key=lambda x: (x["name"], x["source"]["label"]))
+
+
+def sections(store: Store, iri: str) -> list[dict[str, Any]]:
+    """The notice's sections in reading order, each with its figures and citations; figures and citations
+    outside numbered sections come first, under no heading."""
+    rows = select(store, f"""SELECT ?s ?path ?label ?title WHERE {{ ?s nkg:inNotice <{iri}> ; nkg:path ?path .
+        OPTIONAL {{ ?s nkg:label ?label }} OPTIONAL {{ ?s dcterms:title ?title }} }}""")
+    by_iri: dict[str | None, dict[str, Any]] = {None: {"iri": None, "depth": 0, "figures": [], "citations": [],
+                                                       "order": ()}}
+    for r in rows:
+        path = str(r["path"])
+        by_iri.setdefault(str(r["s"]), {
+            "iri": str(r["s"]), "href": local_url(str(r["s"])), "label": str(r.get("label", "")),
+            "heading": str(r.get("title", "")), "depth": path.count(".") + 1,
+            "order": tuple(int(p) if p.isdigit() else 0 for p in path.split(".")), "figures": [], "citations": [],
+        })
+    figures = select(store, f"""SELECT ?f ?label ?exact ?start ?section WHERE {{ ?f nkg:statedIn <{iri}> .
+        OPTIONAL {{ ?f rdfs:label ?label }} OPTIONAL {{ ?f nkg:inSection ?section }}
+        OPTIONAL {{ ?f oa:hasSelector ?sel . ?sel oa:exact ?exact OPTIONAL {{ ?sel oa:start ?start }} }} }}""")
+    for f in sorted(figures, key=lambda f: int(f.get("start", 0))):
+        holder = by_iri.get(str(f["section"]) if "section" in f else None, by_iri[None])
+        holder["figures"].append({"href": local_url(str(f["f"])), "label": str(f.get("label", curie(str(f["f"])))),
+                                  "quote": str(f.get("exact", ""))})
+    citations = select(store, f"""SELECT ?c ?rel ?cited ?title ?docno ?section ?start WHERE {{
+        ?c nkg:citingNotice <{iri}> ; nkg:relation ?rel .
+        OPTIONAL {{ ?c nkg:citedNotice ?cited }} OPTIONAL {{ ?c nkg:titleAsCited ?title }}
+        OPTIONAL {{ ?c nkg:docNoAsCited ?docno }} OPTIONAL {{ ?c nkg:inSection ?section }}
+        OPTIONAL {{ ?c nkg:sourceStart ?start }} }}""")
+    for c in sorted(citations, key=lambda c: int(c.get("start", 0))):
+        holder = by_iri.get(str(c["section"]) if "section" in c else None, by_iri[None])
+        holder["citations"].append({
+            "href": local_url(str(c["c"])), "relation": RELATIONS.get(str(c["rel"]), (curie(str(c["rel"])),))[0],
+            "cited_href": local_url(str(c["cited"])) if "cited" in c else None,
+            "title": str(c.get("title", "")), "docno": str(c.get("docno", "")),
+        })
+    ordered = sorted(by_iri.values(), key=lambda s: s["order"])
+    return [s for s in ordered if s["iri"] or s["figures"] or s["citations"]]
+
+
+# -- figure ------------------------------------------------------------------------------------------------
+
+
+def figure(store: Store, iri: str, rows: list[dict[str, Any]]) -> dict[str, Any]:
+    kind, region = _first(rows, "nkg:kind"), _first(rows, "nkg:region")
+    year = _text(rows, "nkg:year")
+    notation = _notation(store, kind["iri"]) if kind and "iri" in kind else None
+    code = _code(store, region["iri"]) if region and "iri" in region else None
+    restates = _first(rows, "nkg:restates")
+    governs = (url_for("api.governs", kind=notation, region=code, year=year)
+               if notation and code and year else None)
+    return {
+        "value": figure_value(rows),
+        "kind": kind, "notation": notation, "region": region, "region_code": code, "year": year,
+        "year_type": _first(rows, "nkg:yearType"), "year_inferred": _text(rows, "nkg:yearInferred") == "true",
+        "scope": _text(rows, "nkg:scope"), "scope_regions": _values(rows, "nkg:scopeRegion"),
+        "payer": _text(rows, "nkg:payer"), "notice": _first(rows, "nkg:statedIn"),
+        "section": _first(rows, "nkg:inSection"), "quote": quote_in_context(store, iri),
+        "restates": restates, "restates_notice": _stated_in(store, restates),
+        "restated_by": _subjects(store, "nkg:restates", iri),
+        "yields": _text(rows, "nkg:yieldsToLaterNationalRule") == "true", "note": _text(rows, "nkg:note"),
+        "governs_href": governs, "findings": findings(store, iri),
+    }
+
+
+def figure_value(rows: list[dict[str, Any]]) -> str:
+    """The value as a reader writes it: 不低于 280 元/人·年, 6:4, 2020-09-01 至 2020-12-31."""
+    qualifier = _first(rows, "nkg:qualifier")
+    prefix = QUALIFIERS.get(qualifier["iri"], "") if qualifier and "iri" in qualifier else ""
+    unit = _text(rows, "nkg:unit") or ""
+    if (amount := _text(rows, "nkg:amount")) is not None:
+        value = f"{number(amount)} {unit}"
+    elif (ratio := _text(rows, "nkg:ratio")) is not None:
+        value = ratio
+    elif (start := _text(rows, "nkg:startDate")) is not None:
+        value = f"{start} 至 {_text(rows, 'nkg:endDate') or '?'}"
+    else:
+        value = _text(rows, "nkg:date") or "?"
+    if prefix == "左右":  # 左右 follows the number
+        return f"{value.strip()} 左右"
+    return f"{prefix} {value.strip()}".strip()
+
+
+def quote_in_context(store: Store, iri: str) -> dict[str, Any] | None:
+    """The quote with the text of its section around it (or some text either side outside sections)."""
+    rows = select(store, f"""SELECT ?exact ?start ?end ?text ?secStart ?secEnd WHERE {{
+        <{iri}> oa:hasSelector ?sel . ?sel oa:exact ?exact .
+        OPTIONAL {{ ?sel oa:start ?start ; oa:end ?end ; nkg:sourceFile ?src . ?src nkg:text ?text }}
+        OPTIONAL {{ <{iri}> nkg:inSection ?s . ?s nkg:sourceStart ?secStart ; nkg:sourceEnd ?secEnd }} }} LIMIT 1""")
+    if not rows:
+        return None
+    r = rows[0]
+    quote = {"exact": str(r["exact"]), "before": "", "after": "", "start": None, "end": None}
+    if "text" in r:
+        text, start, end = str(r["text"]), int(r["start"]), int(r["end"])
+        lo = int(r["secStart"]) if "secStart" in r else max(0, start - CONTEXT_CHARS)
+        hi = int(r["secEnd"]) if "secEnd" in r else min(len(text), end + CONTEXT_CHARS)
+        if lo <= start <= end <= hi:
+            quote.update(before=text[lo:start], after=text[end:hi], start=start, end=end)
+    return quote
+
+
+def _notation(store: Store, kind: str) -> str:
+    rows = select(store, f"SELECT ?x WHERE {{ <{kind}> skos:notation ?x }} LIMIT 1")
+    return str(rows[0]["x"]) if rows else kind.rsplit("/", 1)[-1]
+
+
+def _code(store: Store, region: str) -> str:
+    rows = select(store, f"SELECT ?x WHERE {{ <{region}> nkg:code ?x }} LIMIT 1")
+    return str(rows[0]["x"]) if rows else region.rsplit("/", 1)[-1]
+
+
+def _stated_in(store: Store, target: dict[str, Any] | None) -> dict[str, Any] | None:
+    if not target or "iri" not in target:
+        return None
+    rows = select(store, f"SELECT ?m WHERE {{ <{target['iri']}> nkg:statedIn ?m }} LIMIT 1")
+    return term(rows[0]["m"], labels(store, {str(rows[0]["m"])})) if rows else None
+
+
+def _subjects(store: Store, predicate: str, iri: str) -> list[dict[str, Any]]:
+    rows = store.select(f"SELECT DISTINCT ?s WHERE {{ ?s <{n(predicate)}> <{iri}> }} LIMIT {MEMBERS_LIMIT}")
+    names = labels(store, {str(r["s"]) for r in rows})
+    return [term(r["s"], names) for r in rows]
+
+
+# -- any resource --------------------------------------------------------------------------------------------
+
+
+def findings(store: Store, iri: str) -> list[dict[str, str]]:
+    """Validation results whose focus is this resource: the human message, Chinese first."""
+    rows = select(store, f"""SELECT ?r ?severity ?message WHERE {{ ?r sh:focusNode <{iri}> .
+        OPTIONAL {{ ?r sh:resultSeverity ?severity }} OPTIONAL {{ ?r sh:resultMessage ?message }} }}""")
+    by_result: dict[str, dict[str, str]] = {}
+    for r in sorted(rows, key=lambda r: getattr(r.get("message"), "language", None) != "zh"):
+        entry = by_result.setdefault(str(r["r"]), {
+            "href": local_url(str(r["r"])) if isinstance(r["r"], URIRef) else "",
+            "severity": curie(str(r.get("severity", ""))), "messages": []})
+        if "message" in r:
+            entry["messages"].append(str(r["message"]))
+    return list(by_result.values())
+
+
+def source_excerpt(store: Store, iri: str, own: bool = False) -> str | None:
+    """The source text a section or citation spans (`own`: that a notice spans), read from its source file."""
+    link = "prov:wasDerivedFrom ?source" if own else \
+        "nkg:inNotice|nkg:citingNotice ?notice . ?notice prov:wasDerivedFrom ?source"
+    rows = select(store, f"""SELECT ?text ?start ?end WHERE {{
+        <{iri}> nkg:sourceStart ?start ; nkg:sourceEnd ?end ; {link} . ?source nkg:text ?text }} LIMIT 1""")
+    if not rows:
+        return None
+    return str(rows[0]["text"])[int(rows[0]["start"]):int(rows[0]["end"])]
+
+
+def graph_summary(store: Store, iri: str) -> dict[str, Any] | None:
+    if not is_graph(store, iri):
+        return None
+    count = store.select(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{iri}> {{ ?s ?p ?o }} }}")
+    rows = store.select(f"SELECT DISTINCT ?s ?type WHERE {{ GRAPH <{iri}> {{ ?s a ?type FILTER(isIRI(?s)) }} }} "
+                        f"LIMIT {MEMBERS_LIMIT + 1}")
+    names = labels(store, {str(v) for r in rows for v in r.values()})
+    members = [{"subject": term(r["s"], names), "type": term(r["type"], names)} for r in rows[:MEMBERS_LIMIT]]
+    members.sort(key=lambda m: (m["type"]["label"], m["subject"]["label"]))
+    return {"triples": int(count[0]["n"]) if count else 0, "members": members, "more": len(rows) > MEMBERS_LIMIT}
+
+
+# -- home ----------------------------------------------------------------------------------------------------
+
+
+def home(store: Store) -> dict[str, Any]:
+    rows = select(store, """SELECT ?n ?docno ?title ?date WHERE {
+        ?n a nkg:Notice ; nkg:inCorpus true .
+        OPTIONAL { ?n nkg:docNo ?docno } OPTIONAL { ?n dcterms:title ?title }
+        OPTIONAL { ?n nkg:datePrinted|nkg:dateSigned ?date } }""")
+    notices: dict[str, dict[str, Any]] = {}
+    for r in rows:
+        entry = notices.setdefault(str(r["n"]), {"href": local_url(str(r["n"])), "docno": "", "title": "",
+                                                 "date": ""})
+        entry["docno"] = str(r.get("docno", entry["docno"]))
+        entry["title"] = entry["title"] or str(r.get("title", ""))
+        entry["date"] = max(entry["date"], str(r.get("date", "")))
+    kinds = select(store, f"""SELECT ?notation ?label WHERE {{ ?k skos:inScheme <{KIND_SCHEME}> ;
+        skos:notation ?notation . OPTIONAL {{ ?k skos:prefLabel ?label FILTER(lang(?label) = "zh") }} }}""")
+    from .exports import export_links
+
+    return {
+        "notices": sorted(notices.values(), key=lambda e: (e["date"], e["docno"]), reverse=True),
+        "kinds": sorted({(str(k["notation"]), str(k.get("label", k["notation"]))) for k in kinds}),
+        "triples": store.triple_count(),
+        "queries": canned_queries(),
+        "exports": export_links(),
+    }
+
+
+def canned_queries(directory: Path = QUERIES_DIR) -> list[dict[str, str]]:
+    """The `.rq` files of `ontology/queries/`, each with the first line of its leading comment and a link
+    that runs it on the SPARQL endpoint."""
+    found = []
+    for path in sorted(directory.glob("*.rq")):
+        text = path.read_text(encoding="utf-8")
+        title = next((line.lstrip("# ").strip() for line in text.splitlines() if line.startswith("#")), path.stem)
+        found.append({"name": path.name, "title": title,
+                      "href": "/sparql?" + urllib.parse.urlencode({"query": text})})
+    return found
+
+
+def number(value: str) -> str:
+    """280.0 → 280, 82.50 → 82.5: decimals as people write them."""
+    try:
+        return format(Decimal(value).normalize(), "f")
+    except InvalidOperation:
+        return value

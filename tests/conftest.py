@@ -1,0 +1,24 @@
+"""Fixtures shared by the test modules: the bundled corpus and its parse, once per session."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from graph.parse import parse_paths
+from graph.records import ParseResult
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="session")
+def corpus_dir() -> Path:
+    """The bundled corpus: five files, eight notices."""
+    return ROOT / "corpus"
+
+
+@pytest.fixture(scope="session")
+def corpus_results(corpus_dir: Path) -> list[ParseResult]:
+    """One `ParseResult` per corpus file, in file-name order."""
+    return parse_paths([corpus_dir])

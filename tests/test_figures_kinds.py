@@ -1,0 +1,59 @@
+"""The SKOS scheme of figure kinds (ontology/kinds.ttl) is complete and well formed, and covers every kind
+the extractor can produce."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from rdflib import RDF, Graph, Literal, Namespace, URIRef
+from rdflib.namespace import SKOS
+
+from graph.parse.figure_kinds import CUES, KINDS, SHARE, SHARE_BY_PAYER
+from graph.records import ParseResult
+
+KINDS_FILE = Path(__file__).resolve().parents[1] / "ontology" / "kinds.ttl"
+SCHEME = URIRef("https://noticekg.org/def/kind")
+KIND = Namespace("https://noticekg.org/def/kind/")
+NKG = Namespace("https://noticekg.org/def/")
+
+
+@pytest.fixture(scope="module")
+def scheme() -> Graph:
+    return Graph().parse(KINDS_FILE)
+
+
+def _slugs(g: Graph) -> set[str]:
+    return {str(c)[len(str(KIND)):] for c in g.subjects(RDF.type, SKOS.Concept)}
+
+
+def test_every_kind_the_extractor_knows_is_in_the_scheme(scheme: Graph) -> None:
+    produced = set(KINDS) | set(SHARE_BY_PAYER.values()) | {c.kind for c in CUES if c.kind != SHARE}
+    assert produced <= _slugs(scheme), produced - _slugs(scheme)
+
+
+def test_every_extracted_kind_is_in_the_scheme(scheme: Graph, corpus_results: list[ParseResult]) -> None:
+    used = {f.kind for r in corpus_results for n in r.notices for f in n.figures}
+    assert used <= _slugs(scheme)
+
+
+def test_concepts_are_well_formed(scheme: Graph) -> None:
+    assert (SCHEME, RDF.type, SKOS.ConceptScheme) in scheme
+    for concept in scheme.subjects(RDF.type, SKOS.Concept):
+        slug = str(concept)[len(str(KIND)):]
+        assert (concept, RDF.type, NKG.FigureKind) in scheme
+        assert (concept, SKOS.inScheme, SCHEME) in scheme
+        assert (concept, SKOS.notation, Literal(slug)) in scheme
+        languages = {lbl.language for lbl in scheme.objects(concept, SKOS.prefLabel)}
+        assert languages == {"zh", "en"}, slug
+        assert any(d.language == "en" for d in scheme.objects(concept, SKOS.definition)), slug
+        broader = list(scheme.objects(concept, SKOS.broader))
+        assert all((b, RDF.type, SKOS.Concept) in scheme for b in broader), slug
+        assert broader or (concept, SKOS.topConceptOf, SCHEME) in scheme, slug
+
+
+def test_natural_hierarchy(scheme: Graph) -> None:
+    assert (KIND["central-subsidy"], SKOS.broader, KIND["fiscal-subsidy"]) in scheme
+    assert (KIND["provincial-subsidy"], SKOS.broader, KIND["local-subsidy"]) in scheme
+    assert (KIND["critical-illness-deductible-reduction"], SKOS.broader, KIND["critical-illness-deductible"]) in scheme
+    assert (KIND.other, SKOS.topConceptOf, SCHEME) in scheme
