@@ -23,9 +23,10 @@ build: $(VENV)/.installed
 run: build
 	$(BIN)/noticekg serve --store oxigraph:$(STORE) --host $(HOST) --port $(PORT)
 
-# Headless Chromium for the browser tests: Debian's package (no browser download works here).
+# Headless Chromium for the browser tests: Debian's package (no browser download works here), and a CJK
+# font so that its screenshots show the Chinese.
 browser-deps:
-	@test -x /usr/bin/chromium || { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium; }
+	@test -x /usr/bin/chromium -a -e /usr/share/fonts/truetype/wqy/wqy-microhei.ttc || { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium fonts-wqy-microhei; }
 
 test: $(VENV)/.installed browser-deps
 	$(BIN)/python -m pytest -q

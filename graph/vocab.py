@@ -19,12 +19,12 @@ KINDS_FILE = ONTOLOGY_DIR / "kinds.ttl"
 CONTEXT_FILE = ONTOLOGY_DIR / "context.jsonld"
 
 ONTOLOGY_IRI = "https://noticekg.org/def/"
-KIND_SCHEME_IRI = "https://noticekg.org/def/kind"
+KIND_SCHEME_IRI = "https://noticekg.org/def/kinds"  # not …/def/kind: that is the property nkg:kind
 
 ELI = Namespace("http://data.europa.eu/eli/ontology#")
 OA = Namespace("http://www.w3.org/ns/oa#")
 SCHEMA = Namespace("https://schema.org/")
-KIND = Namespace(KIND_SCHEME_IRI + "/")  # open: the kind scheme grows with the corpus
+KIND = Namespace("https://noticekg.org/def/kind/")  # open: the kind scheme grows with the corpus
 
 
 class NKG(DefinedNamespace):

@@ -18,6 +18,7 @@ from flask import Blueprint, Flask, Response, jsonify, render_template, request
 
 from graph import lookup, resolve
 from graph.errors import NotFound
+from graph.store import Store
 from graph.vocab import KIND
 
 from .describe import labels, local_url
@@ -58,11 +59,11 @@ def governs() -> Response:
     media = chosen or wants(["application/json", HTML], "application/json")
     if media is None:
         return not_acceptable(["application/json", HTML])
-    try:
-        resolution = resolve.governing_figure(get_store(), args["kind"], args["region"], year,
-                                              scope=args["scope"] or None)
-    except NotFound as exc:  # an unknown kind or region is a bad parameter, not a missing answer
-        return bad_parameter("kind" if "kind" in str(exc) else "region", str(exc))
+    store = get_store()
+    checked = check_kind_and_region(store, args["kind"], args["region"])
+    if isinstance(checked, Response):
+        return checked
+    resolution = resolve.governing_figure(store, *checked, year, scope=args["scope"] or None)
     answer = resolution.to_json()
     status = 200 if resolution.governed else 404
     if media == HTML:
@@ -77,6 +78,20 @@ def governs() -> Response:
     return jsonify(answer)
 
 
+def check_kind_and_region(store: Store, kind: str | None, region: str | None
+                          ) -> tuple[str | None, str | None] | Response:
+    """The kind's slug and the region's code (None where not given); an unknown kind or region is a bad
+    parameter (400), not a missing answer (404)."""
+    checked: list[str | None] = []
+    for name, value, check in (("kind", kind, lambda v: lookup.kind_slug(store, v)),
+                               ("region", region, lookup.region_code)):
+        try:
+            checked.append(check(value) if value else None)
+        except NotFound as exc:
+            return bad_parameter(name, str(exc))
+    return checked[0], checked[1]
+
+
 def _governs_title(answer: dict[str, Any], kind_label: str) -> str:
     q = answer["question"]
     scope = f" · {q['scope']}" if q.get("scope") else ""
@@ -88,8 +103,12 @@ def figures() -> Response:
     year = _year(request.args.get("year"), required=False)
     if isinstance(year, Response):
         return year
-    filters = {name: request.args.get(name) or None for name in ("docno", "kind", "region")}
-    found = lookup.figures(get_store(), year=year, **filters)
+    store = get_store()
+    checked = check_kind_and_region(store, request.args.get("kind"), request.args.get("region"))
+    if isinstance(checked, Response):
+        return checked
+    kind, region = checked
+    found = lookup.figures(store, docno=request.args.get("docno") or None, kind=kind, region=region, year=year)
     if request.args.get("format") == "csv":
         return Response(CSV_BOM + figures_csv(found), content_type="text/csv; charset=utf-8",
                         headers={"Content-Disposition": 'attachment; filename="figures.csv"'})

@@ -6,6 +6,7 @@ Every query binds the IRI asked for, so a look-up costs a few index probes whate
 
 from __future__ import annotations
 
+import os
 from collections import defaultdict
 from typing import Any
 
@@ -56,7 +57,8 @@ def provenance_graphs(store: Store, iri: str) -> list[str]:
     if not rows:
         rows = store.select(f"SELECT DISTINCT ?g WHERE {{ {{ GRAPH ?g {{ ?s ?p <{iri}> }} }} "
                             f"UNION {{ GRAPH ?g {{ ?s <{iri}> ?o }} }} }} LIMIT 20")
-    return sorted(str(r["g"]) for r in rows)
+    # The resource's own graph first: the one whose name shares the longest prefix with it ({notice}/graph).
+    return sorted((str(r["g"]) for r in rows), key=lambda g: (-len(os.path.commonprefix([g, iri])), g))
 
 
 def description(store: Store, iri: str) -> rdflib.Graph:

@@ -109,12 +109,14 @@ def related_by(store: Store, iri: str) -> list[dict[str, Any]]:
 
 
 def sections(store: Store, iri: str) -> list[dict[str, Any]]:
-    """The notice's sections in reading order, each with its figures and citations; figures and citations
-    outside numbered sections come first, under no heading."""
-    rows = select(store, f"""SELECT ?s ?path ?label ?title WHERE {{ ?s nkg:inNotice <{iri}> ; nkg:path ?path .
-        OPTIONAL {{ ?s nkg:label ?label }} OPTIONAL {{ ?s dcterms:title ?title }} }}""")
-    by_iri: dict[str | None, dict[str, Any]] = {None: {"iri": None, "depth": 0, "figures": [], "citations": [],
-                                                       "order": ()}}
+    """The notice's sections in reading order, each with its figures and citations; what lies outside the
+    numbered sections goes to the preamble (before the first section) or to the end (tables, 附表)."""
+    rows = select(store, f"""SELECT ?s ?path ?label ?title ?start WHERE {{ ?s nkg:inNotice <{iri}> ; nkg:path ?path .
+        OPTIONAL {{ ?s nkg:label ?label }} OPTIONAL {{ ?s dcterms:title ?title }}
+        OPTIONAL {{ ?s nkg:sourceStart ?start }} }}""")
+    preamble = {"iri": None, "heading": "正文前言", "depth": 1, "figures": [], "citations": [], "order": (-1,)}
+    after = {"iri": None, "heading": "章节之外（附表等）", "depth": 1, "figures": [], "citations": [], "order": (1 << 30,)}
+    by_iri: dict[str, dict[str, Any]] = {}
     for r in rows:
         path = str(r["path"])
         by_iri.setdefault(str(r["s"]), {
@@ -122,26 +124,31 @@ def sections(store: Store, iri: str) -> list[dict[str, Any]]:
             "heading": str(r.get("title", "")), "depth": path.count(".") + 1,
             "order": tuple(int(p) if p.isdigit() else 0 for p in path.split(".")), "figures": [], "citations": [],
         })
+    first_section = min((int(r["start"]) for r in rows if "start" in r), default=1 << 60)
+
+    def holder(row: dict) -> dict[str, Any]:
+        if "section" in row and str(row["section"]) in by_iri:
+            return by_iri[str(row["section"])]
+        return preamble if int(row.get("start", 0)) < first_section else after
+
     figures = select(store, f"""SELECT ?f ?label ?exact ?start ?section WHERE {{ ?f nkg:statedIn <{iri}> .
         OPTIONAL {{ ?f rdfs:label ?label }} OPTIONAL {{ ?f nkg:inSection ?section }}
         OPTIONAL {{ ?f oa:hasSelector ?sel . ?sel oa:exact ?exact OPTIONAL {{ ?sel oa:start ?start }} }} }}""")
-    for f in sorted(figures, key=lambda f: int(f.get("start", 0))):
-        holder = by_iri.get(str(f["section"]) if "section" in f else None, by_iri[None])
-        holder["figures"].append({"href": local_url(str(f["f"])), "label": str(f.get("label", curie(str(f["f"])))),
-                                  "quote": str(f.get("exact", ""))})
+    for f in sorted(figures, key=lambda f: (int(f.get("start", 0)), str(f["f"]))):
+        holder(f)["figures"].append({"href": local_url(str(f["f"])), "label": str(f.get("label", curie(str(f["f"])))),
+                                     "quote": str(f.get("exact", ""))})
     citations = select(store, f"""SELECT ?c ?rel ?cited ?title ?docno ?section ?start WHERE {{
         ?c nkg:citingNotice <{iri}> ; nkg:relation ?rel .
         OPTIONAL {{ ?c nkg:citedNotice ?cited }} OPTIONAL {{ ?c nkg:titleAsCited ?title }}
         OPTIONAL {{ ?c nkg:docNoAsCited ?docno }} OPTIONAL {{ ?c nkg:inSection ?section }}
         OPTIONAL {{ ?c nkg:sourceStart ?start }} }}""")
     for c in sorted(citations, key=lambda c: int(c.get("start", 0))):
-        holder = by_iri.get(str(c["section"]) if "section" in c else None, by_iri[None])
-        holder["citations"].append({
+        holder(c)["citations"].append({
             "href": local_url(str(c["c"])), "relation": RELATIONS.get(str(c["rel"]), (curie(str(c["rel"])),))[0],
             "cited_href": local_url(str(c["cited"])) if "cited" in c else None,
             "title": str(c.get("title", "")), "docno": str(c.get("docno", "")),
         })
-    ordered = sorted(by_iri.values(), key=lambda s: s["order"])
+    ordered = sorted([preamble, *by_iri.values(), after], key=lambda s: s["order"])
     return [s for s in ordered if s["iri"] or s["figures"] or s["citations"]]
 
 

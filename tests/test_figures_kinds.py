@@ -13,7 +13,7 @@ from graph.parse.figure_kinds import CUES, KINDS, SHARE, SHARE_BY_PAYER
 from graph.records import ParseResult
 
 KINDS_FILE = Path(__file__).resolve().parents[1] / "ontology" / "kinds.ttl"
-SCHEME = URIRef("https://noticekg.org/def/kind")
+SCHEME = URIRef("https://noticekg.org/def/kinds")
 KIND = Namespace("https://noticekg.org/def/kind/")
 NKG = Namespace("https://noticekg.org/def/")
 

@@ -119,6 +119,8 @@ def test_figures_as_csv(client) -> None:  # noqa: F811
 
 def test_figures_errors(client) -> None:  # noqa: F811
     assert_error(client.get("/api/figures", query_string={"year": "last"}), 400)
+    assert assert_error(client.get("/api/figures", query_string={"region": "不存在市"}), 400)["parameter"] == "region"
+    assert assert_error(client.get("/api/figures", query_string={"kind": "no-such-kind"}), 400)["parameter"] == "kind"
     assert_error(client.get("/api/figures", query_string={"docno": "桂医保发〔2020〕47号"}), 404)
 
 
