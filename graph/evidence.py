@@ -37,6 +37,7 @@ class Side:
     doc_no: str | None = None  # the 文号, when the notice has one
     section: str | None = None  # the section labels as written, outermost first: 一、（一）
     quote: str | None = None
+    note: str | None = None  # the figure's nkg:note
 
 
 @dataclass(frozen=True)
@@ -49,7 +50,10 @@ class _Facts:
 
 
 def enrich(engine: Store, found: Sequence[tuple[Finding, BNode]], report: rdflib.Graph) -> list[Finding]:
-    """The findings with their sides filled in, and the same evidence added to their report results."""
+    """The findings with their sides filled in, and the same evidence added to their report results.
+
+    The explanation of a difference d is the sentence around another figure of amount d in the focus
+    figure's own section (the 30 元 top-up that accounts for 250 against 280), else the figure's note."""
     nodes = {f.focus for f, _ in found} | {f.other.node for f, _ in found if f.other is not None}
     facts = _facts(engine, sorted(n for n in nodes if n.startswith(("http://", "https://", "urn:"))))
     labels = _section_labels(engine, sorted({x.section for x in facts.values() if x.section}))
@@ -58,8 +62,8 @@ def enrich(engine: Store, found: Sequence[tuple[Finding, BNode]], report: rdflib
     for finding, result in found:
         source = _side(finding.focus, facts, labels)
         other = _side(finding.other.node, facts, labels) if finding.other is not None else None
-        focus_facts = facts.get(finding.focus)
-        explanation = (focus_facts.note if focus_facts else None) or explanations.get(finding.focus)
+        # The text's own sentence is the evidence; the extractor's note, when there is no such sentence.
+        explanation = explanations.get(finding.focus) or source.note
         finding = dataclasses.replace(finding, source=source, other=other, explanation=explanation)
         _describe(report, result, finding)
         enriched.append(finding)
@@ -86,7 +90,7 @@ def _side(node: str, facts: dict[str, _Facts], labels: dict[str, str]) -> Side:
     if x is None:
         return Side(node=node)
     return Side(node=node, notice=x.notice, doc_no=x.doc_no,
-                section=labels.get(x.section) if x.section else None, quote=x.quote)
+                section=labels.get(x.section) if x.section else None, quote=x.quote, note=x.note)
 
 
 def _batches(items: Sequence[str]) -> Iterable[Sequence[str]]:
@@ -142,8 +146,7 @@ SELECT ?section ?path ?label WHERE {
 
 
 def _explanations(engine: Store, findings: Sequence[Finding]) -> dict[str, str]:
-    """For a figure that differs by d: the sentence around another figure of d in its own section (the 30 元
-    top-up that accounts for 250 against 280), the nearest one if several."""
+    """For a figure that differs by d: the sentence around the nearest other figure of d in its section."""
     wanted = [(f.focus, abs(f.difference)) for f in findings
               if f.difference and f.focus.startswith(("http://", "https://"))]
     found: dict[str, tuple[int, str, int, int]] = {}

@@ -16,7 +16,7 @@ from functools import cache
 from pathlib import Path
 
 import rdflib
-from rdflib.namespace import RDF, SH
+from rdflib.namespace import SH
 from rdflib.term import Node
 
 SHAPES_DIR = Path(__file__).resolve().parent.parent / "ontology" / "shapes"
@@ -43,8 +43,7 @@ def content_shapes() -> rdflib.Graph:
 class ContentRule:
     """One SHACL-SPARQL constraint of content.ttl, as the fast path runs it."""
 
-    iri: str  # the constraint: rule:shares-add-up …
-    shape: str  # the node shape that holds it
+    iri: str  # the rule: the node shape rule:shares-add-up …
     severity: str  # sh:Violation, sh:Warning or sh:Info (full IRI)
     target_class: str
     select: str  # the constraint's SELECT as written, with $this
@@ -100,37 +99,30 @@ def _prefixes(shapes: rdflib.Graph, constraint: Node) -> tuple[tuple[str, str], 
 
 @cache
 def content_rules() -> tuple[ContentRule, ...]:
-    """Every active SHACL-SPARQL constraint of content.ttl, with what the fast path needs to run it."""
+    """Every rule of content.ttl: a node shape (the rule's IRI) holding one active SHACL-SPARQL constraint."""
     shapes = content_shapes()
     rules = []
     for shape in sorted(set(shapes.subjects(SH.sparql, None))):
-        severity = shapes.value(shape, SH.severity) or SH.Violation
+        if not is_rule(str(shape)):
+            raise ValueError(f"{shape}: a content rule's shape is named under {RULE}")
         targets = sorted(shapes.objects(shape, SH.targetClass))
-        if len(targets) != 1:
-            raise ValueError(f"{shape}: the fast path needs exactly one sh:targetClass")
-        for constraint in sorted(shapes.objects(shape, SH.sparql)):
-            if shapes.value(constraint, SH.deactivated) == rdflib.Literal(True):
-                continue
-            select = shapes.value(constraint, SH.select)
-            if select is None:
-                raise ValueError(f"{constraint}: no sh:select")
-            messages = tuple(sorted((m.language or "", str(m)) for m in shapes.objects(constraint, SH.message)))
-            rules.append(ContentRule(
-                iri=str(constraint), shape=str(shape), severity=str(severity), target_class=str(targets[0]),
-                select=str(select), prefixes=_prefixes(shapes, constraint), messages=messages,
-            ))
+        constraints = [c for c in shapes.objects(shape, SH.sparql)
+                       if shapes.value(c, SH.deactivated) != rdflib.Literal(True)]
+        if len(targets) != 1 or len(constraints) != 1:
+            raise ValueError(f"{shape}: the fast path needs one sh:targetClass and one sh:sparql")
+        constraint = constraints[0]
+        select = shapes.value(constraint, SH.select)
+        if select is None:
+            raise ValueError(f"{shape}: no sh:select")
+        messages = tuple(sorted((m.language or "", str(m)) for m in shapes.objects(constraint, SH.message)))
+        rules.append(ContentRule(
+            iri=str(shape), severity=str(shapes.value(shape, SH.severity) or SH.Violation),
+            target_class=str(targets[0]), select=str(select), prefixes=_prefixes(shapes, constraint),
+            messages=messages,
+        ))
     return tuple(rules)
 
 
-def rule_of(shapes_graph: rdflib.Graph, source_shape: Node, source_constraint: Node | None) -> str:
-    """The rule a pyshacl result names: its SPARQL constraint, else its shape (core rules are shapes)."""
-    if source_constraint is not None and str(source_constraint).startswith(str(RULE)):
-        return str(source_constraint)
-    return str(source_shape)
-
-
 def is_rule(iri: str) -> bool:
+    """Whether an IRI names one of our rules (a shape under rule:)."""
     return iri.startswith(str(RULE))
-
-
-__all__ = ["RULE", "ContentRule", "content_rules", "content_shapes", "core_shapes", "rule_of", "is_rule", "RDF"]

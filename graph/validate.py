@@ -1,6 +1,7 @@
 """Validation: the structure shapes and the content rules, into one `sh:ValidationReport`.
 
     validate(data, notices=None) -> ValidationResult
+    format_text(result), format_json(result)    (from graph.report)
 
 Structure (`ontology/shapes/core.ttl`) runs under pyshacl on each notice's named graph on its own: small
 graphs, fast. The content rules (`content.ttl`) run as plain SELECTs on Oxigraph over the union of the graphs
@@ -22,8 +23,11 @@ from rdflib.term import BNode, Literal, Node, URIRef
 
 from . import evidence
 from .evidence import Side
-from .rules import ContentRule, content_rules, core_shapes, is_rule
+from .report import format_json, format_text
+from .rules import ContentRule, content_rules, core_shapes
 from .store import Store, open_store
+
+__all__ = ["Finding", "Side", "ValidationResult", "format_json", "format_text", "validate"]
 
 NKG = rdflib.Namespace("https://noticekg.org/def/")
 _DATA_GRAPH = "urn:noticekg:validate:data"  # where a plain rdflib.Graph goes in the in-memory engine
@@ -58,8 +62,11 @@ class ValidationResult:
 
 def validate(data: rdflib.Graph | rdflib.Dataset | Store, *, notices: Iterable[str] | None = None
              ) -> ValidationResult:
-    """Validate a graph, a dataset of notice graphs, or a store; with `notices` (IRIs), only what they take part in."""
-    wanted = tuple(sorted({str(n) for n in notices})) if notices is not None else None
+    """Validate a graph, a dataset of notice graphs, or a store.
+
+    With `notices` (notice IRIs, or their graph IRIs), check the structure of those notices' graphs only, and
+    report the content findings in which one of them takes part, on either side of a comparison."""
+    wanted = _notices(notices)
     report = rdflib.Graph()
     report.bind("sh", SH)
     report.bind("nkg", NKG)
@@ -76,6 +83,15 @@ def validate(data: rdflib.Graph | rdflib.Dataset | Store, *, notices: Iterable[s
         report.add((node, SH.result, result))
     findings.sort(key=lambda f: (f.severity != "Violation", f.rule, f.focus, f.value or ""))
     return ValidationResult(conforms=not findings, report=report, results=tuple(findings))
+
+
+def _notices(notices: Iterable[str] | None) -> tuple[str, ...] | None:
+    """Notice IRIs; a notice's graph IRI (`{notice}/graph`, as a store lists it) stands for its notice."""
+    if notices is None:
+        return None
+    if isinstance(notices, str):  # one IRI, not its characters
+        notices = [notices]
+    return tuple(sorted({str(n).removesuffix("/graph") for n in notices}))
 
 
 # -- where the data is --------------------------------------------------------------------------------------
@@ -95,18 +111,14 @@ def _engine(data: rdflib.Graph | rdflib.Dataset | Store) -> Store:
 
 def _graphs_to_check(data: rdflib.Graph | rdflib.Dataset | Store, engine: Store,
                      wanted: tuple[str, ...] | None) -> Iterable[rdflib.Graph]:
-    """Each named graph on its own (a notice graph is self-contained); a plain graph as a whole."""
+    """Each notice's named graph on its own (it is self-contained); a plain graph as a whole. The graphs the
+    code generates (vocabulary, regions, the last report) hold no corpus notice and are not checked."""
     if isinstance(data, rdflib.Graph) and not isinstance(data, rdflib.Dataset):
         yield data
         return
-    if wanted is None:
-        names = engine.graph_iris()
-    else:
-        holders = " ".join(f"<{n}>" for n in wanted)
-        rows = engine.select(
-            f"SELECT DISTINCT ?g WHERE {{ VALUES ?n {{ {holders} }} GRAPH ?g {{ ?n <{NKG.inCorpus}> true }} }}")
-        names = sorted(str(r["g"]) for r in rows)
-    for name in names:
+    bound = "" if wanted is None else "VALUES ?n { %s }" % " ".join(f"<{n}>" for n in wanted)
+    rows = engine.select(f"SELECT DISTINCT ?g WHERE {{ {bound} GRAPH ?g {{ ?n <{NKG.inCorpus}> true }} }}")
+    for name in sorted(str(r["g"]) for r in rows):
         if isinstance(data, rdflib.Dataset):
             graph = data.graph(URIRef(name))
         else:
@@ -127,7 +139,7 @@ def _check_structure(graph: rdflib.Graph, report: rdflib.Graph) -> list[tuple[Fi
         messages = {m.language: str(m) for m in results.objects(result, SH.resultMessage)}
         value = results.value(result, SH.value)
         findings.append((Finding(
-            rule=str(shape) if is_rule(str(shape)) else str(results.value(result, SH.sourceConstraint) or shape),
+            rule=str(shape),  # every core shape that reports is a rule (rule:docno-pattern …)
             severity=_local(results.value(result, SH.resultSeverity)),
             focus=str(results.value(result, SH.focusNode)),
             message_zh=messages.get("zh") or messages.get(None, ""),
@@ -176,7 +188,7 @@ def _content_finding(rule: ContentRule, row: dict[str, Node], report: rdflib.Gra
     message_zh, message_en = rule.message("zh", row), rule.message("en", row)
     triples = [
         (RDF.type, SH.ValidationResult), (SH.focusNode, focus), (SH.resultSeverity, URIRef(rule.severity)),
-        (SH.sourceShape, URIRef(rule.shape)), (SH.sourceConstraint, URIRef(rule.iri)),
+        (SH.sourceShape, URIRef(rule.iri)),
         (SH.sourceConstraintComponent, SH.SPARQLConstraintComponent),
         (SH.resultMessage, Literal(message_zh, lang="zh")), (SH.resultMessage, Literal(message_en, lang="en")),
         (SH.value, value), (NKG.otherFocus, other), (NKG.focusNotice, row.get("thisNotice")),

@@ -38,6 +38,7 @@ from .iris import (
     source_iri,
     unnumbered_notice_iri,
 )
+from .report import report_graph, result_iri, validation_graph_iri
 from .writer import (
     LEVELS,
     QUALIFIERS,
@@ -54,7 +55,7 @@ __all__ = [
     "DEFAULT_BASE", "LEVELS", "QUALIFIERS", "RELATIONS", "YEAR_TYPES", "agency_iri", "citation_iris",
     "dataset_graph_iri", "default_base", "docno_of", "duplicate_notices", "figure_iris", "figure_label",
     "graph_iri", "iri_of_notice", "issuer_slug", "name_slug", "notice_graph", "notice_iri", "region_iri",
-    "regions_graph", "section_iri", "source_iri", "to_dataset", "unnumbered_notice_iri", "vocabulary_graph",
+    "regions_graph", "report_graph", "result_iri", "section_iri", "source_iri", "to_dataset", "unnumbered_notice_iri", "validation_graph_iri", "vocabulary_graph",
 ]
 
 

@@ -1,0 +1,85 @@
+"""`noticekg figures` and `governs`: figures with their provenance, and which notice governs one."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import click
+
+from ..errors import NotFound
+from ..store import Store
+from . import DEFAULT_CORPUS, DEFAULT_STORE, main, opened_graph, reads_graph, text_table
+
+# -- figures and governs ------------------------------------------------------------------------------------------
+
+_FIGURE_COLUMNS = ["docno", "section", "kind", "value", "unit", "qualifier", "year", "region", "region_name",
+                   "scope", "quote", "iri"]
+
+
+@main.command()
+@click.argument("docno", required=False)
+@click.option("--kind", help="Figure kind: a slug of the kind scheme (individual-contribution) or its label.")
+@click.option("--region", help="Region: a name (南宁市, 南宁, 广西) or a GB/T 2260 code (450100).")
+@click.option("--year", type=int, help="The figure's year (fiscal or insurance year).")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
+@click.option("--eval", "golden", type=click.Path(exists=True, path_type=Path),
+              help="Score the extractor on the corpus against this golden figure file or directory.")
+@click.option("--corpus", "corpus_dir", type=click.Path(path_type=Path), default=DEFAULT_CORPUS, show_default=True,
+              help="With --eval: the notices to run the extractor on.")
+@click.option("--graph", "graph_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Read this TriG / N-Quads / Turtle file instead of a store.")
+@click.option("--store", "store_url", envvar="NOTICEKG_STORE", default=DEFAULT_STORE, show_default=True,
+              help="oxigraph:PATH, memory: or an http(s) SPARQL endpoint ($NOTICEKG_STORE).")
+def figures(docno: str | None, kind: str | None, region: str | None, year: int | None, fmt: str,
+            golden: Path | None, corpus_dir: Path, graph_file: Path | None, store_url: str) -> None:
+    """List the figures of a notice (DOCNO, any spelling) and/or of a kind, region and year; with --eval,
+    print the extractor's precision and recall per notice and per kind instead (no store needed)."""
+    if golden is not None:
+        from ..evaluate import evaluate, figures_by_notice, format_evaluation, load_golden
+        from ..parse import parse_paths
+
+        expected = load_golden(golden)
+        click.echo(format_evaluation(evaluate(figures_by_notice(parse_paths([corpus_dir])), expected)))
+        return
+    from ..lookup import figures as figure_list
+
+    with opened_graph(store_url, graph_file) as store:
+        rows = figure_list(store, docno=docno, kind=kind, region=region, year=year)
+    if fmt == "json":
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    flat = [{**r, "section": (r["section"] or {}).get("label") or (r["section"] or {}).get("path") or "",
+             "scope": r["scope"] or ""} for r in rows]
+    if fmt == "csv":
+        out = io.StringIO()
+        writer = csv.DictWriter(out, fieldnames=_FIGURE_COLUMNS, extrasaction="ignore", lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(flat)
+        click.echo(out.getvalue(), nl=False)
+        return
+    table = [[r["docno"] or "", r["section"], r["kind"], f"{r['value']} {r['unit'] or ''}".strip(),
+              str(r["year"] or ""), r["region_name"] or r["region"] or "", r["scope"],
+              " ".join((r["quote"] or "").split())] for r in flat]
+    click.echo(text_table(["文号", "条款", "kind", "value", "year", "region", "scope", "quote"], table))
+
+
+@main.command()
+@click.option("--kind", required=True, help="Figure kind: a slug (individual-contribution) or its label.")
+@click.option("--region", required=True, help="A name (南宁市, 南宁, 广西) or a GB/T 2260 code (450100).")
+@click.option("--year", required=True, type=int, help="The year asked about (fiscal or insurance year).")
+@click.option("--scope", help="A tier or group inside the region: 设区市, 贫困县, 第三档 …")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@reads_graph
+def governs(store: Store, kind: str, region: str, year: int, scope: str | None, fmt: str) -> None:
+    """Which notice governs a figure (KIND, REGION, YEAR[, SCOPE]): the figure, its notice and section, the
+    quote, the chain up to the national notice, and why each other candidate lost. Exit 5 when nothing does."""
+    from ..resolve import governing_figure
+
+    resolution = governing_figure(store, kind, region, year, scope)
+    click.echo(json.dumps(resolution.to_json(), ensure_ascii=False, indent=2) if fmt == "json"
+               else resolution.to_text())
+    if not resolution.governed:
+        click.get_current_context().exit(NotFound.exit_code)
