@@ -45,7 +45,7 @@ def synth_corpus(n: int, out_dir: Path, template: Path) -> list[Path]:
         year = base_year - 20 + i // len(provinces)  # each round of provinces is another year
         body = text.replace(home.name, name).replace(home.short_name, short)
         body = re.sub(f"{home_abbr}(?=[\u4e00-\u9fff]{{1,4}}〔)", abbr, body)
-        body = re.sub(r"20\d\d(?=\s*年)", lambda m: str(int(m.group()) - base_year + year), body)
+        body = re.sub(r"20\d\d(?=\s*年)", lambda m, y=year: str(int(m.group()) - base_year + y), body)
         body = body.replace(f"〔{base_year}〕{notice.docno.serial}号", f"〔{year}〕{1000 + i}号")
         path = out_dir / f"synth_{i:05d}_{code}_{year}.txt"
         path.write_text(body, encoding="utf-8")

@@ -103,10 +103,30 @@ def _syntax_error(exc: SyntaxError) -> QuerySyntaxError:
     return QuerySyntaxError(message, position)
 
 
+class _Loading:
+    """What both backends do the same way once they can replace one graph."""
+
+    def replace_graph(self, graph_iri: str, graph: rdflib.Graph) -> None:
+        raise NotImplementedError
+
+    def load_dataset(self, dataset: rdflib.Dataset) -> None:
+        """Replace each named graph the dataset holds (empty and default graphs are left alone)."""
+        for graph in dataset.graphs():
+            if isinstance(graph.identifier, rdflib.URIRef) and len(graph):
+                self.replace_graph(str(graph.identifier), graph)
+
+    @staticmethod
+    def _file_format(path: str) -> str:
+        fmt_name = _BY_SUFFIX.get(Path(path).suffix.lower())
+        if fmt_name is None:
+            raise StoreError(f"{path}: unknown RDF file type (use .trig, .nq, .ttl, .nt or .rdf)")
+        return fmt_name
+
+
 # -- embedded Oxigraph ------------------------------------------------------------------------------------
 
 
-class OxigraphStore:
+class OxigraphStore(_Loading):
     def __init__(self, store: ox.Store, url: str) -> None:
         self._store = store
         self.url = url
@@ -164,15 +184,8 @@ class OxigraphStore:
         self._store.remove_graph(name) if self._store.contains_named_graph(name) else None
         self._store.load(data, ox.RdfFormat.N_TRIPLES, to_graph=name)
 
-    def load_dataset(self, dataset: rdflib.Dataset) -> None:
-        for graph in dataset.graphs():
-            if isinstance(graph.identifier, rdflib.URIRef) and len(graph):
-                self.replace_graph(str(graph.identifier), graph)
-
     def load_file(self, path: str) -> None:
-        fmt_name = _BY_SUFFIX.get(Path(path).suffix.lower())
-        if fmt_name is None:
-            raise StoreError(f"{path}: unknown RDF file type (use .trig, .nq, .ttl, .nt or .rdf)")
+        fmt_name = self._file_format(path)
         try:
             self._store.load(path=path, format=RDF_FORMATS[fmt_name][0])
         except (OSError, SyntaxError) as exc:
@@ -205,7 +218,7 @@ class OxigraphStore:
 # -- remote SPARQL endpoint ---------------------------------------------------------------------------------
 
 
-class RemoteStore:
+class RemoteStore(_Loading):
     """A SPARQL 1.1 endpoint. Queries by the SPARQL 1.1 Protocol (POST form); writes through the Graph Store Protocol of an
     Oxigraph server (`…/store?graph=`) and SPARQL Update (`…/update`), derived from the query URL."""
 
@@ -259,15 +272,8 @@ class RemoteStore:
         target = self.store_url + "?" + urllib.parse.urlencode({"graph": graph_iri})
         self._http(target, "PUT", data, {"Content-Type": "application/n-triples"})
 
-    def load_dataset(self, dataset: rdflib.Dataset) -> None:
-        for graph in dataset.graphs():
-            if isinstance(graph.identifier, rdflib.URIRef) and len(graph):
-                self.replace_graph(str(graph.identifier), graph)
-
     def load_file(self, path: str) -> None:
-        fmt_name = _BY_SUFFIX.get(Path(path).suffix.lower())
-        if fmt_name is None:
-            raise StoreError(f"{path}: unknown RDF file type")
+        fmt_name = self._file_format(path)
         self._http(self.store_url, "POST", Path(path).read_bytes(), {"Content-Type": RDF_FORMATS[fmt_name][1]})
 
     def graph_iris(self) -> list[str]:

@@ -36,15 +36,20 @@ SPARQL_FIXTURE = DATA / "sparql_fixture.trig"
 _ROWS = " ".join(str(i) for i in range(200))
 SLOW_QUERY = "SELECT (COUNT(*) AS ?n) WHERE { " + " ".join(f"VALUES ?{v} {{ {_ROWS} }}" for v in "abcd") + "}"
 
-__all__ = ["app", "client", "corpus_store", "live_server", "store"]
+__all__ = ["app", "client", "corpus_store", "live_server", "store", "stored"]
+
+
+def stored(path: Path) -> Iterator[Store]:
+    """An in-memory store holding one fixture file, closed afterwards (for `store` fixtures)."""
+    opened = open_store("memory:")
+    opened.load_file(str(path))
+    yield opened
+    opened.close()
 
 
 @pytest.fixture
 def store() -> Iterator[Store]:
-    opened = open_store("memory:")
-    opened.load_file(str(SPARQL_FIXTURE))
-    yield opened
-    opened.close()
+    yield from stored(SPARQL_FIXTURE)
 
 
 @pytest.fixture(scope="module")

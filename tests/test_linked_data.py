@@ -14,9 +14,9 @@ import pytest
 import rdflib
 from rdflib import Literal, URIRef
 
-from graph.store import Store, open_store, to_rdflib
+from graph.store import Store, to_rdflib
 from tests.html_check import html_errors
-from tests.server_fixtures import app, client  # noqa: F401 - fixtures
+from tests.server_fixtures import app, client, stored  # noqa: F401 - fixtures
 
 FIXTURE = Path(__file__).parent / "data" / "linked_fixture.trig"
 ID = "https://noticekg.org/id/"
@@ -34,10 +34,7 @@ RDF_MEDIA = {"ttl": ("text/turtle", "turtle"), "jsonld": ("application/ld+json",
 
 @pytest.fixture
 def store() -> Iterator[Store]:
-    opened = open_store("memory:")
-    opened.load_file(str(FIXTURE))
-    yield opened
-    opened.close()
+    yield from stored(FIXTURE)
 
 
 def parse_rdf(client, response, syntax: str) -> rdflib.Graph:  # noqa: F811

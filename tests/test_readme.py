@@ -14,7 +14,6 @@ from pathlib import Path
 import pytest
 
 from graph.store import open_store
-
 from tests.server_fixtures import *  # noqa: F403
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 
 from graph import lookup, resolve
-from graph.store import Store, open_store
+from graph.store import Store
 from tests.html_check import html_errors
-from tests.server_fixtures import app, client  # noqa: F401 - fixtures
+from tests.server_fixtures import app, client, stored  # noqa: F401 - fixtures
 
 FIXTURE = Path(__file__).parent / "data" / "linked_fixture.trig"
 ID = "https://noticekg.org/id/"
@@ -25,10 +25,7 @@ GOVERNS = {"kind": "individual-contribution", "region": "南宁市", "year": "20
 
 @pytest.fixture
 def store() -> Iterator[Store]:
-    opened = open_store("memory:")
-    opened.load_file(str(FIXTURE))
-    yield opened
-    opened.close()
+    yield from stored(FIXTURE)
 
 
 def assert_error(response, status: int) -> dict:

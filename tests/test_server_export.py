@@ -14,10 +14,10 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from graph.store import Store, open_store
+from graph.store import Store
 from graph.vocab import CONTEXT_FILE
 from tests.html_check import html_errors
-from tests.server_fixtures import app, client  # noqa: F401 - fixtures
+from tests.server_fixtures import app, client, stored  # noqa: F401 - fixtures
 
 FIXTURE = Path(__file__).parent / "data" / "linked_fixture.trig"
 DATASETS = {"trig": ("application/trig", ox.RdfFormat.TRIG), "nq": ("application/n-quads", ox.RdfFormat.N_QUADS),
@@ -27,10 +27,7 @@ BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
 
 @pytest.fixture
 def store() -> Iterator[Store]:
-    opened = open_store("memory:")
-    opened.load_file(str(FIXTURE))
-    yield opened
-    opened.close()
+    yield from stored(FIXTURE)
 
 
 def stored_quads(store: Store) -> set[ox.Quad]:
