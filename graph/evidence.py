@@ -3,7 +3,8 @@ sentence of the source text that accounts for a difference.
 
 A finding from a rule names only nodes (the focus, the other figure). A reader needs the evidence: both
 notices by 文号 and section, both quotes, and why the figures differ. This module looks those up in the same
-engine the rules ran on, in a few batched queries, and adds them to the findings and to the report graph.
+engine the rules ran on (batched look-ups, and one small query per difference to explain), and adds them to
+the findings and to the report graph.
 """
 
 from __future__ import annotations
@@ -103,7 +104,7 @@ def _facts(engine: Store, nodes: Sequence[str]) -> dict[str, _Facts]:
     for batch in _batches(nodes):
         rows = engine.select(_PREFIXES + """
 SELECT ?node ?notice ?docNo ?section ?quote ?note WHERE {
-  VALUES ?node { %s }
+  VALUES ?node { NODES }
   OPTIONAL { ?node nkg:statedIn ?stated }
   OPTIONAL { ?node nkg:citingNotice ?citing }
   OPTIONAL { ?node nkg:inNotice ?holder }
@@ -116,7 +117,7 @@ SELECT ?node ?notice ?docNo ?section ?quote ?note WHERE {
   BIND(COALESCE(?inSection, ?sectionItself) AS ?section)
   OPTIONAL { ?node oa:hasSelector/oa:exact ?quote }
   OPTIONAL { ?node nkg:note ?note }
-}""" % " ".join(f"<{n}>" for n in batch))
+}""".replace("NODES", _iris(batch)))
         for row in rows:
             node = str(row["node"])
             if node not in facts:
@@ -130,11 +131,11 @@ def _section_labels(engine: Store, sections: Sequence[str]) -> dict[str, str]:
     for batch in _batches(sections):
         rows = engine.select(_PREFIXES + """
 SELECT ?section ?path ?label WHERE {
-  VALUES ?section { %s }
+  VALUES ?section { NODES }
   ?section nkg:partOf* ?ancestor .
   ?ancestor a nkg:Section ; nkg:path ?path .
   OPTIONAL { ?ancestor nkg:label ?label }
-}""" % " ".join(f"<{s}>" for s in batch))
+}""".replace("NODES", _iris(batch)))
         for row in rows:
             path = str(row["path"])
             label = _str(row.get("label")) or path
@@ -146,31 +147,31 @@ SELECT ?section ?path ?label WHERE {
 
 
 def _explanations(engine: Store, findings: Sequence[Finding]) -> dict[str, str]:
-    """For a figure that differs by d: the sentence around the nearest other figure of d in its section."""
-    wanted = [(f.focus, abs(f.difference)) for f in findings
-              if f.difference and f.focus.startswith(("http://", "https://"))]
-    found: dict[str, tuple[int, str, int, int]] = {}
-    for i in range(0, len(wanted), _BATCH):
-        pairs = " ".join(f'(<{node}> "{amount}"^^<http://www.w3.org/2001/XMLSchema#decimal>)'
-                         for node, amount in wanted[i: i + _BATCH])
-        rows = engine.select(_PREFIXES + """
-SELECT ?focus ?source ?start ?end ?focusStart WHERE {
-  VALUES (?focus ?difference) { %s }
-  ?focus nkg:statedIn ?notice ; oa:hasSelector/oa:start ?focusStart .
-  OPTIONAL { ?focus nkg:inSection ?focusSection }
+    """For a figure that differs by d: the sentence around the nearest other figure of d in its section.
+
+    One small query per finding, with the focus written in: planned from the focus, each stays a look-up
+    however large the graph (one query for all findings, joined through VALUES, scanned every figure)."""
+    found: dict[str, str] = {}
+    for f in findings:
+        if not f.difference or not f.focus.startswith(("http://", "https://")) or f.focus in found:
+            continue
+        rows = engine.select(_PREFIXES + f"""
+SELECT ?source ?start ?end ?focusStart WHERE {{
+  <{f.focus}> nkg:statedIn ?notice ; oa:hasSelector/oa:start ?focusStart .
+  OPTIONAL {{ <{f.focus}> nkg:inSection ?focusSection }}
   ?figure nkg:statedIn ?notice ; nkg:amount ?amount ; oa:hasSelector ?selector .
-  FILTER(?figure != ?focus && ?amount = ?difference)
-  OPTIONAL { ?figure nkg:inSection ?figureSection }
+  FILTER(?figure != <{f.focus}> && ?amount = {format(abs(f.difference), "f")})
+  OPTIONAL {{ ?figure nkg:inSection ?figureSection }}
   FILTER(COALESCE(?figureSection, ?notice) = COALESCE(?focusSection, ?notice))
   ?selector oa:start ?start ; oa:end ?end ; nkg:sourceFile ?source .
-}""" % pairs)
-        for row in rows:
-            focus, start = str(row["focus"]), int(row["start"])
-            distance = abs(start - int(row["focusStart"]))
-            if focus not in found or distance < found[focus][0]:
-                found[focus] = (distance, str(row["source"]), start, int(row["end"]))
-    return {focus: s for focus, (_, source, start, end) in found.items()
-            if (s := _sentence(engine, source, start, end))}
+}}""")
+        if not rows:
+            continue
+        near = min(rows, key=lambda r: abs(int(r["start"]) - int(r["focusStart"])))
+        sentence = _sentence(engine, str(near["source"]), int(near["start"]), int(near["end"]))
+        if sentence:
+            found[f.focus] = sentence
+    return found
 
 
 def _sentence(engine: Store, source: str, start: int, end: int) -> str | None:
@@ -186,6 +187,10 @@ SELECT (SUBSTR(STR(?text), {first + 1}, {end - first + _WINDOW}) AS ?window) WHE
     stops = [i for c in _SENTENCE_ENDS if (i := window.find(c, quote_end)) >= 0]
     stop = min(stops) + 1 if stops else len(window)
     return "".join(window[begin:stop].split()) or None
+
+
+def _iris(nodes: Iterable[str]) -> str:
+    return " ".join(f"<{n}>" for n in nodes)
 
 
 def _str(term: Node | None) -> str | None:

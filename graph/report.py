@@ -34,7 +34,7 @@ def _finding_text(f: Finding) -> str:
     head = f"[{_SEVERITY_ZH.get(f.severity, f.severity)} {f.severity}] {f.rule_name}  <{f.rule}>"
     lines = [head, f"  {f.message_zh}", f"  {f.message_en}"]
     sides = [("本项 this", f.source)] + ([("对照 other", f.other)] if f.other is not None else [])
-    rows = [("焦点 focus", [_node(s, f.focus if s is f.source else None) for _, s in sides])]
+    rows = [("节点 node", [s.node if s else f.focus for _, s in sides])]
     if f.value is not None and f.other is None:
         rows.append(("值 value", [f.value]))
     rows += [
@@ -42,6 +42,8 @@ def _finding_text(f: Finding) -> str:
         ("条款 section", [s.section if s else None for _, s in sides]),
         ("原文 quote", [s.quote if s else None for _, s in sides]),
     ]
+    if any(s is not None and s.note for _, s in sides):
+        rows.append(("备注 note", [s.note if s else None for _, s in sides]))
     header = ("", [name for name, _ in sides])
     lines += ["  " + line for line in _table([header, *rows])]
     if f.difference is not None:
@@ -51,10 +53,6 @@ def _finding_text(f: Finding) -> str:
     return "\n".join(lines)
 
 
-def _node(side: Side | None, fallback: str | None) -> str | None:
-    return side.node if side is not None else fallback
-
-
 def _table(rows: list[tuple[str, list[str | None]]]) -> list[str]:
     cells = [[label, *(v if v is not None else "—" for v in values)] for label, values in rows]
     columns = max(len(r) for r in cells)
@@ -62,7 +60,7 @@ def _table(rows: list[tuple[str, list[str | None]]]) -> list[str]:
     widths = [max(_width(r[i]) for r in cells) for i in range(columns)]
     out = []
     for n, row in enumerate(cells):
-        out.append("| " + " | ".join(_pad(c, w) for c, w in zip(row, widths)) + " |")
+        out.append("| " + " | ".join(_pad(c, w) for c, w in zip(row, widths, strict=True)) + " |")
         if n == 0:
             out.append("|" + "|".join("-" * (w + 2) for w in widths) + "|")
     return out

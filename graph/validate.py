@@ -72,8 +72,9 @@ def validate(data: rdflib.Graph | rdflib.Dataset | Store, *, notices: Iterable[s
     report.bind("nkg", NKG)
     found: list[tuple[Finding, BNode]] = []
     engine = _engine(data)
+    seen: set[tuple[str, ...]] = set()  # a region or a cited notice recurs in many notice graphs: report it once
     for graph in _graphs_to_check(data, engine, wanted):
-        found += _check_structure(graph, report)
+        found += _check_structure(graph, report, seen)
     found += _check_content(engine, wanted, report)
     findings = evidence.enrich(engine, found, report)
     node = BNode()
@@ -116,7 +117,8 @@ def _graphs_to_check(data: rdflib.Graph | rdflib.Dataset | Store, engine: Store,
     if isinstance(data, rdflib.Graph) and not isinstance(data, rdflib.Dataset):
         yield data
         return
-    bound = "" if wanted is None else "VALUES ?n { %s }" % " ".join(f"<{n}>" for n in wanted)
+    iris = " ".join(f"<{n}>" for n in wanted or ())
+    bound = "" if wanted is None else f"VALUES ?n {{ {iris} }}"
     rows = engine.select(f"SELECT DISTINCT ?g WHERE {{ {bound} GRAPH ?g {{ ?n <{NKG.inCorpus}> true }} }}")
     for name in sorted(str(r["g"]) for r in rows):
         if isinstance(data, rdflib.Dataset):
@@ -130,14 +132,20 @@ def _graphs_to_check(data: rdflib.Graph | rdflib.Dataset | Store, engine: Store,
 # -- structure: pyshacl, one graph at a time --------------------------------------------------------------------
 
 
-def _check_structure(graph: rdflib.Graph, report: rdflib.Graph) -> list[tuple[Finding, BNode]]:
+def _check_structure(graph: rdflib.Graph, report: rdflib.Graph, seen: set[tuple[str, ...]]
+                     ) -> list[tuple[Finding, BNode]]:
     _, results, _ = pyshacl.validate(graph, shacl_graph=core_shapes(), inference="none", advanced=True)
     findings = []
     for result in results.subjects(RDF.type, SH.ValidationResult):
-        _copy_node(results, result, report)
         shape = results.value(result, SH.sourceShape)
-        messages = {m.language: str(m) for m in results.objects(result, SH.resultMessage)}
         value = results.value(result, SH.value)
+        key = (str(shape), str(results.value(result, SH.focusNode)), str(value),
+               str(results.value(result, SH.sourceConstraintComponent)))
+        if key in seen:
+            continue
+        seen.add(key)
+        _copy_node(results, result, report)
+        messages = {m.language: str(m) for m in results.objects(result, SH.resultMessage)}
         findings.append((Finding(
             rule=str(shape),  # every core shape that reports is a rule (rule:docno-pattern …)
             severity=_local(results.value(result, SH.resultSeverity)),

@@ -155,3 +155,14 @@ def test_json_format(nanchang: ValidationResult) -> None:
     assert (result["source"]["doc_no"], result["other"]["doc_no"]) == ("洪医保发〔2020〕52号", "赣医保发〔2020〕15号")
     assert set(result["message"]) == {"zh", "en"}
 
+
+
+def test_a_defect_shared_by_notice_graphs_is_reported_once() -> None:
+    # A region's malformed code, written into two notice graphs (each graph carries the regions it mentions).
+    dataset = rdflib.Dataset()
+    for name in ("one", "two"):
+        for _, triple in quads(EXAMPLES / "invalid" / "region-code.ttl"):
+            dataset.graph(URIRef(f"{ID}notice/{name}/graph")).add(triple)
+    result = validate(dataset)
+    assert [f.rule_name for f in result.results] == ["region-code"]
+    assert len(list(result.report.subjects(RDF.type, SH.ValidationResult))) == 1
