@@ -8,15 +8,12 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from graph.parse import parse_paths
-from graph.store import Store, open_store
-from graph.to_rdf import to_dataset
-from tests.server_fixtures import app, live_server  # noqa: F401 - fixtures
+from graph.store import Store
+from tests.server_fixtures import app, corpus_store, live_server  # noqa: F401 - fixtures
 
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = Path("/usr/bin/chromium")
@@ -30,11 +27,8 @@ pytestmark = [
 
 
 @pytest.fixture(scope="module")
-def store() -> Iterator[Store]:
-    built = open_store("memory:")
-    built.load_dataset(to_dataset(parse_paths([ROOT / "corpus"])))
-    yield built
-    built.close()
+def store(corpus_store: Store) -> Store:  # noqa: F811 - the corpus, for every test here
+    return corpus_store
 
 
 @pytest.fixture

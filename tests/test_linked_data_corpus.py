@@ -4,17 +4,14 @@ the home page lists the eight notices of the corpus and each notice page shows i
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from markupsafe import escape
 
-from graph.parse import parse_paths
-from graph.store import Store, open_store
-from graph.to_rdf import to_dataset
+from graph.store import Store
 from tests.html_check import html_errors
-from tests.server_fixtures import app, client  # noqa: F401 - fixtures
+from tests.server_fixtures import app, client, corpus_store  # noqa: F401 - fixtures
 
 ROOT = Path(__file__).resolve().parents[1]
 ID = "https://noticekg.org/id/"
@@ -27,11 +24,8 @@ CORPUS_NOTICES = {"南医保发〔2020〕60号", "桂医保发〔2020〕46号", 
 
 
 @pytest.fixture(scope="module")
-def store() -> Iterator[Store]:
-    built = open_store("memory:")
-    built.load_dataset(to_dataset(parse_paths([ROOT / "corpus"])))
-    yield built
-    built.close()
+def store(corpus_store: Store) -> Store:  # noqa: F811 - the corpus, for every test here
+    return corpus_store
 
 
 def local(iri: str) -> str:
