@@ -76,8 +76,13 @@ class _Reader:
         text names (outside cited titles), else the nation; with a warning either way."""
         prose = self.prose.view.text
         outside = "".join(c if not self.prose.in_title(i, i + 1) else "\u3000" for i, c in enumerate(prose))
+        # A partial notice (no header, no signature) still says whose rules it carries out: the titles it
+        # cites (《天津市…办法》) and the province abbreviation of a cited 文号 (辽医保﹝2019﹞18号).
+        cited_titles = "、".join(c.title for c in self.notice.citations)
+        cited_codes = "、".join(regions.get(code).name for c in self.notice.citations if c.docno
+                               and (code := regions.PROVINCE_ABBREVIATIONS.get(c.docno.issuer_code[:1])))
         for where, text in (("title", self.notice.title), ("addressees", "、".join(self.notice.addressees)),
-                            ("text", outside)):
+                            ("text", outside), ("cited titles", cited_titles), ("cited 文号", cited_codes)):
             names = regions.find_names(text)
             if names:
                 self.report.at("warning", self.notice.span.start,
