@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
+from .columns import pad, width
 from .errors import InputError
 from .records import DateInterval, Figure, ParseResult, Ratio, Value
 
@@ -195,20 +196,12 @@ def _pair_by_scope(gs: list[GoldenFigure], fs: list[Figure]
     return pairs, g_left, f_left
 
 
-def _width(s: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in s)
-
-
-def _pad(s: str, width: int) -> str:
-    return s + " " * max(0, width - _width(s))
-
-
 def _table(title: str, rows: Mapping[str, Score], total: Score) -> list[str]:
     names = [*rows, "all"]
-    w = max(_width(n) for n in [*names, title]) + 2
-    lines = [f"{_pad(title, w)}{'golden':>7}{'found':>7}{'match':>7}{'precision':>11}{'recall':>9}"]
+    w = max(width(n) for n in [*names, title]) + 2
+    lines = [f"{pad(title, w)}{'golden':>7}{'found':>7}{'match':>7}{'precision':>11}{'recall':>9}"]
     for name, score in [*sorted(rows.items()), ("all", total)]:
-        lines.append(f"{_pad(name, w)}{score.golden:>7}{score.found:>7}{score.matched:>7}"
+        lines.append(f"{pad(name, w)}{score.golden:>7}{score.found:>7}{score.matched:>7}"
                      f"{score.precision:>11.1%}{score.recall:>9.1%}")
     return lines
 

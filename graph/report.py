@@ -9,9 +9,10 @@ The report graph itself (`result.report`, an `sh:ValidationReport`) is the RDF f
 from __future__ import annotations
 
 import json
-import unicodedata
 from collections import Counter
 from typing import TYPE_CHECKING, Any
+
+from .columns import pad, width
 
 if TYPE_CHECKING:
     from .evidence import Side
@@ -57,22 +58,13 @@ def _table(rows: list[tuple[str, list[str | None]]]) -> list[str]:
     cells = [[label, *(v if v is not None else "—" for v in values)] for label, values in rows]
     columns = max(len(r) for r in cells)
     cells = [r + [""] * (columns - len(r)) for r in cells]
-    widths = [max(_width(r[i]) for r in cells) for i in range(columns)]
+    widths = [max(width(r[i]) for r in cells) for i in range(columns)]
     out = []
     for n, row in enumerate(cells):
-        out.append("| " + " | ".join(_pad(c, w) for c, w in zip(row, widths, strict=True)) + " |")
+        out.append("| " + " | ".join(pad(c, w) for c, w in zip(row, widths, strict=True)) + " |")
         if n == 0:
             out.append("|" + "|".join("-" * (w + 2) for w in widths) + "|")
     return out
-
-
-def _width(text: str) -> int:
-    """Terminal columns: CJK characters are two wide."""
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
-
-
-def _pad(text: str, width: int) -> str:
-    return text + " " * (width - _width(text))
 
 
 def _decimal_text(value: Any) -> str:

@@ -11,7 +11,7 @@ Every query sees the union of the named graphs as its default graph, on every ba
 
 from __future__ import annotations
 
-import io
+import re
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -95,8 +95,6 @@ def _syntax_error(exc: SyntaxError) -> QuerySyntaxError:
     """Oxigraph says 'error at 3:14: expected …'; keep the position as numbers."""
     message = str(exc)
     position = None
-    import re
-
     m = re.search(r"(\d+):(\d+)", message)
     if m:
         position = (int(m.group(1)), int(m.group(2)))
@@ -181,7 +179,8 @@ class OxigraphStore(_Loading):
     def replace_graph(self, graph_iri: str, graph: rdflib.Graph) -> None:
         name = ox.NamedNode(graph_iri)
         data = graph.serialize(format="nt", encoding="utf-8")
-        self._store.remove_graph(name) if self._store.contains_named_graph(name) else None
+        if self._store.contains_named_graph(name):
+            self._store.remove_graph(name)
         self._store.load(data, ox.RdfFormat.N_TRIPLES, to_graph=name)
 
     def load_file(self, path: str) -> None:
@@ -199,10 +198,8 @@ class OxigraphStore(_Loading):
         if ox_format.supports_datasets:
             return self._store.dump(format=ox_format) or b""
         # Triple formats get the union of the named graphs.
-        out = io.BytesIO()
         triples = self._store.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", use_default_graph_as_union=True)
-        out.write(triples.serialize(format=ox_format) or b"")
-        return out.getvalue()
+        return triples.serialize(format=ox_format) or b""
 
     def triple_count(self) -> int:
         return len(self._store)

@@ -27,7 +27,6 @@ Errors go to stderr as `noticekg: error: …`.
 from __future__ import annotations
 
 import functools
-import unicodedata
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from importlib.metadata import EntryPoint, entry_points
@@ -37,6 +36,7 @@ from typing import Any
 import click
 
 from .. import __version__
+from ..columns import pad, width
 from ..errors import InputError, NoticeKGError, StoreError
 from ..store import Store, open_store
 from ..to_rdf import DEFAULT_BASE
@@ -128,17 +128,13 @@ def reads_graph(command: Callable[..., Any]) -> Callable[..., Any]:
 # -- printing -----------------------------------------------------------------------------------------------------
 
 
-def _width(text: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
-
-
 def text_table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
     """A plain-text table whose columns line up with Chinese (double-width) text too."""
     cells = [list(headers), *[[str(c).replace("\n", " ") for c in row] for row in rows]]
-    widths = [max(_width(row[i]) for row in cells) for i in range(len(headers))]
+    widths = [max(width(row[i]) for row in cells) for i in range(len(headers))]
 
     def line(row: list[str]) -> str:
-        return "  ".join(c + " " * (w - _width(c)) for c, w in zip(row, widths, strict=True)).rstrip()
+        return "  ".join(pad(c, w) for c, w in zip(row, widths, strict=True)).rstrip()
 
     rule = "  ".join("-" * w for w in widths)
     return "\n".join([line(cells[0]), rule, *(line(r) for r in cells[1:])])
