@@ -106,6 +106,14 @@ class Figure:
     restates: str | None = None  # DocNo.key of the notice the figure is said to be taken from
     yields_to_national: bool = False  # "国家…有新规定的，从其规定"
     note: str | None = None  # free text, e.g. "250 collected; 30 top-up with 2021 contribution"
+    cue: str | None = None  # the words that gave the figure its kind, as they stand in the text
+    # How the kind was decided (graph.parse.figure_kinds.Basis): clause, after, continued, list (a cue of the
+    # figure's own statement) or sentence, context, fallback (a cue outside it, or none: flagged for review).
+    basis: str = "clause"
+
+    @property
+    def needs_review(self) -> bool:
+        return self.basis in ("sentence", "context", "fallback")
 
 
 @dataclass(frozen=True)

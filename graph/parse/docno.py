@@ -56,7 +56,7 @@ def _docno(m: re.Match[str]) -> DocNo:
 def parse_docno(text: str) -> DocNo | None:
     """The 文号 that `text` is, alone (outer brackets, spaces and a leading `文件编号:` allowed), or None."""
     s = re.sub(r"\s+", "", fold_width(text))
-    s = re.sub(r"^(?:文件编号|发文字号|文号)[:]", "", s)
+    s = re.sub(r"^(?:【(?:文件编号|发文字号|文号)】|(?:文件编号|发文字号|文号)[:])", "", s)
     while len(s) > 2 and s[0] in "(（[【" and s[-1] in ")）]】":
         s = s[1:-1]
     m = _FULL.fullmatch(s)

@@ -12,10 +12,12 @@ level of 由50%提高至60%) and `每增加` (a step) are not figures.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 from ..records import YearType
+from . import numbers as N
+from .figure_text import CLAUSE_BREAK
 
 MONEY, PERCENT, POINTS, RATIO, DATE, INTERVAL, FULL = "money", "percent", "points", "ratio", "date", "interval", "full"
 
@@ -76,35 +78,59 @@ KINDS: dict[str, Kind] = {k.slug: k for k in (
 )}
 OTHER = "other"
 SHARE = "share"  # a cue whose payer words decide the kind (see PAYERS)
+# Benefit cues whose kind the nearest benefit noun decides (see BENEFITS)
+RATE, DEDUCTIBLE, CAP = "benefit-rate", "benefit-deductible", "benefit-cap"
 
-# Who pays, by the words of the genre; the first alternative that matches at a place wins, so longer
-# words come first (市、县(区) before 市, 自治区 before 区).
+# Who pays: a level of government as the genre names it. A level is a morpheme of the administrative
+# hierarchy (中央; 省, 自治区, 直辖市; 市, 州, 盟, 地区; 县, 旗, 区, 县级市) with or without 级 / 本级 and a
+# parenthesised variant (旗(市)级, 县(区)); 地方 and 我省/我区/我市 name the part below the centre; 各级 all levels
+# together. Levels joined by 和/及/与/、 are several payers (省级和市县两级 → provincial, city-county); sub-provincial
+# levels written together or closed by 两级/三级 bear one share jointly (市县两级, 盟、旗两级 → city-county).
+# Within one alternative longer words come first (自治区 before 区, 县级市 before 县).
+_PAREN = r"(?:\([^()]{1,6}\))?"
 PAYERS: tuple[tuple[str, str], ...] = (
     (r"中央", "central"),
+    (r"各级", "all"),
     (r"地方|我区|我省|我市", "local"),
-    (r"自治区|省级|省本级|省", "provincial"),
-    (r"市县\([^)]{1,4}\)|市、县\([^)]{1,4}\)|市县|市、县|市州、县市区", "city-county"),
-    (r"设区市|市本级|市级|各市|市", "city"),
-    (r"(?:非贫困|贫困|脱贫|其他|深度贫困)县(?:\([^)]{1,4}\))?|县\([^)]{1,4}\)|区县|各县|县", "county"),
-    (r"各城区|城区|区", "district"),
+    (r"(?:自治区|省|直辖市)(?:本级|级)?", "provincial"),
+    (rf"设区市|各市|地市|(?:市|州|盟|地区){_PAREN}(?:本级|级)|市|州|盟", "city"),
+    (rf"县级市|(?:非贫困|贫困|脱贫|其他|深度贫困|一般)县{_PAREN}|(?:县|旗){_PAREN}(?:本级|级)?|区县|旗县|各县",
+     "county"),
+    (r"各城区|城区|区(?:本级|级)?", "district"),
 )
 PAYER_WORD = "|".join(p for p, _ in PAYERS)
+_SUB_PROVINCIAL = "|".join(p for p, payer in PAYERS if payer in ("city", "county", "district"))
+# A payer phrase: levels joined by a conjunction, or sub-provincial levels written together, then 两级/三级.
+PAYER_PHRASE = (rf"(?:{PAYER_WORD})(?:(?:和|及|与|、)(?:{PAYER_WORD})|(?:{_SUB_PROVINCIAL}))*"
+                r"(?:[两三四]级)?")
 # Tiers: groups of divisions a figure can be set for (a payer word that is also a tier gives the scope).
-TIER = r"设区市|(?:非贫困|贫困|脱贫|其他|深度贫困)县(?:\([^)]{1,4}\))?|县\([^)]{1,4}\)|两州一县|第[一二三四五六七八九十]+档"
-SUBSIDY_VERB = r"(?:人均)?(?:补助标准|补助部分|补助|补贴|分别负担|负担|承担)"
+TIER = r"设区市|(?:非贫困|贫困|脱贫|其他|深度贫困|一般)县(?:\([^)]{1,4}\))?|县\([^)]{1,4}\)|两州一县|第[一二三四五六七八九十]+档"
+# What a level does with its share: 补助 (with or without 财政 before it), 负担, 分担, 承担; 各/分别/均 say that
+# each of several payers bears the amount.
+SUBSIDY_VERB = (r"(?:各|分别|共同|均|按比例)?(?:人均)?"
+                r"(?:补助标准|补助部分|补助资金|补助|补贴|负担|分担|承担)")
 
 SHARE_BY_PAYER = {
     "central": "central-subsidy", "local": "local-subsidy", "provincial": "provincial-subsidy",
     "city": "city-subsidy", "county": "county-subsidy", "district": "district-subsidy",
     "city-county": "city-subsidy",  # 市县 bear one amount together: the share below the province (docs/MODEL.md)
+    "all": "per-capita-fiscal-subsidy",  # 各级财政补助: every level together is the whole subsidy
 }
 
 
 def payer_of(word: str) -> str | None:
+    """The payer a phrase of one or several levels names: one level is itself; levels written together or
+    closed by 两级/三级 (市县, 盟、旗两级) are one joint payer (city-county below the province, local with it)."""
     for pattern, payer in PAYERS:
         if re.fullmatch(pattern, word):
             return payer
-    return None
+    joint = re.sub(r"[两三四]级$", "", word)
+    levels = [payer_of(w) for w in re.findall(PAYER_WORD, joint)]
+    if len(levels) < 2 or None in levels or not re.fullmatch(rf"(?:(?:{PAYER_WORD})、?)+", joint):
+        return None
+    if "central" in levels or "all" in levels:
+        return None
+    return "local" if "provincial" in levels or "local" in levels else "city-county"
 
 
 Where = Literal["before", "after"]
@@ -127,14 +153,14 @@ def _cue(kind: str, pattern: str, where: Where = "before", requires: str | None 
 
 
 _RATE = r"(?:支付|报销|补偿|给付)比例|(?<!不)报销|补偿|给付"
-_CAP = r"封顶线|(?:年度)?(?:累计)?(?:最高)?支付限额|最高支付额"
+_CAP = r"封顶线|(?:年度)?(?:累计)?(?:最高)?(?:支付|报销|补偿|给付)限额|最高支付额"
 _DEDUCTIBLE = r"起付线|起付标准"
 
 # Order matters only between cues that match the same words: the first whose `requires` holds wins.
 CUES: tuple[Cue, ...] = (
-    # who pays a share of the subsidy: 中央财政补助, 自治区财政对贫困县(区)补助, 设区市和非贫困县财政分别负担
-    _cue(SHARE, rf"(?P<payer>(?:{PAYER_WORD})(?:(?:和|及|、)(?:{PAYER_WORD}))*)财政"
-                rf"(?:对(?P<tier>[^,;:。]{{1,24}}?)(?:的)?)?{SUBSIDY_VERB}"),
+    # who pays a share of the subsidy: 中央财政补助, 中央补助 (no 财政), 自治区财政对贫困县(区)补助, 盟本级财政补助,
+    # 省级和市县两级财政各负担, 设区市和非贫困县财政分别负担, 省级分担
+    _cue(SHARE, rf"(?P<payer>{PAYER_PHRASE})(?:财政)?(?:对(?P<tier>[^,;:。]{{1,24}}?)(?:的)?)?{SUBSIDY_VERB}"),
     _cue(SHARE, rf"(?P<payer>(?:{TIER})(?:(?:和|及|、)(?:{TIER}))*)(?:财政)?(?:补助|分别负担|负担)"),
     _cue("per-capita-fiscal-subsidy",
          r"(?:各级)?财政(?:人均)?补助(?:标准)?|人均(?:财政)?(?:补助)?标准|政府补助(?:标准)?"),
@@ -147,15 +173,12 @@ CUES: tuple[Cue, ...] = (
     _cue("critical-illness-premium", r"大病保险(?:人均)?筹资(?:标准)?|大病保险保费"),
     _cue("financing-standard", r"(?:人均)?筹资(?:标准|总额|水平)"),
     _cue("contribution-base", r"缴费基数"),
-    _cue("critical-illness-reimbursement-rate", _RATE, requires="大病"),
-    _cue("outpatient-reimbursement-rate", _RATE, requires="门诊", within="clause"),
-    _cue("inpatient-reimbursement-rate", _RATE, requires="住院"),
-    _cue("critical-illness-reimbursement-rate", _RATE, requires="大病", within="context"),
-    _cue("critical-illness-deductible", _DEDUCTIBLE, requires="大病"),
-    _cue("inpatient-deductible", _DEDUCTIBLE, requires="住院"),
-    _cue("critical-illness-deductible", _DEDUCTIBLE, requires="大病", within="context"),
-    _cue("critical-illness-annual-cap", _CAP, requires="大病"),
-    _cue("annual-payment-cap", _CAP),
+    # benefits: the kind follows the nearest benefit noun (大病, 住院, 门诊) before the cue (`BENEFITS`)
+    _cue(RATE, _RATE),
+    _cue(DEDUCTIBLE, _DEDUCTIBLE),
+    # 超过2万元…纳入大病保险给付范围: the amount above which the scheme pays is its deductible
+    _cue("critical-illness-deductible", r"超过", requires=r"纳入[^。]{0,30}?大病[^。]{0,12}?范围"),
+    _cue(CAP, _CAP),
     _cue("coverage-target", r"参保率|参保覆盖率"),
     _cue("cost-sharing-ratio", r"(?:分担|筹集|负担|承担)比例"),
     _cue("contribution-period", r"集中缴费期|集中征缴期|缴费期"),
@@ -167,11 +190,13 @@ CUES: tuple[Cue, ...] = (
     _cue("cost-sharing-ratio", r"(?:的)?(?:比例)?(?:分担|负担|承担|筹集)", "after"),
     _cue("contribution-period", r"集中(?:缴费|征缴|征收)(?!工作)", "after"),
     _cue("late-contribution-period", r"期间缴(?:纳|费)", "after"),
-    _cue("contribution-start", r"(?:前)?(?:启动|开始)", "after", requires="缴费|征收|征缴"),
+    _cue("contribution-start", r"(?:前|起)?,?(?:启动|开始)", "after", requires="缴费|征收|征缴"),
     _cue("contribution-deadline", r"(?:之)?前完成[^,;。]{0,40}?(?:缴费|征缴)", "after"),
-    _cue("subsidy-transfer-deadline", r"(?:之)?前(?:足额)?(?:预拨|拨付|上划|拨入|划拨|下达|到位)", "after",
+    _cue("subsidy-transfer-deadline", r"(?:之)?前[^,;。\d]{0,6}?(?:预拨|拨付|上划|拨入|划拨|下达|到位)", "after",
          requires="补助|财政"),
-    _cue("effective-date", r"起(?:执行|施行|实施)", "after"),
+    # 自2014年7月1日起执行 / 从2018年1月1日起, … / 2023年1月1日起, …: the date a rule takes effect
+    _cue("effective-date", r"起(?:正式)?(?:执行|施行|实施|生效)", "after"),
+    _cue("effective-date", r"起[,;]", "after", requires=r"起[,;][^。]*?(?:\d|标准|待遇)"),
 )
 
 # Words right in front of a number (the end of its lead) that change what it is.
@@ -185,6 +210,36 @@ _TOPPED_UP = {"individual-contribution", "individual-contribution-increase"}
 NOT_A_FIGURE = re.compile(r"(?:由(?:原来的)?|每(?:增加|提高)|以上至|\(含)$")
 # Amounts that bound a band of expenses (2万元以上至10万元(含)以下部分) are not figures either.
 BAND_AFTER = re.compile(r"(?:\(含\))?(?:以内|以下部分|以上部分|以上至|至\d)")
+# A change statement names last year's level and this year's: 由(每人每年)550元提高到580元, 从X提高至Y,
+# 由原来的55元/年提高至70元/年; and a base: 在550元的基础上新增30元. The old level and the base are not figures
+# of this year.
+_FROM = re.compile(r"(?:由|从)(?:原来的|原|上年的?|去年的?)?[^,;:。\d由从]{0,8}$")
+_CHANGE_AFTER = re.compile(r"(?:的(?:标准|水平))?(?:(?:逐步|分别)?(?:提高|增加|增长|上调|调增|提升|降低|下调|减少|调整)"
+                           r"(?:到|至|为)|(?:增|降|升)至)")
+_BASE = (re.compile(r"在(?:\d{4}年度?)?[^,;:。\d]{0,8}$"), re.compile(r"的?基础上"))
+
+
+def old_level(sentence: str, start: int, end: int) -> bool:
+    """The quantity at sentence[start:end] is the old level of a change statement or the base of an
+    increase, not a figure of the year the sentence is about."""
+    lead = sentence[max(0, start - 20) : start]
+    if _FROM.search(lead) and _CHANGE_AFTER.match(sentence, end):
+        return True
+    return bool(_BASE[0].search(lead) and _BASE[1].match(sentence, end))
+
+
+# How a figure's kind was decided (`Classified.basis`): a cue in the number's own clause, or right behind the
+# number; a cue in an earlier clause that the number's clause only continues (…新增30元,达到580元; …补助80%,即
+# 488元); an item of a parallel list (A和B分别…X和Y); a cue in an earlier clause that the number's clause does
+# not continue; the notice's context (headings, title); nothing (a fallback to `other`). The last three are
+# flagged for review.
+Basis = Literal["clause", "after", "continued", "list", "sentence", "context", "fallback"]
+REVIEW: frozenset[str] = frozenset({"sentence", "context", "fallback"})
+# A clause that only continues the one before it: its words are a level word, qualifiers and the number.
+_CONTINUING = re.compile(
+    r"(?:其中|即|并|且|分别|均|同步|相应|逐步)?(?:达到|提高到|提高至|增加到|增加至|增至|调整为|上调至|上调到|为|是|按)?"
+    r"(?:每人每年|每年每人|每人|人均|年人均)?(?:不低于|不少于|不高于|不超过|最低|最高|约|达)?$"
+)
 
 
 @dataclass(frozen=True)
@@ -195,20 +250,51 @@ class Classified:
     note: str | None = None
     payers: tuple[str, ...] = ()  # share cues: the payer of each tier (one or several)
     tiers: tuple[str | None, ...] = ()  # share cues: the tier each payer pays for
+    basis: Basis = "clause"
+    cue: str = ""  # the words that typed it, as they stand in the sentence ("" for a fallback)
+
+
+# The benefit a rate, deductible or cap belongs to: the nearest benefit noun before its cue in the sentence,
+# else the last one in the sentences before it in its section, its headings, the notice's title.
+BENEFIT_NOUN = re.compile(r"大病|住院|门诊")
+BENEFITS: dict[str, dict[str | None, str]] = {
+    RATE: {"大病": "critical-illness-reimbursement-rate", "住院": "inpatient-reimbursement-rate",
+           "门诊": "outpatient-reimbursement-rate"},
+    DEDUCTIBLE: {"大病": "critical-illness-deductible", "住院": "inpatient-deductible"},
+    CAP: {"大病": "critical-illness-annual-cap", "住院": "annual-payment-cap", "门诊": "annual-payment-cap",
+          None: "annual-payment-cap"},
+}
+
+
+def benefit_noun(lead: str, contexts: dict[Within, str], masked: list[tuple[int, int]]) -> str | None:
+    found = [m for m in BENEFIT_NOUN.finditer(lead) if not any(a <= m.start() < b for a, b in masked)]
+    if found:
+        return found[-1].group(0)
+    for where in ("before", "around", "context"):
+        found = list(BENEFIT_NOUN.finditer(contexts.get(where, "")))  # type: ignore[call-overload]
+        if found:
+            return found[-1].group(0) if where != "context" else found[0].group(0)
+    return None
 
 
 def classify(sentence: str, start: int, end: int, value: str, contexts: dict[Within, str],
-             masked: list[tuple[int, int]]) -> Classified | None:
+             masked: list[tuple[int, int]], clause_start: int = 0) -> Classified | None:
     """The kind of the quantity at sentence[start:end] whose sort is `value`; None when it is not a figure.
-    `contexts` holds the clause, the sentence and the wider context (headings, title) for `requires`."""
+    `contexts` holds the clause, the sentence and the wider context (headings, title) for `requires`;
+    `clause_start` is where the number's clause begins (to tell a cue of its own clause from an earlier one)."""
     lead = sentence[:start]
     if NOT_A_FIGURE.search(lead) or (value == MONEY and BAND_AFTER.match(sentence, end)):
         return None
+    if old_level(sentence, start, end):
+        return None
+    paid = _paid_after(sentence, start, end, value, masked, clause_start)
+    if paid is not None:
+        return paid
     for cue in CUES:
-        if cue.where == "after" and cue.pattern.match(sentence, end) and _applies(cue, value, contexts):
-            return Classified(cue.kind, -1, -1)
+        if cue.where == "after" and (m := cue.pattern.match(sentence, end)) and _applies(cue, value, contexts):
+            return Classified(cue.kind, -1, -1, basis="after", cue=m.group(0))
     modifier = "increase" if INCREASE.search(lead) else "reduction" if REDUCTION.search(lead) else None
-    best: tuple[tuple[int, int, int], Classified | None] | None = None
+    best: tuple[tuple[int, int, int], Classified | None, re.Match[str]] | None = None
     for order, cue in enumerate(CUES):
         if cue.where != "before" or not _holds(cue, contexts):
             continue
@@ -217,19 +303,76 @@ def classify(sentence: str, start: int, end: int, value: str, contexts: dict[Wit
                 continue
             here = modifier or ("increase" if INCREASE.search(lead[: m.start()])
                                 and not _LEVEL_WORDS.search(lead[m.end():]) else None)
-            found = _share(m, value, here) if cue.kind == SHARE else _plain(cue, m, value, here)
+            kind = cue.kind
+            if kind in BENEFITS:
+                benefit = BENEFITS[kind].get(benefit_noun(lead[: m.start()], contexts, masked))
+                if benefit is None:
+                    continue
+                kind = benefit
+            found = (_share(m, value, here) if kind == SHARE
+                     else _plain(Cue(kind, cue.pattern, note=cue.note), m, value, here))
             if found is False:
                 continue  # this cue's kind does not take such a value: look further
             rank = (start - m.end(), m.start() - m.end(), order)  # nearest, then longest, then table order
             if best is None or rank < best[0]:
-                best = (rank, found)
+                best = (rank, found, m)
     if best is None:
-        return Classified(OTHER, -1, -1) if value == MONEY else None
-    found = best[1]
-    if (isinstance(found, Classified) and found.kind in _TOPPED_UP and found.note is None
-            and TOP_UP.match(sentence, end)):
-        return Classified("contribution-top-up", found.cue_start, found.cue_end)
+        return Classified(OTHER, -1, -1, basis="fallback") if value == MONEY else None
+    _, found, m = best
+    if found is None:
+        return None
+    basis: Basis = "clause" if m.start() >= clause_start else _basis(sentence, m.end(), clause_start, start)
+    found = _replace(found, basis=basis, cue=m.group(0))
+    if found.kind == OTHER:
+        found = _replace(found, basis="fallback")
+    if found.kind in _TOPPED_UP and found.note is None and TOP_UP.match(sentence, end):
+        return _replace(found, kind="contribution-top-up")
     return found
+
+
+# 省级财政按照每人每年120元的标准给予补助 / 中央财政按80%的比例给予补助: the payer stands before the number in its
+# clause and the verb after it.
+_PAID_AFTER = re.compile(r"(?:的)?(?:标准|比例)?(?:给予|予以)?(?:补助|补贴|分担|负担|承担)")
+_PAYER_LEAD = re.compile(rf"(?P<payer>{PAYER_PHRASE})财政")
+
+
+_RUN_TAIL = re.compile(r"(?:(?:和|、|及|与)\d+(?:\.\d+)?(?:%|元(?:/人(?:[·/]年)?)?))*")
+
+
+def _paid_after(sentence: str, start: int, end: int, value: str, masked: list[tuple[int, int]],
+                clause_start: int) -> Classified | None:
+    after = _PAID_AFTER.match(sentence, _RUN_TAIL.match(sentence, end).end())
+    if value not in (MONEY, PERCENT) or after is None:
+        return None
+    payers = [m for m in _PAYER_LEAD.finditer(sentence, clause_start, start)
+              if not any(a <= m.start() < b for a, b in masked)]
+    if not payers:
+        return None
+    found = _share(payers[-1], value, None)
+    if not isinstance(found, Classified):
+        return None
+    return replace(found, basis="clause", cue=f"{payers[-1].group(0)}…{after.group(0)}")
+
+
+def _replace(c: Classified, **changes: object) -> Classified:
+    return replace(c, **changes)  # type: ignore[arg-type]
+
+
+def _basis(sentence: str, cue_end: int, clause_start: int, start: int) -> Basis:
+    """A cue in an earlier clause: `continued` when every clause from the cue's to the number's only
+    continues it (达到580元, 即488元/人), else `sentence`."""
+    between = sentence[cue_end:start]
+    pieces = CLAUSE_BREAK.split(between)
+    tail = pieces[1:]  # the words after the cue in its own clause may say anything (新增30元)
+    for piece in tail:
+        words = piece
+        for q in reversed(N.scan(piece)):
+            words = words[: q.start] + words[q.end :]
+        words = re.sub(r"(?:\d{4}年度?|左右|以上|以下|、|和)", "", words)
+        words = re.sub(r"^(?:其中|对)[\u4e00-\u9fff()]{1,16}?(?=每人|人均|为|是|按|达到|不低于|不少于|$)", "", words)
+        if not _CONTINUING.fullmatch(words):
+            return "sentence"
+    return "continued"
 
 
 def _plain(cue: Cue, m: re.Match[str], value: str, modifier: str | None) -> Classified | None | bool:
@@ -263,6 +406,8 @@ def _share(m: re.Match[str], value: str, modifier: str | None) -> Classified | N
     非贫困县的补助均为): payers and tiers come back in parallel."""
     if value not in (MONEY, PERCENT):
         return False
+    if payer_of(m["payer"]) == "all":  # 各级财政(人均)补助: the whole subsidy, with its increase
+        return _plain(Cue("per-capita-fiscal-subsidy", m.re), m, value, modifier)
     if modifier:
         return Classified(OTHER, m.start(), m.end()) if value == MONEY else None
     words = [m["payer"]] if payer_of(m["payer"]) else split_conjunction(m["payer"])
@@ -284,10 +429,103 @@ def split_conjunction(words: str) -> list[str]:
     for c in words:
         depth += c == "("
         depth -= c == ")"
-        if depth == 0 and c in "和及、":
+        if depth == 0 and c in "和及与、":
             parts.append(current)
             current = ""
         else:
             current += c
     parts.append(current)
     return [p for p in parts if p]
+
+
+# -- parallel lists ----------------------------------------------------------------------------------------------
+
+_CONJ = r"(?:和|、|及|与|以及)"
+_LIST_GAP = re.compile(rf"(?:标准|水平|部分)?{_CONJ}")
+_RUN_INCREASE = re.compile(r"(?:新增|增加|同步提高|提高|上调|增长|增)(?:了|的)?$")
+
+
+def parallel_lists(sentence: str, quantities: list[N.Quantity], contexts: dict[Within, str],
+                   masked: list[tuple[int, int]]) -> dict[int, Classified]:
+    """A和B分别…X和Y: the n-th number of each run after 分别 is the n-th item's (财政补助和个人缴费标准分别较上年增加
+    30元和20元达到…670元和400元: 30 and 670 are the subsidy's, 20 and 400 the contribution's; a run after an
+    increase word is the items' increases). One share cue naming several payers pairs the same way
+    (中央和省级财政分别负担60%和40%). Keyed by the quantity's start."""
+    found: dict[int, Classified] = {}
+    for at in re.finditer("分别", sentence):
+        p = at.start()
+        clause_start = max((m.end() for m in CLAUSE_BREAK.finditer(sentence, 0, p)), default=0)
+        items, after = _list_items(sentence, clause_start, p, contexts, masked)
+        if not items:
+            continue
+        runs = _runs(sentence, [q for q in quantities if q.start >= after])
+        previous = after
+        for run in runs:
+            if len(run) == len(items):
+                words = sentence[previous : run[0].start]
+                modifier = "increase" if _RUN_INCREASE.search(words) else None
+                for q, (cue, m, payer) in zip(run, items, strict=True):
+                    c = (_share(m, q.kind, modifier) if cue.kind == SHARE
+                         else _plain(cue, m, q.kind, modifier))
+                    if isinstance(c, Classified):
+                        if payer is not None:
+                            c = replace(c, payers=(payer[0],), tiers=(payer[1],))
+                        found[q.start] = replace(c, basis="list", cue=m.group(0))
+            previous = run[-1].end
+    return found
+
+
+Item = tuple[Cue, re.Match[str], tuple[str, str | None] | None]
+
+
+def _list_items(sentence: str, start: int, end: int, contexts: dict[Within, str], masked: list[tuple[int, int]]
+                ) -> tuple[list[Item], int]:
+    """The items of a list that ends at `end` (before 分别) and where the numbers may begin: cues joined by
+    conjunctions, or one share cue naming several payers (its verb may hold the 分别: 中央和省级财政分别负担);
+    each with its payer and tier when it is one payer of such a cue."""
+    matches = []
+    for order, cue in enumerate(CUES):
+        if cue.where != "before" or cue.kind in BENEFITS or not _holds(cue, contexts):
+            continue
+        for m in cue.pattern.finditer(sentence, start):
+            if m.start() >= end:
+                break
+            if cue.kind == SHARE and m.end() > end:
+                c = _share(m, MONEY, None)
+                if isinstance(c, Classified) and len(c.payers) >= 2:
+                    return [(cue, m, (p, t)) for p, t in zip(c.payers, c.tiers, strict=True)], m.end()
+            if m.end() <= end and not any(a <= m.start() < b for a, b in masked):
+                matches.append((m.start(), -m.end(), order, cue, m))
+    chosen: list[tuple[Cue, re.Match[str]]] = []
+    for _, _, _, cue, m in sorted(matches, key=lambda x: (x[0], x[1], x[2])):
+        if not chosen or m.start() >= chosen[-1][1].end():
+            chosen.append((cue, m))
+    after = end + len("分别")
+    if not chosen or not re.fullmatch(r"(?:标准|水平|的|部分)?", sentence[chosen[-1][1].end() : end]):
+        return [], after
+    chain = [chosen[-1]]
+    for cue, m in reversed(chosen[:-1]):
+        if not _LIST_GAP.fullmatch(sentence[m.end() : chain[0][1].start()]):
+            break
+        chain.insert(0, (cue, m))
+    if len(chain) >= 2:
+        return [(cue, m, None) for cue, m in chain], after
+    cue, m = chain[0]
+    if cue.kind == SHARE:
+        c = _share(m, MONEY, None)
+        if isinstance(c, Classified) and len(c.payers) >= 2:
+            return [(cue, m, (p, t)) for p, t in zip(c.payers, c.tiers, strict=True)], after
+    return [], after
+
+
+def _runs(sentence: str, quantities: list[N.Quantity]) -> list[list[N.Quantity]]:
+    """Quantities joined only by conjunctions, up to the end of the statement (a ; or 。)."""
+    runs: list[list[N.Quantity]] = []
+    for q in quantities:
+        if runs and re.fullmatch(_CONJ, sentence[runs[-1][-1].end : q.start]):
+            runs[-1].append(q)
+            continue
+        if runs and re.search(r"[;。]", sentence[runs[-1][-1].end : q.start]):
+            break
+        runs.append([q])
+    return runs

@@ -21,13 +21,24 @@ _AT_LEAST_AFTER = re.compile(r"(?:及)?以上")
 _AT_MOST_AFTER = re.compile(r"(?:及)?以下|以内|(?:之)?前")
 _ABOUT_AFTER = re.compile(r"左右")
 
-# Groups of people a figure is set for; an optional "X和" joins two (农村建档立卡和城镇贫困人口).
-_GROUP_HEAD = (
-    r"建档立卡贫困人口|建档立卡|贫困人口|特困供养人员|特困人员|低保对象|保障对象|救助对象|孤儿|在校学生|"
-    r"高校大学生|大学生|其他参保人员|贫困群体|困难群众|老年居民|未成年居民|非从业居民"
+# Groups of people a figure is set for, by how the genre builds their names: modifiers before a head noun
+# (特困供养人员, 低保对象, 返贫致贫人口, 在校学生, 学生儿童, 一般居民, 其他参保人员, 困难群众, 贫困群体, 孤儿); 建档立卡
+# (registered poor households) stands alone. The modifiers run back to a stop: a scheme's name, a year, 我市/全省,
+# a preposition, 的, punctuation or a digit.
+_HEAD = r"人员|人口|对象|居民|学生|大学生|儿童|群体|群众|孤儿|老人|老年人|成年人|新生儿|家庭|人群|农民|残疾人|建档立卡"
+_HEAD_RE = re.compile(rf"(?:{_HEAD})(?!人均|医保|医疗保险|基本医疗|可支配)")
+_STOP = re.compile(
+    r"城乡居民(?:基本)?医(?:疗)?保(?:险)?|城镇居民(?:基本)?医(?:疗)?保(?:险)?|居民(?:基本)?医(?:疗)?保(?:险)?|"
+    r"基本医(?:疗)?保(?:险)?|医保|医疗保险|大病保险|\d{4}年度?|[我全本各](?:市|省|区|州|县|盟|旗|地)|"
+    r"其中|即|对|将|为|按照|按|在|由|从|给予|缴纳|缴费|标准|的|和|及|与|或|内|期间"
 )
-_GROUP = re.compile(
-    rf"(?:(?:农村|城镇|城市|城乡)?[\u4e00-\u9fff]{{0,6}}?和)?(?:农村|城镇|城市|城乡)?(?:{_GROUP_HEAD})"
+_MAX_GROUP = 14
+# Tiers of divisions: 享受西部政策的县, 一般县, 民族地区, 第一档(地区), and the tiers the genre's central-subsidy
+# scheme names (西部/中部/东部, 贫困/脱贫/非贫困 counties).
+_TIER_PHRASE = re.compile(
+    r"(?:享受|执行|实行|比照|参照)[^,;:。的]{1,10}?政策的(?:县|市|区|地区|旗)(?:\([^)]{1,6}\))?"
+    r"|(?:一般|其他|非贫困|贫困|脱贫|深度贫困|民族|边境|革命老区|西部|中部|东部|中西部)(?:县|地区|市|旗)(?:\([^)]{1,6}\))?"
+    r"|第[一二三四五六七八九十]+档(?:地区)?"
 )
 _TIER = re.compile(TIER)
 # 对X参加… / 对X给予… / 对X的…: X is the group a figure is for.
@@ -85,7 +96,22 @@ def _last_part(g: str) -> str:
 
 
 def _names_group(g: str) -> bool:
-    return bool(_GROUP.search(g) or _TIER.search(g))
+    """`g` ends in a group of people or a tier (a condition before it may run on: 未享受…的建档立卡贫困人口)."""
+    found = group_word(g)
+    return bool(_TIER.search(g)) or (found is not None and g.endswith(found))
+
+
+def group_clause(clause: str) -> str | None:
+    """A clause that is a group or a tier and nothing else (其中学生儿童, 享受西部政策的县): the group."""
+    found = group_word(clause)
+    if not found or found in _EVERYONE or not clause.endswith(found):
+        return None
+    condition = clause[: len(clause) - len(found)]
+    return found if not clean_scope(condition) or condition.endswith("的") else None
+
+
+# The scheme's whole population is no scope inside it.
+_EVERYONE = frozenset({"城乡居民", "居民", "参保人员", "参保居民", "参保群众", "城乡参保居民", "参保人"})
 
 
 def group_in(text: str) -> str | None:
@@ -98,9 +124,32 @@ def group_in(text: str) -> str | None:
 
 
 def group_word(text: str) -> str | None:
-    """The last known group word in `text`: 农村建档立卡和城镇贫困人口, 在校学生 …"""
-    found = list(_GROUP.finditer(text))
-    return found[-1].group(0) if found else None
+    """The last group of people `text` names, with its modifiers (农村建档立卡和城镇贫困人口 joins two), or the last
+    tier of divisions (享受西部政策的县)."""
+    heads = list(_HEAD_RE.finditer(text))
+    tiers = list(_TIER_PHRASE.finditer(text))
+    if tiers and (not heads or tiers[-1].end() >= heads[-1].end()):
+        return tiers[-1].group(0)
+    if not heads:
+        return None
+    end = heads[-1].end()
+    start = _group_start(text, heads[-1].start())
+    # X和Y人口: a group joined to the one before it by 和 (农村建档立卡和城镇贫困人口)
+    if start >= 1 and text[start - 1] == "和" and (before := list(_HEAD_RE.finditer(text, 0, start - 1))) \
+            and before[-1].end() == start - 1:
+        start = _group_start(text, before[-1].start())
+    return text[start:end]
+
+
+def _group_start(text: str, head: int) -> int:
+    """Where the modifiers before a head noun at `head` begin."""
+    start = head
+    while start > 0 and head - start < _MAX_GROUP:
+        c = text[start - 1]
+        if not ("\u4e00" <= c <= "\u9fff") or any(m.end() == start for m in _STOP.finditer(text, max(0, start - 12), start)):
+            break
+        start -= 1
+    return start
 
 
 def band(text: str) -> str | None:
@@ -147,3 +196,17 @@ def paid_by(sentence: str, end: int) -> str | None:
 def exception_note(sentence: str, end: int) -> str | None:
     m = _EXCEPT.match(sentence, end)
     return f"{m['x']}除外" if m else None
+
+
+# The scheme a figure belongs to: the nearest scheme noun before it in its sentence. The resident scheme's
+# names (and its 大病保险) keep it; another scheme's (长期护理保险, 职工医保, 生育保险 …) leave it out.
+_SCHEME = re.compile(
+    r"(?P<other>长期护理保险|长护险|护理保险|职工基本医疗保险|职工医保|职工医疗保险|职工大额|生育保险|工伤保险|失业保险|养老保险)"
+    r"|(?P<resident>城乡居民|城镇居民|居民医保|居民基本医疗|居民医疗保险|大病保险|新农合|新型农村合作医疗|基本医疗保险)"
+)
+
+
+def other_scheme(sentence: str, start: int, masked: list[tuple[int, int]]) -> str | None:
+    """The other scheme (长期护理保险 …) whose noun stands nearest before sentence[start], else None."""
+    found = [m for m in _SCHEME.finditer(sentence, 0, start) if not any(a <= m.start() < b for a, b in masked)]
+    return found[-1]["other"] if found and found[-1]["other"] else None

@@ -19,7 +19,8 @@ from ..records import Figure, Notice, Problem, Ratio, Value
 from . import figure_scope as S
 from . import numbers
 from .docno import find_docnos
-from .figure_kinds import KINDS, OTHER, PAYER_WORD, Classified, Within, classify, payer_of, share_kind
+from .figure_kinds import (KINDS, OTHER, PAYER_WORD, Classified, Within, classify, parallel_lists, payer_of,
+                           share_kind)
 from .figure_tables import table_figures
 from .figure_text import Prose, Sentence, heading_of, read_prose, table_rows
 from .lines import label_of
@@ -99,16 +100,23 @@ class _Reader:
                   if a < sentence.end and b > sentence.start]
         quantities = [q for q in numbers.scan(s) if not any(a <= q.start < b for a, b in masked)]
         respectively = _respectively(s, quantities)
+        path = section_path_at(self.notice, self.prose.view.source(sentence.start))
+        before, around = self._section_before(sentence, path), self._headings(path) + self.notice.title
+        sentence_contexts: dict[Within, str] = {"sentence": s, "context": s + before + around,
+                                                "before": before, "around": around}  # type: ignore[dict-item]
+        listed = parallel_lists(s, quantities, sentence_contexts, masked)
         carried, found = _Carried(), []
         for q in quantities:
             ca, cb = sentence.clause_at(q.start)
             path = section_path_at(self.notice, self.prose.view.source(sentence.start + q.start))
-            contexts: dict[Within, str] = {
-                "clause": s[ca:cb], "sentence": s,
-                "context": s + self._section_before(sentence, path) + self._headings(path) + self.notice.title,
-            }
-            c = classify(s, q.start, q.end, q.kind, contexts, masked)
+            contexts = {**sentence_contexts, "clause": s[ca:cb]}
+            c = listed.get(q.start) or classify(s, q.start, q.end, q.kind, contexts, masked, clause_start=ca)
             if c is None:
+                continue
+            scheme = S.other_scheme(s, q.start, masked)
+            if scheme:
+                self.report.at("warning", self.prose.view.source(sentence.start + q.start),
+                               f"figure of another scheme ({scheme}) left out: {s[ca:cb]}")
                 continue
             found += self._figures(sentence, q, c, quantities, path, carried, respectively.get(q.start), masked)
         return found
@@ -119,8 +127,10 @@ class _Reader:
         """The figure(s) of one classified quantity: one per tier when a share names several."""
         s = sentence.text
         ca, _ = sentence.clause_at(q.start)
-        previous = max([p.end for p in quantities if ca <= p.end <= q.start], default=ca)
+        previous = _window_start(s, q, quantities, ca)
         year, inferred = self._year(sentence, q, path, masked)
+        if c.kind == "effective-date" and isinstance(q.value, numbers.DateMention) and q.value.year:
+            year, inferred = q.value.year, False  # the date a rule takes effect is its own year phrase
         value = self._value(q, year, s, masked)
         if value is None:
             self.report.at("warning", self.prose.view.source(sentence.start + q.start),
@@ -142,6 +152,7 @@ class _Reader:
             year_type=KINDS[c.kind].year_type, year_inferred=inferred, region_code=region, scope=scope,
             scope_regions=scope_regions, payer=None, section_path=path, quote=self.text[span.start : span.end],
             span=span, restates=self._restates(sentence, q), yields_to_national=yields, note=notes,
+            cue=c.cue or None, basis=c.basis,
         )
         figures = []
         for i, tier in enumerate(c.tiers or (None,)):
@@ -187,7 +198,7 @@ class _Reader:
         if not scope and not any(c.tiers):
             previous_clause = sentence.clause_before(ca)
             from_previous = (S.condition_scope(previous_clause) or S.group_in(previous_clause)
-                             or S.group_word(previous_clause) or S.band(previous_clause))
+                             or S.group_clause(previous_clause) or S.band(previous_clause))
             scope = (from_previous or S.group_in(s[:ca])
                      or (carried.scope if region == self.region or not names else None))
         # A band of expenses (2万元以上至10万元) bounds its own rate only; other scopes run on in the sentence.
@@ -229,7 +240,8 @@ class _Reader:
         """(year, inferred): the clause, then the clauses before it (stated); then the sentences before it
         in its section, the headings of its sections, the notice's title (inferred)."""
         s = sentence.text
-        ys = [y for y in numbers.years(s) if not any(a <= y.start < b for a, b in masked)]
+        ys = [y for y in numbers.years(s) + _dates_from(s) if not any(a <= y.start < b for a, b in masked)]
+        ys.sort(key=lambda y: y.start)
         ca, cb = sentence.clause_at(q.start)
         in_clause = [y for y in ys if ca <= y.start < q.start][::-1] + [y for y in ys if q.end <= y.start < cb]
         earlier = [y for y in ys if y.start < ca][::-1]
@@ -301,6 +313,22 @@ class _Reader:
             if colon:
                 return colon[-1]
         return None
+
+
+def _window_start(s: str, q: numbers.Quantity, quantities: list[numbers.Quantity], clause_start: int) -> int:
+    """Where the words that bound a number (its qualifier, 每人每年) begin: after the number before it in its
+    clause; for the later items of a run joined by conjunctions (不低于730元和420元), where the run's first
+    item's words begin."""
+    before = [p for p in quantities if clause_start <= p.end <= q.start]
+    while before and re.fullmatch(r"和|、|及|与", s[before[-1].end : q.start]):
+        q = before.pop()
+    return max([p.end for p in before], default=clause_start)
+
+
+def _dates_from(s: str) -> list[numbers.YearMention]:
+    """A dated start (2023年1月1日起, 从2018年1月1日起) is a year phrase: it governs the figures that follow it."""
+    return [numbers.YearMention(q.start, q.end, q.value.year, False) for q in numbers.scan(s)
+            if isinstance(q.value, numbers.DateMention) and q.value.year and s.startswith("起", q.end)]
 
 
 def _restating(s: str) -> list[tuple[str, bool]]:

@@ -38,9 +38,11 @@ PUBLICITY = re.compile(r"公开方式[:](?P<a>[^()\s:]+)|\(此件(?P<b>[^()]+)\)
 COPIED_TO = re.compile(r"^抄送[:]")
 PRINTED = re.compile(rf"^(?P<by>.*?)(?P<date>{ANY_DATE.pattern})印发$")
 COPIES = re.compile(r"^\(?共印\d+份\)?$")
+# A web page's metadata field: `信息名称:…` or a bracketed label `【成文日期】 2021-07-28`.
 METADATA = re.compile(
-    r"^(?:信息名称|索引号|法定主动公开分类|主动公开分类|主题分类|文件编号|发文字号|发布机构|发文机关|生成日期|"
-    r"成文日期|发文日期|公开日期|发布日期|废止日期|内容概述|有效性|公开方式|公开范围)[:]"
+    r"^(?:【[^】]{1,10}】|(?:信息名称|索引号|法定主动公开分类|主动公开分类|主题分类|文件编号|发文字号|发布机构|发文机关|"
+    r"发文机构|生成日期|成文日期|发文日期|执行日期|公开日期|发布日期|发布时间|本站发布时间|废止日期|内容概述|摘要|"
+    r"有效性|是否有效|公开方式|公开范围|省市地区|来源)[:])"
 )
 
 # Section labels at a line start, by kind; the order of the kinds is the usual nesting.
