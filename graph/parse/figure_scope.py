@@ -30,7 +30,7 @@ _HEAD_RE = re.compile(rf"(?:{_HEAD})(?!人均|医保|医疗保险|基本医疗|�
 _STOP = re.compile(
     r"城乡居民(?:基本)?医(?:疗)?保(?:险)?|城镇居民(?:基本)?医(?:疗)?保(?:险)?|居民(?:基本)?医(?:疗)?保(?:险)?|"
     r"基本医(?:疗)?保(?:险)?|医保|医疗保险|大病保险|\d{4}年度?|[我全本各](?:市|省|区|州|县|盟|旗|地)|"
-    r"其中|即|对|将|为|按照|按|在|由|从|给予|缴纳|缴费|标准|的|和|及|与|或|内|期间"
+    r"其中|即|对|将|为|按照|按|由|从|给予|缴纳|缴费|标准|的|和|及|与|或|内|期间"
 )
 _MAX_GROUP = 14
 # Tiers of divisions: 享受西部政策的县, 一般县, 民族地区, 第一档(地区), and the tiers the genre's central-subsidy
@@ -104,7 +104,7 @@ def _names_group(g: str) -> bool:
 def group_clause(clause: str) -> str | None:
     """A clause that is a group or a tier and nothing else (其中学生儿童, 享受西部政策的县): the group."""
     found = group_word(clause)
-    if not found or found in _EVERYONE or not clause.endswith(found):
+    if not found or not clause.endswith(found):
         return None
     condition = clause[: len(clause) - len(found)]
     return found if not clean_scope(condition) or condition.endswith("的") else None
@@ -138,7 +138,7 @@ def group_word(text: str) -> str | None:
     if start >= 1 and text[start - 1] == "和" and (before := list(_HEAD_RE.finditer(text, 0, start - 1))) \
             and before[-1].end() == start - 1:
         start = _group_start(text, before[-1].start())
-    return text[start:end]
+    return text[start:end] if text[start:end] not in _EVERYONE else None
 
 
 def _group_start(text: str, head: int) -> int:
