@@ -39,6 +39,8 @@ _TIER_PHRASE = re.compile(
     r"(?:享受|执行|实行|比照|参照)[^,;:。的]{1,10}?政策的(?:县|市|区|地区|旗)(?:\([^)]{1,6}\))?"
     r"|(?:一般|其他|非贫困|贫困|脱贫|深度贫困|民族|边境|革命老区|西部|中部|东部|中西部)(?:县|地区|市|旗)(?:\([^)]{1,6}\))?"
     r"|第[一二三四五六七八九十]+档(?:地区)?"
+    # hospital levels: 一级医院, 二级及以上定点医疗机构, 基层医疗卫生机构, 乡镇卫生院
+    r"|[一二三]级(?:及以上|以下)?(?:定点)?(?:医院|医疗机构)|基层(?:定点)?医疗(?:卫生)?机构|乡镇卫生院|社区卫生服务(?:中心|站)"
 )
 _TIER = re.compile(TIER)
 # 对X参加… / 对X给予… / 对X的…: X is the group a figure is for.
@@ -111,7 +113,7 @@ def group_clause(clause: str) -> str | None:
 
 
 # The scheme's whole population is no scope inside it.
-_EVERYONE = frozenset({"城乡居民", "居民", "参保人员", "参保居民", "参保群众", "城乡参保居民", "参保人"})
+_EVERYONE = frozenset({"城乡居民", "居民", "参保人员", "参保居民", "参保群众", "城乡参保居民", "参保人", "农民", "参合农民"})
 
 
 def group_in(text: str) -> str | None:
@@ -134,8 +136,8 @@ def group_word(text: str) -> str | None:
         return None
     end = heads[-1].end()
     start = _group_start(text, heads[-1].start())
-    # X和Y人口: a group joined to the one before it by 和 (农村建档立卡和城镇贫困人口)
-    if start >= 1 and text[start - 1] == "和" and (before := list(_HEAD_RE.finditer(text, 0, start - 1))) \
+    # X和Y人口, X、Y: groups joined to the one before them (农村建档立卡和城镇贫困人口, 特困人员、孤儿)
+    while start >= 1 and text[start - 1] in "和、及" and (before := list(_HEAD_RE.finditer(text, 0, start - 1))) \
             and before[-1].end() == start - 1:
         start = _group_start(text, before[-1].start())
     return text[start:end] if text[start:end] not in _EVERYONE else None

@@ -113,6 +113,8 @@ class _Reader:
             c = listed.get(q.start) or classify(s, q.start, q.end, q.kind, contexts, masked, clause_start=ca)
             if c is None:
                 continue
+            if c.basis == "sentence" and _names_only_a_group(s, ca, q, quantities):
+                c = replace(c, basis="continued")  # …报销比例90%，二级医院80%: the same measure for another group
             scheme = S.other_scheme(s, q.start, masked)
             if scheme:
                 self.report.at("warning", self.prose.view.source(sentence.start + q.start),
@@ -131,6 +133,8 @@ class _Reader:
         year, inferred = self._year(sentence, q, path, masked)
         if c.kind == "effective-date" and isinstance(q.value, numbers.DateMention) and q.value.year:
             year, inferred = q.value.year, False  # the date a rule takes effect is its own year phrase
+        if c.kind == "benefit-period" and inferred and isinstance(q.value, tuple) and q.value[0].year:
+            year, inferred = q.value[0].year, False  # a benefit period is the insurance year it opens
         value = self._value(q, year, s, masked)
         if value is None:
             self.report.at("warning", self.prose.view.source(sentence.start + q.start),
@@ -313,6 +317,14 @@ class _Reader:
             if colon:
                 return colon[-1]
         return None
+
+
+def _names_only_a_group(s: str, clause_start: int, q: numbers.Quantity, quantities: list[numbers.Quantity]) -> bool:
+    """The number's clause, before it, is a group or a tier and nothing else (其中学生儿童每人每年360元, 二级医院80%)."""
+    words = s[max([p.end for p in quantities if clause_start <= p.end <= q.start], default=clause_start) : q.start]
+    words = re.sub(r"(?:每人每年|每年每人|每人|为|是|达到|不低于|不少于|不超过|最高|最低)+$", "", words)
+    words = re.sub(r"^(?:其中|对|、|和)", "", words)
+    return bool(words) and S.group_clause(words) == words
 
 
 def _window_start(s: str, q: numbers.Quantity, quantities: list[numbers.Quantity], clause_start: int) -> int:
