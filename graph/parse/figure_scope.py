@@ -25,12 +25,16 @@ _ABOUT_AFTER = re.compile(r"左右")
 # (特困供养人员, 低保对象, 返贫致贫人口, 在校学生, 学生儿童, 一般居民, 其他参保人员, 困难群众, 贫困群体, 孤儿); 建档立卡
 # (registered poor households) stands alone. The modifiers run back to a stop: a scheme's name, a year, 我市/全省,
 # a preposition, 的, punctuation or a digit.
-_HEAD = r"人员|人口|对象|居民|学生|大学生|儿童|群体|群众|孤儿|老人|老年人|成年人|新生儿|家庭|人群|农民|残疾人|建档立卡"
-_HEAD_RE = re.compile(rf"(?:{_HEAD})(?!人均|医保|医疗保险|基本医疗|可支配)")
+# 居民 is a head unless it names the scheme or a statistic (居民医保, 居民大病保险, 居民人均可支配收入).
+_HEAD = (r"人员|人口|对象|居民(?!医|基本|大病|人均|可支配)|学生|大学生|儿童|群体|群众|孤儿|老人|老年人|成年人|新生儿|"
+         r"家庭|人群|农民|残疾人|建档立卡")
+_HEAD_RE = re.compile(rf"(?:{_HEAD})")
 _STOP = re.compile(
     r"城乡居民(?:基本)?医(?:疗)?保(?:险)?|城镇居民(?:基本)?医(?:疗)?保(?:险)?|居民(?:基本)?医(?:疗)?保(?:险)?|"
     r"基本医(?:疗)?保(?:险)?|医保|医疗保险|大病保险|\d{4}年度?|[我全本各](?:市|省|区|州|县|盟|旗|地)|"
-    r"其中|即|对|将|为|按照|按|由|从|给予|缴纳|缴费|标准|的|和|及|与|或|内|期间"
+    r"其中|即|对|将|为|按照|按|由|从|给予|缴纳|缴费|标准|的|和|及|与|或|内|期间|"
+    # a verb before its object: 降低建档立卡贫困人口…的起付线
+    r"降低|提高|调整|落实|实施|实行|执行|继续|取消|做好|确保|支持|鼓励|推进|将|把"
 )
 _MAX_GROUP = 14
 # Tiers of divisions: 享受西部政策的县, 一般县, 民族地区, 第一档(地区), and the tiers the genre's central-subsidy
@@ -101,6 +105,15 @@ def _names_group(g: str) -> bool:
     """`g` ends in a group of people or a tier (a condition before it may run on: 未享受…的建档立卡贫困人口)."""
     found = group_word(g)
     return bool(_TIER.search(g)) or (found is not None and g.endswith(found))
+
+
+_TIER_IS = re.compile(rf"^(?P<t>{_TIER_PHRASE.pattern})(?:为|包括|是|含)")
+
+
+def tier_subject(clause: str) -> str | None:
+    """A clause that says what a tier is (第一档为昆明市, 第二档包括曲靖、玉溪…): the tier."""
+    m = _TIER_IS.match(clause)
+    return m["t"] if m else None
 
 
 def group_clause(clause: str) -> str | None:

@@ -19,8 +19,8 @@ from ..records import Figure, Notice, Problem, Ratio, Value
 from . import figure_scope as S
 from . import numbers
 from .docno import find_docnos
-from .figure_kinds import (KINDS, OTHER, PAYER_WORD, Classified, Within, classify, parallel_lists, payer_of,
-                           share_kind)
+from .figure_kinds import (KINDS, OTHER, PAYER_WORD, Classified, Within, classify, old_level, parallel_lists,
+                           payer_of, share_kind)
 from .figure_tables import table_figures
 from .figure_text import Prose, Sentence, heading_of, read_prose, table_rows
 from .lines import label_of
@@ -201,7 +201,8 @@ class _Reader:
         from_previous = None
         if not scope and not any(c.tiers):
             previous_clause = sentence.clause_before(ca)
-            from_previous = (S.condition_scope(previous_clause) or S.group_in(previous_clause)
+            from_previous = (S.tier_subject(previous_clause) or S.condition_scope(previous_clause)
+                             or S.group_in(previous_clause)
                              or S.group_clause(previous_clause) or S.band(previous_clause))
             scope = (from_previous or S.group_in(s[:ca])
                      or (carried.scope if region == self.region or not names else None))
@@ -332,7 +333,8 @@ def _window_start(s: str, q: numbers.Quantity, quantities: list[numbers.Quantity
     clause; for the later items of a run joined by conjunctions (不低于730元和420元), where the run's first
     item's words begin."""
     before = [p for p in quantities if clause_start <= p.end <= q.start]
-    while before and re.fullmatch(r"和|、|及|与", s[before[-1].end : q.start]):
+    while before and (re.fullmatch(r"和|、|及|与", s[before[-1].end : q.start])
+                      or old_level(s, before[-1].start, before[-1].end)):  # 由每人每年550元提高到580元
         q = before.pop()
     return max([p.end for p in before], default=clause_start)
 
