@@ -104,6 +104,11 @@ class Evaluation:
     def total(self) -> Score:
         return sum(self.per_notice.values(), Score())
 
+    @property
+    def scope_agreement(self) -> tuple[int, int]:
+        """(matched figures whose scope agrees with the golden one, matched figures)."""
+        return self.total.matched - len(self.scope_mismatches), self.total.matched
+
 
 def value_text(value: Value) -> str:
     """The golden spelling of a value: 280, 82.5, 6:4, 2020-12-20, 2020-09-01/2020-12-31."""
@@ -140,7 +145,9 @@ def load_golden(path: str | Path) -> dict[str, Golden]:
         try:
             data = json.loads(file.read_text(encoding="utf-8"))
             figures = tuple(GoldenFigure(**f) for f in data["figures"])
-            golden[data["docno"]] = Golden(data["docno"], data["source_file"], data["region"], figures)
+            # A notice without a 文号 (a partial copy) is known by its file.
+            key = data["docno"] or data["source_file"]
+            golden[key] = Golden(key, data["source_file"], data["region"], figures)
         except (OSError, UnicodeDecodeError) as e:
             raise InputError(f"{file}: cannot read the golden figure list: {e}") from e
         except (KeyError, TypeError, json.JSONDecodeError) as e:
@@ -149,8 +156,18 @@ def load_golden(path: str | Path) -> dict[str, Golden]:
 
 
 def figures_by_notice(results: Iterable[ParseResult]) -> dict[str, tuple[Figure, ...]]:
-    """The figures of every numbered notice of the parse results, keyed by DocNo.key."""
-    return {n.docno.key: n.figures for r in results for n in r.notices if n.docno is not None}
+    """The figures of every notice of the parse results, keyed by DocNo.key; a notice without a 文号 by its
+    file's name (`name#2` for the second such notice of a file)."""
+    found: dict[str, tuple[Figure, ...]] = {}
+    for r in results:
+        unnumbered = 0
+        for n in r.notices:
+            if n.docno is not None:
+                found[n.docno.key] = n.figures
+                continue
+            unnumbered += 1
+            found[n.source_file if unnumbered == 1 else f"{n.source_file}#{unnumbered}"] = n.figures
+    return found
 
 
 def evaluate(extracted: Mapping[str, Sequence[Figure]], golden: Mapping[str, Golden]) -> Evaluation:
@@ -231,3 +248,40 @@ def format_evaluation(result: Evaluation) -> str:
     if counts:
         lines += ["", "missed by kind: " + ", ".join(f"{k} {n}" for k, n in counts.most_common())]
     return "\n".join(lines)
+
+
+def format_sets(sets: Sequence[tuple[str, Evaluation]]) -> str:
+    """Each set's report, then one line a set (and all together): precision and recall on kind + value + unit
+    + year + region, and how many of the matched figures agree on scope."""
+    lines: list[str] = []
+    for name, result in sets:
+        lines += [f"== {name}", format_evaluation(result), ""]
+    w = max([width(n) for n, _ in sets] + [5]) + 2
+    lines.append(f"{pad('set', w)}{'notices':>8}{'golden':>7}{'found':>7}{'match':>7}{'precision':>11}{'recall':>9}"
+                 f"{'scope':>14}")
+    rows = [(n, r.total, r.scope_agreement, len(r.per_notice)) for n, r in sets]
+    if len(sets) > 1:
+        rows.append(("all", sum((r.total for _, r in sets), Score()),
+                     tuple(map(sum, zip(*(r.scope_agreement for _, r in sets), strict=True))),
+                     sum(len(r.per_notice) for _, r in sets)))
+    for name, score, (agree, matched), notices in rows:
+        lines.append(f"{pad(name, w)}{notices:>8}{score.golden:>7}{score.found:>7}{score.matched:>7}"
+                     f"{score.precision:>11.1%}{score.recall:>9.1%}{f'{agree}/{matched}':>14}")
+    return "\n".join(lines)
+
+
+def evaluation_json(sets: Sequence[tuple[str, Evaluation]]) -> dict[str, object]:
+    def score(s: Score) -> dict[str, object]:
+        return {"golden": s.golden, "found": s.found, "matched": s.matched,
+                "precision": round(s.precision, 4), "recall": round(s.recall, 4)}
+
+    return {name: {"total": score(r.total), "scope_agreement": list(r.scope_agreement),
+                   "notices": {k: score(v) for k, v in r.per_notice.items()},
+                   "missed": [_miss(m) for m in r.missed], "spurious": [_miss(m) for m in r.spurious],
+                   "scope_mismatches": [{"notice": m.docno, "key": list(m.key), "golden": m.golden,
+                                         "extracted": m.extracted} for m in r.scope_mismatches]}
+            for name, r in sets}
+
+
+def _miss(m: Miss) -> dict[str, object]:
+    return {"notice": m.docno, "key": list(m.key), "quote": m.quote}

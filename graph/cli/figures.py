@@ -25,24 +25,21 @@ _FIGURE_COLUMNS = ["docno", "section", "kind", "value", "unit", "qualifier", "ye
 @click.option("--region", help="Region: a name (南宁市, 南宁, 广西) or a GB/T 2260 code (450100).")
 @click.option("--year", type=int, help="The figure's year (fiscal or insurance year).")
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
-@click.option("--eval", "golden", type=click.Path(exists=True, path_type=Path),
-              help="Score the extractor on the corpus against this golden figure file or directory.")
-@click.option("--corpus", "corpus_dir", type=click.Path(path_type=Path), default=DEFAULT_CORPUS, show_default=True,
-              help="With --eval: the notices to run the extractor on.")
+@click.option("--eval", "golden", type=click.Path(exists=True, path_type=Path), multiple=True,
+              help="Score the extractor against this golden figure file or directory; repeat it, each with its own "
+                   "--corpus, to score several sets (the corpus and the development set).")
+@click.option("--corpus", "corpus_dirs", type=click.Path(path_type=Path), multiple=True,
+              help=f"With --eval: the notices to run the extractor on, one per --eval (default {DEFAULT_CORPUS}).")
 @click.option("--graph", "graph_file", type=click.Path(dir_okay=False, path_type=Path),
               help="Read this TriG / N-Quads / Turtle file instead of a store.")
 @click.option("--store", "store_url", envvar="NOTICEKG_STORE", default=DEFAULT_STORE, show_default=True,
               help="oxigraph:PATH, memory: or an http(s) SPARQL endpoint ($NOTICEKG_STORE).")
 def figures(docno: str | None, kind: str | None, region: str | None, year: int | None, fmt: str,
-            golden: Path | None, corpus_dir: Path, graph_file: Path | None, store_url: str) -> None:
+            golden: tuple[Path, ...], corpus_dirs: tuple[Path, ...], graph_file: Path | None, store_url: str) -> None:
     """List the figures of a notice (DOCNO, any spelling) and/or of a kind, region and year; with --eval,
-    print the extractor's precision and recall per notice and per kind instead (no store needed)."""
-    if golden is not None:
-        from ..evaluate import evaluate, figures_by_notice, format_evaluation, load_golden
-        from ..parse import parse_paths
-
-        expected = load_golden(golden)
-        click.echo(format_evaluation(evaluate(figures_by_notice(parse_paths([corpus_dir])), expected)))
+    print the extractor's precision and recall per notice, per kind and per set instead (no store needed)."""
+    if golden:
+        _evaluate(golden, corpus_dirs, fmt)
         return
     from ..lookup import figures as figure_list
 
@@ -64,6 +61,20 @@ def figures(docno: str | None, kind: str | None, region: str | None, year: int |
               str(r["year"] or ""), r["region_name"] or r["region"] or "", r["scope"],
               " ".join((r["quote"] or "").split())] for r in flat]
     click.echo(text_table(["文号", "条款", "kind", "value", "year", "region", "scope", "quote"], table))
+
+
+def _evaluate(golden: tuple[Path, ...], corpus_dirs: tuple[Path, ...], fmt: str) -> None:
+    from ..errors import InputError
+    from ..evaluate import evaluate, evaluation_json, figures_by_notice, format_sets, load_golden
+    from ..parse import parse_paths
+
+    if len(corpus_dirs) > len(golden) or (len(golden) > 1 and len(corpus_dirs) != len(golden)):
+        raise InputError("give one --corpus for each --eval (or none, with one --eval, for the bundled corpus)")
+    sets = []
+    for gold, corpus in zip(golden, corpus_dirs or (DEFAULT_CORPUS,), strict=True):
+        sets.append((Path(corpus).name, evaluate(figures_by_notice(parse_paths([corpus])), load_golden(gold))))
+    click.echo(json.dumps(evaluation_json(sets), ensure_ascii=False, indent=2) if fmt == "json"
+               else format_sets(sets))
 
 
 @main.command()

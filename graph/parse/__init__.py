@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 from collections.abc import Iterable
 from dataclasses import replace
 from pathlib import Path
@@ -61,7 +62,27 @@ def parse_paths(paths: Iterable[str | os.PathLike[str]]) -> list[ParseResult]:
     return results
 
 
+# A collector's header before the notice: `key: value` lines (source:, docno:, note:) closed by a line `---`.
+_FRONT_KEY = re.compile(r"[A-Za-z][A-Za-z_ -]{0,24}:")
+_FRONT_END = re.compile(r"^---[ \t]*$", re.M)
+
+
+def front_matter(text: str) -> int:
+    """The length of a collector's header at the top of `text` (0 when there is none). The notice is read
+    after it; offsets stay those of the file."""
+    if not _FRONT_KEY.match(text):
+        return 0
+    end = _FRONT_END.search(text, 0, 20_000)
+    if end is None:
+        return 0
+    return end.end()
+
+
 def _parse(text: str, name: str, sha256: str) -> ParseResult:
+    original = text
+    skip = front_matter(text)
+    if skip:  # blanked, not cut: every offset still points into the file as it is
+        text = re.sub(r"[^\n]", " ", text[:skip]) + text[skip:]
     report = Reporter(name, text)
     for m in GARBAGE.finditer(text):
         report.at("error", m.start(), "unreadable characters (binary garbage) skipped")
@@ -88,7 +109,7 @@ def _parse(text: str, name: str, sha256: str) -> ParseResult:
             notice = replace(notice, attached_to=container.key)
         notices.append(_with_figures(text, notice, ctx))
     problems = sorted(report.problems, key=lambda p: p.line)  # stable: each line's problems in finding order
-    return ParseResult(SourceFile(name, sha256, text), tuple(notices), tuple(problems))
+    return ParseResult(SourceFile(name, sha256, original), tuple(notices), tuple(problems))
 
 
 def _notice(ctx: Context, name: str, block: Block, h: Header, f: Footer,

@@ -161,6 +161,9 @@ def _group_start(text: str, head: int) -> int:
     start = head
     while start > 0 and head - start < _MAX_GROUP:
         c = text[start - 1]
+        if c == "、" and start >= 2 and text[start - 2] in "一二三四" and text[start] in "二三四":
+            start -= 1  # 一、二级残疾人: grades listed
+            continue
         if not ("\u4e00" <= c <= "\u9fff") or any(m.end() == start for m in _STOP.finditer(text, max(0, start - 12), start)):
             break
         start -= 1
@@ -185,6 +188,16 @@ def enumeration_scope(window: str, names: list[regions.NameMatch]) -> str | None
         return None
     listed = len(names) >= 2 or any(c in window for c in _QUOTES) or ("、" in window and _names_group(window))
     return clean_scope(window) if listed else None
+
+
+def region_list(clause: str, within: str | None) -> str | None:
+    """A clause that only lists divisions (锡林浩特市、苏尼特左旗、苏尼特右旗): the list, the subject of the
+    clauses after it."""
+    names = named_regions(clause, within)
+    rest = clause
+    for n in names:
+        rest = rest.replace(n.text, "")
+    return clean_scope(clause) if len(names) >= 2 and not rest.strip("、和及与等") else None
 
 
 def named_regions(text: str, within: str | None) -> list[regions.NameMatch]:

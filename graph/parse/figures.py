@@ -60,6 +60,7 @@ class _Carried:
 
     scope: str | None = None
     region: str | None = None
+    at: int = 0  # where the figure that handed them on ends: a ; after it ends its statement
 
 
 class _Reader:
@@ -192,6 +193,9 @@ class _Reader:
         previous figure of the sentence (not across a named division)."""
         s = sentence.text
         ca, _ = sentence.clause_at(q.start)
+        if ";" in s[carried.at : q.start]:
+            carried.scope = None  # a statement ends at ;: its scope does not run into the next one
+        carried.at = q.end
         cue_in_clause = ca <= c.cue_start < q.start
         window = s[max(previous, c.cue_end if cue_in_clause else ca) : q.start]
         label = label_of(s[ca:])
@@ -201,7 +205,8 @@ class _Reader:
         from_previous = None
         if not scope and not any(c.tiers):
             previous_clause = sentence.clause_before(ca)
-            from_previous = (S.tier_subject(previous_clause) or S.condition_scope(previous_clause)
+            from_previous = (S.tier_subject(previous_clause) or S.region_list(previous_clause, self.region)
+                             or S.condition_scope(previous_clause)
                              or S.group_in(previous_clause)
                              or S.group_clause(previous_clause) or S.band(previous_clause))
             scope = (from_previous or S.group_in(s[:ca])
