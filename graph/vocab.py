@@ -125,6 +125,17 @@ class NKG(DefinedNamespace):
     yieldsToLaterNationalRule: URIRef
     note: URIRef
     sourceFile: URIRef
+    KindBasis: URIRef
+    ClauseCue: URIRef
+    AfterCue: URIRef
+    ContinuedCue: URIRef
+    ListItem: URIRef
+    SentenceCue: URIRef
+    ContextCue: URIRef
+    Fallback: URIRef
+    kindBasis: URIRef
+    kindCue: URIRef
+    needsReview: URIRef
 
     # source files and parsing
     fileName: URIRef

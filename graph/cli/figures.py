@@ -94,3 +94,24 @@ def governs(store: Store, kind: str, region: str, year: int, scope: str | None, 
                else resolution.to_text())
     if not resolution.governed:
         click.get_current_context().exit(NotFound.exit_code)
+
+
+@main.command()
+@click.argument("docno", required=False)
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@reads_graph
+def review(store: Store, docno: str | None, fmt: str) -> None:
+    """List the figures to review, of one notice (DOCNO, any spelling) or of all: those whose kind was decided
+    by a cue outside their own statement, by the context or by a fallback, with the cue and the quote."""
+    from ..review import flagged
+
+    rows = flagged(store, docno)
+    if fmt == "json":
+        click.echo(json.dumps([r.to_json() for r in rows], ensure_ascii=False, indent=2))
+        return
+    if not rows:
+        click.echo("no figure to review")
+        return
+    table = [[r.docno or "", r.section or "", r.kind, f"{r.value} {r.unit or ''}".strip(), str(r.year or ""),
+              r.basis, r.cue or "", " ".join((r.quote or "").split())] for r in rows]
+    click.echo(text_table(["文号", "条款", "kind", "value", "year", "basis", "cue", "quote"], table))

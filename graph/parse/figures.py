@@ -114,8 +114,8 @@ class _Reader:
             c = listed.get(q.start) or classify(s, q.start, q.end, q.kind, contexts, masked, clause_start=ca)
             if c is None:
                 continue
-            if c.basis == "sentence" and _names_only_a_group(s, ca, q, quantities):
-                c = replace(c, basis="continued")  # …报销比例90%，二级医院80%: the same measure for another group
+            if c.basis == "sentence" and _continues(s, (ca, cb), q, quantities, self.region):
+                c = replace(c, basis="continued")
             scheme = S.other_scheme(s, q.start, masked)
             if scheme:
                 self.report.at("warning", self.prose.view.source(sentence.start + q.start),
@@ -325,12 +325,27 @@ class _Reader:
         return None
 
 
-def _names_only_a_group(s: str, clause_start: int, q: numbers.Quantity, quantities: list[numbers.Quantity]) -> bool:
-    """The number's clause, before it, is a group or a tier and nothing else (其中学生儿童每人每年360元, 二级医院80%)."""
-    words = s[max([p.end for p in quantities if clause_start <= p.end <= q.start], default=clause_start) : q.start]
-    words = re.sub(r"(?:每人每年|每年每人|每人|为|是|达到|不低于|不少于|不超过|最高|最低)+$", "", words)
-    words = re.sub(r"^(?:其中|对|、|和)", "", words)
-    return bool(words) and S.group_clause(words) == words
+_LEAD_WORDS = re.compile(r"^(?:其中|即|对|和|、)")
+_BOUND_WORDS = re.compile(r"(?:为|是|按照|按|达到|平均|每人每年|每年每人|每人|人均|不低于|不少于|不超过|不高于|最高|最低|约)+$")
+_TAIL_WORDS = re.compile(r"(?:的标准)?(?:缴纳|执行|确定|征收|筹集|左右|以上|以下)*")
+_QUOTED = re.compile(r"(?:“[^”]{1,12}”[、和]?)+")
+
+
+def _continues(s: str, clause: tuple[int, int], q: numbers.Quantity, quantities: list[numbers.Quantity],
+               region: str) -> bool:
+    """The number's clause says nothing but who or what it is for and how it is bounded: it continues the
+    measure of the clause before (…报销比例90%，二级医院80%; 其中学生儿童每人每年360元; 七里河区、红古区5:5;
+    按照每人不低于280元的标准缴纳)."""
+    ca, cb = clause
+    start = max([p.end for p in quantities if ca <= p.end <= q.start], default=ca)
+    end = min([p.start for p in quantities if q.end <= p.start < cb], default=cb)
+    if not _TAIL_WORDS.fullmatch(s[q.end : end].rstrip("。;")):
+        return False
+    words = _BOUND_WORDS.sub("", _LEAD_WORDS.sub("", s[start : q.start]))
+    label = label_of(words)
+    words = words[len(label[1]) :] if label else words
+    return (not words or S.group_clause(words) == words or S.region_list(words, region) is not None
+            or bool(_QUOTED.fullmatch(words)) or S.group_word(words) == words)
 
 
 def _window_start(s: str, q: numbers.Quantity, quantities: list[numbers.Quantity], clause_start: int) -> int:

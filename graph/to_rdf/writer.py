@@ -34,6 +34,8 @@ RELATIONS = {  # records' relation → the property that states it
     "attachment": NKG.hasAttachment, "cites": NKG.cites,
 }
 QUALIFIERS = {"exact": NKG.Exact, "at-least": NKG.AtLeast, "about": NKG.About, "at-most": NKG.AtMost}
+KIND_BASES = {"clause": NKG.ClauseCue, "after": NKG.AfterCue, "continued": NKG.ContinuedCue, "list": NKG.ListItem,
+              "sentence": NKG.SentenceCue, "context": NKG.ContextCue, "fallback": NKG.Fallback}
 YEAR_TYPES = {"fiscal": NKG.FiscalYear, "insurance": NKG.InsuranceYear, "calendar": NKG.CalendarYear}
 LEVELS = {"national": NKG.National, "provincial": NKG.Provincial, "municipal": NKG.Municipal,
           "county": NKG.County}
@@ -258,6 +260,9 @@ class NoticeWriter:
         add(node, NKG.restates, self._restates(f))
         add(node, NKG.yieldsToLaterNationalRule, Literal(True) if f.yields_to_national else None)
         add(node, NKG.note, f.note)
+        add(node, NKG.kindBasis, KIND_BASES[f.basis])
+        add(node, NKG.kindCue, f.cue)
+        add(node, NKG.needsReview, Literal(True) if f.needs_review else None)
         add(node, RDFS.label, figure_label(f))
         quote = URIRef(quote_iri(node))
         add(node, OA.hasSelector, quote)
