@@ -136,6 +136,11 @@ class NKG(DefinedNamespace):
     kindBasis: URIRef
     kindCue: URIRef
     needsReview: URIRef
+    countedIn: URIRef
+    takesValue: URIRef
+    increaseKind: URIRef
+    reductionKind: URIRef
+    paidBy: URIRef
 
     # source files and parsing
     fileName: URIRef

@@ -59,3 +59,19 @@ def test_natural_hierarchy(scheme: Graph) -> None:
     assert (KIND["provincial-subsidy"], SKOS.broader, KIND["local-subsidy"]) in scheme
     assert (KIND["critical-illness-deductible-reduction"], SKOS.broader, KIND["critical-illness-deductible"]) in scheme
     assert (KIND.other, SKOS.topConceptOf, SCHEME) in scheme
+
+
+def test_the_extractor_reads_its_kinds_from_the_scheme(scheme: Graph) -> None:
+    """ontology/kinds.ttl is the one source of truth: every concept that says which year it counts in is a
+    kind the extractor knows, with the year and the values the scheme states; the others group kinds."""
+    leaves = set(scheme.subjects(NKG.countedIn, None))
+    assert {str(c)[len(str(KIND)):] for c in leaves} == set(KINDS)
+    broader = set(scheme.objects(None, SKOS.broader))
+    assert all(c in broader for c in scheme.subjects(RDF.type, SKOS.Concept) if c not in leaves)
+    years = {NKG.FiscalYear: "fiscal", NKG.InsuranceYear: "insurance", NKG.CalendarYear: "calendar"}
+    for concept in leaves:
+        kind = KINDS[str(concept)[len(str(KIND)):]]
+        assert years[scheme.value(concept, NKG.countedIn)] == kind.year_type
+        assert {str(v) for v in scheme.objects(concept, NKG.takesValue)} == kind.values
+    assert KINDS["per-capita-fiscal-subsidy"].increase == "fiscal-subsidy-increase"
+    assert KINDS["central-subsidy"].payer == "central"

@@ -15,7 +15,10 @@ import re
 from dataclasses import dataclass, replace
 from typing import Literal
 
+from rdflib import Graph
+
 from ..records import YearType
+from ..vocab import KIND, KINDS_FILE, NKG
 from . import numbers as N
 from .figure_text import CLAUSE_BREAK
 
@@ -33,49 +36,29 @@ class Kind:
     note: str | None = None
 
 
-def _k(slug: str, year_type: YearType, *values: str, **kw: str) -> Kind:
-    return Kind(slug, year_type, frozenset(values), **kw)
+def _load_kinds() -> dict[str, Kind]:
+    """The kinds as `ontology/kinds.ttl` states them (the one source of truth): year counted in, value sorts,
+    increase and reduction kinds, payer. Every concept that states a year and value sorts is a kind here."""
+    scheme = Graph().parse(KINDS_FILE)
+    year_types = {NKG.FiscalYear: "fiscal", NKG.InsuranceYear: "insurance", NKG.CalendarYear: "calendar"}
+
+    def slug(node: object) -> str:
+        return str(node).removeprefix(str(KIND))
+
+    kinds = {}
+    for concept, year in scheme.subject_objects(NKG.countedIn):
+        values = frozenset(str(v) for v in scheme.objects(concept, NKG.takesValue))
+        increase, reduction = scheme.value(concept, NKG.increaseKind), scheme.value(concept, NKG.reductionKind)
+        payer = scheme.value(concept, NKG.paidBy)
+        kinds[slug(concept)] = Kind(slug(concept), year_types[year], values,  # type: ignore[arg-type]
+                                    slug(increase) if increase else None, slug(reduction) if reduction else None,
+                                    str(payer) if payer else None)
+    return dict(sorted(kinds.items()))
 
 
-KINDS: dict[str, Kind] = {k.slug: k for k in (
-    _k("per-capita-fiscal-subsidy", "fiscal", MONEY, increase="fiscal-subsidy-increase"),
-    _k("fiscal-subsidy-increase", "fiscal", MONEY),
-    _k("central-subsidy", "fiscal", MONEY, payer="central"),
-    _k("local-subsidy", "fiscal", MONEY, payer="local"),
-    _k("provincial-subsidy", "fiscal", MONEY, payer="provincial"),
-    _k("city-subsidy", "fiscal", MONEY, payer="city"),
-    _k("county-subsidy", "fiscal", MONEY, payer="county"),
-    _k("district-subsidy", "fiscal", MONEY, payer="district"),
-    _k("cost-sharing-ratio", "fiscal", RATIO),
-    _k("payer-share", "fiscal", PERCENT),
-    _k("individual-contribution", "insurance", MONEY, increase="individual-contribution-increase"),
-    _k("individual-contribution-increase", "insurance", MONEY),
-    _k("contribution-top-up", "insurance", MONEY,
-       note="difference to the standard, collected later (补缴) together with a later contribution"),
-    _k("contribution-base", "insurance", MONEY),
-    _k("financing-standard", "insurance", MONEY),
-    _k("critical-illness-premium", "insurance", MONEY),
-    _k("contribution-assistance", "insurance", MONEY, PERCENT, FULL),
-    _k("inpatient-reimbursement-rate", "calendar", PERCENT),
-    _k("outpatient-reimbursement-rate", "calendar", PERCENT),
-    _k("inpatient-deductible", "calendar", MONEY, PERCENT),
-    _k("annual-payment-cap", "calendar", MONEY),
-    _k("critical-illness-deductible", "calendar", MONEY, PERCENT,
-       reduction="critical-illness-deductible-reduction"),
-    _k("critical-illness-deductible-reduction", "calendar", PERCENT),
-    _k("critical-illness-reimbursement-rate", "calendar", PERCENT, increase="critical-illness-rate-increase"),
-    _k("critical-illness-rate-increase", "calendar", PERCENT, POINTS),
-    _k("critical-illness-annual-cap", "calendar", MONEY),
-    _k("coverage-target", "calendar", PERCENT),
-    _k("contribution-period", "insurance", INTERVAL),
-    _k("late-contribution-period", "insurance", INTERVAL),
-    _k("benefit-period", "insurance", INTERVAL),
-    _k("contribution-start", "insurance", DATE),
-    _k("contribution-deadline", "insurance", DATE),
-    _k("subsidy-transfer-deadline", "fiscal", DATE),
-    _k("effective-date", "calendar", DATE),
-    _k("other", "calendar", MONEY),
-)}
+KINDS: dict[str, Kind] = _load_kinds()
+_NOTES = {"contribution-top-up": "difference to the standard, collected later (补缴) together with a later contribution"}
+KINDS.update({slug: replace(KINDS[slug], note=note) for slug, note in _NOTES.items()})
 OTHER = "other"
 SHARE = "share"  # a cue whose payer words decide the kind (see PAYERS)
 # Benefit cues whose kind the nearest benefit noun decides (see BENEFITS)
