@@ -165,3 +165,23 @@ def test_a_figure_typed_from_outside_its_statement_is_flagged() -> None:
     flagged = [f for f in figs if f.needs_review]
     assert [value_text(f.value) for f in flagged] == ["100"]
     assert flagged[0].cue is not None or flagged[0].basis == "fallback"
+
+
+def test_a_payer_reaches_the_next_object_it_subsidises() -> None:
+    figs = figures("中央财政对我省一般县按照80%的比例给予补助，对享受西部大开发政策的县按照90%的比例给予补助。")
+    assert [(value_text(f.value), f.payer, f.scope, f.needs_review) for f in figs] == [
+        ("80", "central", "一般县", False), ("90", "central", "享受西部大开发政策的县", False)]
+
+
+def test_groups_listed_before_a_run_pair_in_order() -> None:
+    figs = figures("对特困人员、低保对象、防止返贫监测对象参加城乡居民医保的个人缴费，分别按照100%、80%、50%的标准给予资助。")
+    assert [(f.kind, value_text(f.value), f.scope) for f in figs] == [
+        ("contribution-assistance", "100", "特困人员"), ("contribution-assistance", "80", "低保对象"),
+        ("contribution-assistance", "50", "防止返贫监测对象")]
+
+
+def test_an_increase_clause_continues_its_measure() -> None:
+    figs = figures("个人缴费标准同步提高，增加60元，达到每人每年380元；2025年人均缴费标准达到每人每年400元。")
+    assert kv(figs) == [("individual-contribution-increase", "60"), ("individual-contribution", "380"),
+                        ("individual-contribution", "400")]
+    assert not any(f.needs_review for f in figs)

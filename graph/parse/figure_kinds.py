@@ -148,7 +148,7 @@ CUES: tuple[Cue, ...] = (
     _cue("per-capita-fiscal-subsidy",
          r"(?:各级)?财政(?:人均)?补助(?:标准)?|人均(?:财政)?(?:补助)?标准|政府补助(?:标准)?"),
     _cue("contribution-assistance", r"个人缴费(?:补助|补贴)(?:标准)?|(?:参保|定额|差额)?资助(?:标准)?"),
-    _cue("individual-contribution", r"个人缴费(?:标准)?|个人缴纳(?:标准)?|个人参保费用"),
+    _cue("individual-contribution", r"个人缴费(?:标准)?|个人缴纳(?:标准)?|个人参保费用|人均(?:个人)?缴费(?:标准)?"),
     # 已按250元标准缴纳/征收: what was collected, not the standard; the note keeps it apart from the standard.
     _cue("individual-contribution", r"已按(?:照)?(?:每人每年|每人)?",
          note="已按此标准征收: the amount already collected, not the standard the notice sets"),
@@ -169,6 +169,9 @@ CUES: tuple[Cue, ...] = (
     _cue("contribution-deadline", r"(?:缴费|征缴)截止(?:时间|日期)?"),
     # right behind the number
     _cue("contribution-assistance", r"的?(?:给予)?(?:定额|全额)?(?:资助|补助)(?!标准|资金)", "after"),
+    # 分别按照100%、100%、50%的标准给予资助: the assistance stated after a run of numbers
+    _cue("contribution-assistance", r"(?:(?:、|和)\d+(?:\.\d+)?(?:%|元))*的(?:标准|比例)(?:给予|予以)(?:定额|全额)?资助",
+         "after"),
     _cue("coverage-target", r"(?:以上)?(?:参加|参保)(?:基本医疗保险|基本医保|城乡居民|居民医保)", "after"),
     _cue("cost-sharing-ratio", r"(?:的)?(?:比例)?(?:分担|负担|承担|筹集)", "after"),
     _cue("contribution-period", r"集中(?:缴费|征缴|征收)(?!工作)", "after"),
@@ -220,7 +223,8 @@ Basis = Literal["clause", "after", "continued", "list", "sentence", "context", "
 REVIEW: frozenset[str] = frozenset({"sentence", "context", "fallback"})
 # A clause that only continues the one before it: its words are a level word, qualifiers and the number.
 _CONTINUING = re.compile(
-    r"(?:其中|即|并|且|分别|均|同步|相应|逐步)?(?:达到|提高到|提高至|增加到|增加至|增至|调整为|上调至|上调到|为|是|按)?"
+    r"(?:其中|即|并|且|分别|均|同步|相应|逐步)?"
+    r"(?:达到|提高到|提高至|增加到|增加至|增至|调整为|上调至|上调到|为|是|按|新增|增加|提高|上调)?"
     r"(?:每人每年|每年每人|每人|人均|年人均)?(?:不低于|不少于|不高于|不超过|最低|最高|约|达)?$"
 )
 
@@ -327,14 +331,19 @@ def _paid_after(sentence: str, start: int, end: int, value: str, masked: list[tu
     after = _PAID_AFTER.match(sentence, _RUN_TAIL.match(sentence, end).end())
     if value not in (MONEY, PERCENT) or after is None:
         return None
+    basis: Basis = "clause"
     payers = [m for m in _PAYER_LEAD.finditer(sentence, clause_start, start)
               if not any(a <= m.start() < b for a, b in masked)]
+    if not payers and sentence.startswith("对", clause_start):  # …给予补助,对享受西部政策的县按照90%的比例给予补助
+        payers = [m for m in _PAYER_LEAD.finditer(sentence, 0, clause_start)
+                  if not any(a <= m.start() < b for a, b in masked)]
+        basis = "continued"
     if not payers:
         return None
     found = _share(payers[-1], value, None)
     if not isinstance(found, Classified):
         return None
-    return replace(found, basis="clause", cue=f"{payers[-1].group(0)}…{after.group(0)}")
+    return replace(found, basis=basis, cue=f"{payers[-1].group(0)}…{after.group(0)}")
 
 
 def _replace(c: Classified, **changes: object) -> Classified:

@@ -201,7 +201,7 @@ class _Reader:
         label = label_of(s[ca:])
         before_cue = s[ca + (len(label[1]) if label else 0) : c.cue_start if cue_in_clause else q.start]
         scope = (listed or S.group_in(before_cue) or S.enumeration_scope(window, names)
-                 or S.group_word(before_cue) or S.band(s[ca : q.start]))
+                 or S.group_word(before_cue) or S.band(s[ca : q.start]) or S.group_word(window))
         from_previous = None
         if not scope and not any(c.tiers):
             previous_clause = sentence.clause_before(ca)
@@ -376,18 +376,23 @@ def _restating(s: str) -> list[tuple[str, bool]]:
 
 
 def _respectively(s: str, quantities: list[numbers.Quantity]) -> dict[int, str]:
-    """分别为 after a list of quoted categories (“老年居民”、“非从业居民”…个人缴费标准分别为650元/人、800元/人):
-    the n-th number of the list belongs to the n-th category."""
+    """分别为 after a list of categories: the n-th number of the run after it belongs to the n-th category, the
+    categories quoted (“老年居民”、“非从业居民”…个人缴费标准分别为650元/人、800元/人) or a list of groups (对建档立卡
+    贫困人口、特困人员、低保对象…分别按照100%、100%、50%的标准给予资助)."""
     found: dict[int, str] = {}
-    for m in re.finditer("分别为", s):
+    for m in re.finditer("分别", s):
         lists = [x for x in _RESPECTIVELY.finditer(s[: m.start()])]
-        if not lists:
+        if lists:
+            items = [i.strip("“”") for i in lists[-1]["list"].split("、")]
+        else:
+            group = S.group_word(s[: m.start()])
+            items = re.split(r"、|和|及", group) if group else []
+        if len(items) < 2:
             continue
-        items = [i.strip("“”") for i in lists[-1]["list"].split("、")]
         run = [q for q in quantities if q.start >= m.end()]
         chain = []
         for q in run:
-            if chain and s[chain[-1].end : q.start] not in ("、", ""):
+            if chain and s[chain[-1].end : q.start] not in ("、", "和", ""):
                 break
             chain.append(q)
         if len(chain) == len(items):
