@@ -185,3 +185,9 @@ def test_an_increase_clause_continues_its_measure() -> None:
     assert kv(figs) == [("individual-contribution-increase", "60"), ("individual-contribution", "380"),
                         ("individual-contribution", "400")]
     assert not any(f.needs_review for f in figs)
+
+
+def test_a_period_written_from_start_to_end() -> None:
+    figs = figures("2026年度集中缴费期自2025年9月1日起至2025年12月31日止。")
+    assert [(f.kind, value_text(f.value), f.year) for f in figs] == [
+        ("contribution-period", "2025-09-01/2025-12-31", 2026)]

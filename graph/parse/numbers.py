@@ -48,7 +48,8 @@ def _date_pattern(i: int) -> str:
 
 
 DATE = re.compile(_date_pattern(1))
-INTERVAL = re.compile(rf"(?:{_date_pattern(1)})(?:至|到|—|–|-|~)(?:{_date_pattern(2)})")
+# 2025年9月1日至12月31日, 9月1日起至12月31日(止), 10月1日—12月31日
+INTERVAL = re.compile(rf"(?:{_date_pattern(1)})(?:起|开始)?(?:至|到|—|–|-|~)(?:{_date_pattern(2)})")
 # A year mentioned for its own sake (2021年度, 2020年城乡居民…), not the year of a date (2020年9月1日).
 YEAR = re.compile(rf"(?P<y>\d{{4}}|{_CN_YEAR})年(?P<du>度)?(?!\d{{1,2}}月|{_CN_SMALL}月|底)")
 # 在2019年的基础上 names the base year of an increase, never the year a figure is for.
