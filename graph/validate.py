@@ -112,8 +112,9 @@ def _engine(data: rdflib.Graph | rdflib.Dataset | Store) -> Store:
 
 def _graphs_to_check(data: rdflib.Graph | rdflib.Dataset | Store, engine: Store,
                      wanted: tuple[str, ...] | None) -> Iterable[rdflib.Graph]:
-    """Each notice's named graph on its own (it is self-contained); a plain graph as a whole. The graphs the
-    code generates (vocabulary, regions, the last report) hold no corpus notice and are not checked."""
+    """Each notice's named graph with its small neighbourhood (`_neighbourhood`); a plain graph as a whole.
+    The graphs the code generates (vocabulary, regions, the last report) hold no corpus notice and are not
+    checked on their own: what a notice uses of them is checked with the notice."""
     if isinstance(data, rdflib.Graph) and not isinstance(data, rdflib.Dataset):
         yield data
         return
@@ -126,7 +127,46 @@ def _graphs_to_check(data: rdflib.Graph | rdflib.Dataset | Store, engine: Store,
         else:
             graph = engine.construct(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{name}> {{ ?s ?p ?o }} }}")
         if len(graph):
-            yield graph
+            yield _neighbourhood(graph, engine)
+
+
+_VOCABULARY_VALUED = (RDF.type, NKG.kind, NKG.relation, NKG.qualifier, NKG.yearType, NKG.level)
+_SHARED_FILTER = " || ".join(f'STRENDS(STR(?g), "/graph/{n}")' for n in ("regions", "agencies", "sources", "stubs"))
+
+
+def _neighbourhood(graph: rdflib.Graph, engine: Store) -> rdflib.Graph:
+    """The notice graph, plus what the shapes need of the shared nodes it refers to: their descriptions in the
+    shared graphs (an agency, its region and that region's `nkg:within` chain, the source file, a stub), and
+    the type of a node another notice's graph describes (a cited notice, a restated figure). A few bound
+    look-ups: the cost does not depend on how many notices the store holds."""
+    extended = rdflib.Graph()
+    extended += graph
+    described = set(graph.subjects())
+    frontier = {o for _, p, o in graph if isinstance(o, URIRef) and o not in described
+                and p not in _VOCABULARY_VALUED}
+    referenced = set(frontier)
+    for _ in range(6):  # agency → region → parent → … → the nation: a few hops
+        if not frontier:
+            break
+        values = " ".join(f"<{iri}>" for iri in sorted(frontier) if _is_iri(iri))
+        rows = engine.select(f"SELECT ?s ?p ?o WHERE {{ VALUES ?s {{ {values} }} GRAPH ?g {{ ?s ?p ?o }} "
+                             f"FILTER({_SHARED_FILTER}) }}") if values else []
+        described |= frontier
+        frontier = set()
+        for row in rows:
+            extended.add((row["s"], row["p"], row["o"]))
+            if isinstance(row["o"], URIRef) and row["o"] not in described and row["p"] != RDF.type:
+                frontier.add(row["o"])
+                referenced.add(row["o"])
+    values = " ".join(f"<{iri}>" for iri in sorted(referenced) if _is_iri(iri))
+    if values:
+        for row in engine.select(f"SELECT DISTINCT ?s ?t WHERE {{ VALUES ?s {{ {values} }} ?s a ?t }}"):
+            extended.add((row["s"], RDF.type, row["t"]))
+    return extended
+
+
+def _is_iri(term: URIRef) -> bool:
+    return not any(c in str(term) for c in '<>"{}|^`\\ ')
 
 
 # -- structure: pyshacl, one graph at a time --------------------------------------------------------------------
