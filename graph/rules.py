@@ -68,10 +68,9 @@ class ContentRule:
             if side not in self.variables:
                 raise ValueError(f"{self.iri} does not project ?{side}")
             bound = " ".join(f"<{iri}>" for iri in notices)
-            m = _WHERE.search(inner)
-            if m is None:
+            inner = _bind_up_front(inner, side, f"VALUES ?{side} {{ {bound} }}")
+            if inner is None:
                 raise ValueError(f"{self.iri}: no WHERE clause")
-            inner = f"{inner[: m.end()]}\n  VALUES ?{side} {{ {bound} }}{inner[m.end():]}"
         header = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in self.prefixes)
         header += "PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>\n"
         header += "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
@@ -85,6 +84,23 @@ class ContentRule:
         for var, value in bindings.items():
             template = template.replace(f"{{?{var}}}", str(value)).replace(f"{{${var}}}", str(value))
         return template
+
+
+def _bind_up_front(select: str, side: str, values: str) -> str | None:
+    """`values` at the start of the outer WHERE and of every subquery that projects ?side: the engine
+    evaluates a subquery on its own, so a group it computes (a sum per notice) must be bound there too, or
+    it would be computed for every notice of the store."""
+    matches = list(_WHERE.finditer(select))
+    if not matches:
+        return None
+    out, last = [], 0
+    for i, m in enumerate(matches):
+        head = select[select.rfind("SELECT", 0, m.start()):m.start()]
+        if i == 0 or re.search(rf"\?{side}\b", head):
+            out += [select[last:m.end()], f"\n  {values}"]
+            last = m.end()
+    out.append(select[last:])
+    return "".join(out)
 
 
 def _prefixes(shapes: rdflib.Graph, constraint: Node) -> tuple[tuple[str, str], ...]:
