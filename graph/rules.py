@@ -74,9 +74,11 @@ class ContentRule:
         header = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in self.prefixes)
         header += "PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>\n"
         header += "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
-        # The target, as pyshacl applies it: instances of the class or of its subclasses.
-        return (f"{header}SELECT * WHERE {{\n  ?this rdf:type/rdfs:subClassOf* <{self.target_class}> .\n"
-                f"  {{\n{inner}\n  }}\n}}")
+        # The target, as pyshacl applies it: instances of the class or of its subclasses; asked of each row
+        # the constraint found, not joined as a pattern (that would list every figure of the store, and an
+        # incremental run would cost as much as the whole graph).
+        return (f"{header}SELECT * WHERE {{\n  {{\n{inner}\n  }}\n"
+                f"  FILTER EXISTS {{ ?this rdf:type/rdfs:subClassOf* <{self.target_class}> }}\n}}")
 
     def message(self, language: str, bindings: Mapping[str, Node]) -> str:
         """The message in `language` with its {?var} filled in, as pyshacl fills them (the term's str)."""
