@@ -68,16 +68,17 @@ class ContentRule:
             if side not in self.variables:
                 raise ValueError(f"{self.iri} does not project ?{side}")
             bound = " ".join(f"<{iri}>" for iri in notices)
-            m = _WHERE.search(inner)
-            if m is None:
+            inner = _bind_up_front(inner, side, f"VALUES ?{side} {{ {bound} }}")
+            if inner is None:
                 raise ValueError(f"{self.iri}: no WHERE clause")
-            inner = f"{inner[: m.end()]}\n  VALUES ?{side} {{ {bound} }}{inner[m.end():]}"
         header = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in self.prefixes)
         header += "PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>\n"
         header += "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
-        # The target, as pyshacl applies it: instances of the class or of its subclasses.
-        return (f"{header}SELECT * WHERE {{\n  ?this rdf:type/rdfs:subClassOf* <{self.target_class}> .\n"
-                f"  {{\n{inner}\n  }}\n}}")
+        # The target, as pyshacl applies it: instances of the class or of its subclasses; asked of each row
+        # the constraint found, not joined as a pattern (that would list every figure of the store, and an
+        # incremental run would cost as much as the whole graph).
+        return (f"{header}SELECT * WHERE {{\n  {{\n{inner}\n  }}\n"
+                f"  FILTER EXISTS {{ ?this rdf:type/rdfs:subClassOf* <{self.target_class}> }}\n}}")
 
     def message(self, language: str, bindings: Mapping[str, Node]) -> str:
         """The message in `language` with its {?var} filled in, as pyshacl fills them (the term's str)."""
@@ -85,6 +86,23 @@ class ContentRule:
         for var, value in bindings.items():
             template = template.replace(f"{{?{var}}}", str(value)).replace(f"{{${var}}}", str(value))
         return template
+
+
+def _bind_up_front(select: str, side: str, values: str) -> str | None:
+    """`values` at the start of the outer WHERE and of every subquery that projects ?side: the engine
+    evaluates a subquery on its own, so a group it computes (a sum per notice) must be bound there too, or
+    it would be computed for every notice of the store."""
+    matches = list(_WHERE.finditer(select))
+    if not matches:
+        return None
+    out, last = [], 0
+    for i, m in enumerate(matches):
+        head = select[select.rfind("SELECT", 0, m.start()):m.start()]
+        if i == 0 or re.search(rf"\?{side}\b", head):
+            out += [select[last:m.end()], f"\n  {values}"]
+            last = m.end()
+    out.append(select[last:])
+    return "".join(out)
 
 
 def _prefixes(shapes: rdflib.Graph, constraint: Node) -> tuple[tuple[str, str], ...]:

@@ -45,6 +45,9 @@ class Store(Protocol):
         named_graph_uris: tuple[str, ...] = (),
     ) -> tuple[bytes, str]: ...
     def replace_graph(self, graph_iri: str, graph: rdflib.Graph) -> None: ...
+    def merge_graph(self, graph_iri: str, graph: rdflib.Graph) -> None: ...
+    def delete_graph(self, graph_iri: str) -> None: ...
+    def update(self, update: str) -> None: ...
     def load_dataset(self, dataset: rdflib.Dataset) -> None: ...
     def load_file(self, path: str) -> None: ...
     def graph_iris(self) -> list[str]: ...
@@ -108,10 +111,11 @@ class _Loading:
         raise NotImplementedError
 
     def load_dataset(self, dataset: rdflib.Dataset) -> None:
-        """Replace each named graph the dataset holds (empty and default graphs are left alone)."""
-        for graph in dataset.graphs():
-            if isinstance(graph.identifier, rdflib.URIRef) and len(graph):
-                self.replace_graph(str(graph.identifier), graph)
+        """Replace each notice graph the dataset holds and merge its shared graphs (`graph.layout`); empty and
+        default graphs are left alone."""
+        from . import layout
+
+        layout.load_dataset(self, dataset)
 
     @staticmethod
     def _file_format(path: str) -> str:
@@ -182,6 +186,23 @@ class OxigraphStore(_Loading):
         if self._store.contains_named_graph(name):
             self._store.remove_graph(name)
         self._store.load(data, ox.RdfFormat.N_TRIPLES, to_graph=name)
+
+    def merge_graph(self, graph_iri: str, graph: rdflib.Graph) -> None:
+        data = graph.serialize(format="nt", encoding="utf-8")
+        self._store.load(data, ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(graph_iri))
+
+    def delete_graph(self, graph_iri: str) -> None:
+        name = ox.NamedNode(graph_iri)
+        if self._store.contains_named_graph(name):
+            self._store.remove_graph(name)
+
+    def update(self, update: str) -> None:
+        try:
+            self._store.update(update)
+        except SyntaxError as exc:
+            raise _syntax_error(exc) from exc
+        except OSError as exc:
+            raise StoreError(str(exc)) from exc
 
     def load_file(self, path: str) -> None:
         fmt_name = self._file_format(path)
@@ -268,6 +289,17 @@ class RemoteStore(_Loading):
         data = graph.serialize(format="nt", encoding="utf-8")
         target = self.store_url + "?" + urllib.parse.urlencode({"graph": graph_iri})
         self._http(target, "PUT", data, {"Content-Type": "application/n-triples"})
+
+    def merge_graph(self, graph_iri: str, graph: rdflib.Graph) -> None:
+        data = graph.serialize(format="nt", encoding="utf-8")
+        target = self.store_url + "?" + urllib.parse.urlencode({"graph": graph_iri})
+        self._http(target, "POST", data, {"Content-Type": "application/n-triples"})  # GSP POST merges
+
+    def delete_graph(self, graph_iri: str) -> None:
+        self.update(f"DROP SILENT GRAPH <{ox.NamedNode(graph_iri).value}>")
+
+    def update(self, update: str) -> None:
+        self._http(self.update_url, "POST", update.encode("utf-8"), {"Content-Type": "application/sparql-update"})
 
     def load_file(self, path: str) -> None:
         fmt_name = self._file_format(path)

@@ -3,11 +3,14 @@
     validate(data, notices=None) -> ValidationResult
     format_text(result), format_json(result)    (from graph.report)
 
-Structure (`ontology/shapes/core.ttl`) runs under pyshacl on each notice's named graph on its own: small
-graphs, fast. The content rules (`content.ttl`) run as plain SELECTs on Oxigraph over the union of the graphs
+Structure (`ontology/shapes/core.ttl`) runs under pyshacl on each notice's named graph with its small
+neighbourhood (the shared nodes it refers to: agencies, regions, its source file, stubs): small graphs, fast.
+The content rules (`content.ttl`) run as plain SELECTs on Oxigraph over the union of the graphs
 (`graph.rules`), the same constraint text pyshacl would run. With `notices`, only those notices' graphs are
 checked for structure, and only the content violations in which one of them takes part are reported: what
-ingesting a notice needs, without re-validating the whole graph. Findings are data, never exceptions.
+ingesting a notice needs, without re-validating the whole graph. Then a rule within one notice runs on the
+notices' neighbourhoods in a small engine of their own (its cost does not grow with the store), a rule across
+notices on the store with the notices bound. Findings are data, never exceptions.
 """
 
 from __future__ import annotations
@@ -73,9 +76,14 @@ def validate(data: rdflib.Graph | rdflib.Dataset | Store, *, notices: Iterable[s
     found: list[tuple[Finding, BNode]] = []
     engine = _engine(data)
     seen: set[tuple[str, ...]] = set()  # a region or a cited notice recurs in many notice graphs: report it once
+    # An incremental run checks the rules within one notice on that notice's own neighbourhood, in a small
+    # engine of its own: their cost is the notice's, however many notices the store holds.
+    small = open_store("memory:") if wanted is not None else None
     for graph in _graphs_to_check(data, engine, wanted):
         found += _check_structure(graph, report, seen)
-    found += _check_content(engine, wanted, report)
+        if small is not None:
+            small.merge_graph(_DATA_GRAPH, graph)
+    found += _check_content(engine, wanted, report, small)
     findings = evidence.enrich(engine, found, report)
     node = BNode()
     report.add((node, RDF.type, SH.ValidationReport))
@@ -112,8 +120,9 @@ def _engine(data: rdflib.Graph | rdflib.Dataset | Store) -> Store:
 
 def _graphs_to_check(data: rdflib.Graph | rdflib.Dataset | Store, engine: Store,
                      wanted: tuple[str, ...] | None) -> Iterable[rdflib.Graph]:
-    """Each notice's named graph on its own (it is self-contained); a plain graph as a whole. The graphs the
-    code generates (vocabulary, regions, the last report) hold no corpus notice and are not checked."""
+    """Each notice's named graph with its small neighbourhood (`_neighbourhood`); a plain graph as a whole.
+    The graphs the code generates (vocabulary, regions, the last report) hold no corpus notice and are not
+    checked on their own: what a notice uses of them is checked with the notice."""
     if isinstance(data, rdflib.Graph) and not isinstance(data, rdflib.Dataset):
         yield data
         return
@@ -126,7 +135,46 @@ def _graphs_to_check(data: rdflib.Graph | rdflib.Dataset | Store, engine: Store,
         else:
             graph = engine.construct(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{name}> {{ ?s ?p ?o }} }}")
         if len(graph):
-            yield graph
+            yield _neighbourhood(graph, engine)
+
+
+_VOCABULARY_VALUED = (RDF.type, NKG.kind, NKG.relation, NKG.qualifier, NKG.yearType, NKG.level)
+_SHARED_FILTER = " || ".join(f'STRENDS(STR(?g), "/graph/{n}")' for n in ("regions", "agencies", "sources", "stubs"))
+
+
+def _neighbourhood(graph: rdflib.Graph, engine: Store) -> rdflib.Graph:
+    """The notice graph, plus what the shapes need of the shared nodes it refers to: their descriptions in the
+    shared graphs (an agency, its region and that region's `nkg:within` chain, the source file, a stub), and
+    the type of a node another notice's graph describes (a cited notice, a restated figure). A few bound
+    look-ups: the cost does not depend on how many notices the store holds."""
+    extended = rdflib.Graph()
+    extended += graph
+    described = set(graph.subjects())
+    frontier = {o for _, p, o in graph if isinstance(o, URIRef) and o not in described
+                and p not in _VOCABULARY_VALUED}
+    referenced = set(frontier)
+    for _ in range(6):  # agency → region → parent → … → the nation: a few hops
+        if not frontier:
+            break
+        values = " ".join(f"<{iri}>" for iri in sorted(frontier) if _is_iri(iri))
+        rows = engine.select(f"SELECT ?s ?p ?o WHERE {{ VALUES ?s {{ {values} }} GRAPH ?g {{ ?s ?p ?o }} "
+                             f"FILTER({_SHARED_FILTER}) }}") if values else []
+        described |= frontier
+        frontier = set()
+        for row in rows:
+            extended.add((row["s"], row["p"], row["o"]))
+            if isinstance(row["o"], URIRef) and row["o"] not in described and row["p"] != RDF.type:
+                frontier.add(row["o"])
+                referenced.add(row["o"])
+    values = " ".join(f"<{iri}>" for iri in sorted(referenced) if _is_iri(iri))
+    if values:
+        for row in engine.select(f"SELECT DISTINCT ?s ?t WHERE {{ VALUES ?s {{ {values} }} ?s a ?t }}"):
+            extended.add((row["s"], RDF.type, row["t"]))
+    return extended
+
+
+def _is_iri(term: URIRef) -> bool:
+    return not any(c in str(term) for c in '<>"{}|^`\\ ')
 
 
 # -- structure: pyshacl, one graph at a time --------------------------------------------------------------------
@@ -168,14 +216,19 @@ def _copy_node(source: rdflib.Graph, node: Node, target: rdflib.Graph) -> None:
 # -- content: the SHACL-SPARQL constraints as plain queries on the fast engine -----------------------------------
 
 
-def _check_content(engine: Store, wanted: tuple[str, ...] | None, report: rdflib.Graph
-                   ) -> list[tuple[Finding, BNode]]:
+def _check_content(engine: Store, wanted: tuple[str, ...] | None, report: rdflib.Graph,
+                   small: Store | None = None) -> list[tuple[Finding, BNode]]:
+    """Every content rule: over the whole graph, or for the `wanted` notices only. Then a rule within one
+    notice (no ?otherNotice) runs on `small`, the wanted notices' graphs with their neighbourhoods; a rule
+    across notices runs on the whole store with the notices bound."""
     findings = []
     for rule in content_rules():
         if wanted is None:
             rows = engine.select(rule.query())
         elif not wanted:
             rows = []
+        elif small is not None and "otherNotice" not in rule.variables:
+            rows = small.select(rule.query(wanted, "thisNotice"))
         else:
             rows = engine.select(rule.query(wanted, "thisNotice"))
             if "otherNotice" in rule.variables:

@@ -97,7 +97,7 @@ def test_export_formats(graph_file: Path, tmp_path: Path) -> None:
     out = tmp_path / "all.nq"
     assert run("export", "--graph", str(graph_file), "--format", "nq", "-o", str(out)).exit_code == 0
     graphs = {q.graph_name.value for q in ox.parse(out.read_bytes(), ox.RdfFormat.N_QUADS)}
-    assert any(g.endswith("/2020/60/graph") for g in graphs) and len(graphs) == 4
+    assert any(g.endswith("/2020/60/graph") for g in graphs) and len(graphs) == 7  # 2 notices + vocabulary, regions, agencies, sources, stubs
     table = tmp_path / "figures.csv"  # format from the extension
     assert run("export", "--graph", str(graph_file), "-o", str(table)).exit_code == 0
     rows = list(csv.DictReader(io.StringIO(table.read_text(encoding="utf-8"))))

@@ -1,12 +1,15 @@
 """Records → RDF: the one place instance IRIs are minted (`iris`), and the named graphs (`writer`).
 
     notice_iri(docno, base)                 a notice's IRI from its 文号 (any spelling)
-    notice_graph(notice, source, base)      (graph IRI, the notice's self-contained named graph)
-    to_dataset(results, base)               one named graph per notice + `graph/vocabulary` + `graph/regions`
+    notice_graph(notice, source, base)      (graph IRI, the notice's named graph: what the notice states)
+    notice_graphs(notice, source, base)     (graph IRI, that graph, `Shared`: what goes into the shared graphs)
+    to_dataset(results, base)               one named graph per notice + the shared graphs (`SHARED_GRAPHS`)
 
 `to_dataset` first indexes every notice of the batch, so that a cited notice that is itself in the batch is
 not written as "known only by citation", a figure that restates another notice's figure links that figure,
 and a notice that carries another as its attachment says so. `notice_graph` alone knows only its notice.
+Shared resources (regions, agencies, source files, stubs of notices known by citation, the vocabulary) are
+written once, in their own graphs, never copied into a notice's graph (docs/MODEL.md, "Named graphs").
 """
 
 from __future__ import annotations
@@ -46,24 +49,39 @@ from .writer import (
     YEAR_TYPES,
     Batch,
     NoticeWriter,
+    Shared,
     figure_label,
     new_graph,
+    stub_graph,
     write_region,
 )
 
+# The graphs every notice graph may refer into; `graph/vocabulary` and `graph/regions` are complete in
+# themselves, the other three grow by merging what each notice brings.
+SHARED_GRAPHS = ("vocabulary", "regions", "agencies", "sources", "stubs")
+
 __all__ = [
     "DEFAULT_BASE", "LEVELS", "QUALIFIERS", "RELATIONS", "YEAR_TYPES", "agency_iri", "citation_iris",
-    "dataset_graph_iri", "default_base", "docno_of", "duplicate_notices", "figure_iris", "figure_label",
-    "graph_iri", "iri_of_notice", "issuer_slug", "name_slug", "notice_graph", "notice_iri", "region_iri",
+    "SHARED_GRAPHS", "Shared", "dataset_graph_iri", "default_base", "docno_of", "duplicate_notices", "figure_iris", "figure_label",
+    "graph_iri", "iri_of_notice", "issuer_slug", "name_slug", "notice_graph", "notice_graphs", "notice_iri", "region_iri",
     "regions_graph", "report_graph", "result_iri", "section_iri", "source_iri", "to_dataset", "unnumbered_notice_iri", "validation_graph_iri", "vocabulary_graph",
 ]
 
 
 def notice_graph(notice: Notice, source: SourceFile, base: str | None = None) -> tuple[str, rdflib.Graph]:
-    """The notice's named graph, self-contained (MODEL.md, "Named graphs"), and its IRI."""
+    """The notice's named graph (what the notice states, MODEL.md "Named graphs") and its IRI."""
+    iri, graph, _ = notice_graphs(notice, source, base)
+    return iri, graph
+
+
+def notice_graphs(notice: Notice, source: SourceFile, base: str | None = None
+                  ) -> tuple[str, rdflib.Graph, Shared]:
+    """The notice's named graph, its IRI, and what it brings to the shared graphs. Alone, the notice cannot
+    know which of the notices it cites are in the corpus: each is a stub, which the store drops once that
+    notice's own graph is loaded (`graph.store`, loading)."""
     batch = Batch(in_corpus={notice.docno.key} if notice.docno else set())
     writer = NoticeWriter(notice, source, base_of(base), batch)
-    return graph_iri(writer.iri), writer.write()
+    return graph_iri(writer.iri), writer.write(), writer.shared
 
 
 # -- the dataset -------------------------------------------------------------------------------------------------
@@ -87,8 +105,8 @@ def regions_graph(base: str | None = None) -> rdflib.Graph:
 
 
 def to_dataset(results: Iterable[ParseResult], base: str | None = None) -> rdflib.Dataset:
-    """One named graph per notice (a 文号 seen twice keeps its first reading), plus `B graph/vocabulary`
-    and `B graph/regions`."""
+    """One named graph per notice (a 文号 seen twice keeps its first reading), plus the shared graphs
+    `B graph/vocabulary`, `B graph/regions`, `B graph/agencies`, `B graph/sources` and `B graph/stubs`."""
     base = base_of(base)
     results = list(results)
     pairs, seen = [], set()
@@ -102,11 +120,19 @@ def to_dataset(results: Iterable[ParseResult], base: str | None = None) -> rdfli
     dataset = rdflib.Dataset()
     for prefix, namespace in PREFIXES.items():
         dataset.bind(prefix, namespace)
+    shared = {name: dataset.graph(URIRef(dataset_graph_iri(name, base))) for name in SHARED_GRAPHS}
+    stubs: dict = {}
     for notice, source in pairs:
         writer = NoticeWriter(notice, source, base, batch)
         _put(dataset, graph_iri(writer.iri), writer.write())
-    _put(dataset, dataset_graph_iri("vocabulary", base), vocabulary_graph())
-    _put(dataset, dataset_graph_iri("regions", base), regions_graph(base))
+        shared["agencies"] += writer.shared.agencies
+        shared["sources"] += writer.shared.sources
+        shared["regions"] += writer.shared.region_graph(base)
+        for iri, (docno, titles) in writer.shared.stubs.items():
+            stubs.setdefault(iri, (docno, set()))[1].update(titles)
+    shared["stubs"] += stub_graph(stubs)
+    shared["vocabulary"] += vocabulary_graph()
+    shared["regions"] += regions_graph(base)
     return dataset
 
 

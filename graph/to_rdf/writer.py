@@ -1,5 +1,9 @@
 """One notice's named graph: `NoticeWriter` turns a `Notice` into triples, with IRIs from `iris`; `Batch`
-says what the rest of the batch holds (which 文号 are in the corpus, their figures, their attachments)."""
+says what the rest of the batch holds (which 文号 are in the corpus, their figures, their attachments).
+
+What the notice states goes into its own graph; what other notices share (its agencies, the stubs of the
+notices it cites that are not in the batch, its source file, regions GB/T 2260 lacks) goes into `Shared`, which
+`to_dataset` and the store merge into the shared graphs (docs/MODEL.md, "Named graphs")."""
 
 from __future__ import annotations
 
@@ -75,6 +79,49 @@ class Batch:
         return ranked[0][1]
 
 
+@dataclass
+class Shared:
+    """What one notice contributes to the shared graphs: triples for `graph/agencies`, `graph/sources` and
+    `graph/regions`, and the stubs of the notices it names that are not in the batch (IRI → (文号, titles))."""
+
+    agencies: rdflib.Graph = field(default_factory=lambda: new_graph())
+    sources: rdflib.Graph = field(default_factory=lambda: new_graph())
+    regions: set[str] = field(default_factory=set)  # codes mentioned: their chain is in graph/regions
+    stubs: dict[str, tuple[DocNo, set[str]]] = field(default_factory=dict)
+
+    def stub_graph(self) -> rdflib.Graph:
+        return stub_graph(self.stubs)
+
+    def region_graph(self, base: str | None = None) -> rdflib.Graph:
+        """Only the mentioned regions GB/T 2260 lacks: the others are all in `graph/regions` already."""
+        graph = new_graph()
+        for code in sorted(c for c in self.regions if not regions.exists(c)):
+            write_region(graph, code, base)
+        return graph
+
+
+def stub_graph(stubs: dict[str, tuple[DocNo, set[str]]]) -> rdflib.Graph:
+    """Notices known only by citation: type, 文号 parts, `nkg:inCorpus false` and every title as cited."""
+    graph = new_graph()
+    for iri, (docno, titles) in stubs.items():
+        node = URIRef(iri)
+        graph.add((node, RDF.type, NKG.Notice))
+        graph.add((node, NKG.inCorpus, Literal(False)))
+        for p, o in docno_triples(docno):
+            graph.add((node, p, o))
+        for title in titles:
+            graph.add((node, DCTERMS.title, Literal(title, lang="zh")))
+    return graph
+
+
+def docno_triples(docno: DocNo) -> list[tuple[URIRef, Literal]]:
+    found = [(NKG.docNo, Literal(docno.key)), (NKG.issuerCode, Literal(docno.issuer_code)),
+             (NKG.serial, Literal(docno.serial))]
+    if docno.year is not None:
+        found.append((NKG.docYear, Literal(docno.year)))
+    return [(p, o) for p, o in found if str(o) != ""]
+
+
 def _decimal(value: Decimal) -> Literal:
     # format(…, "f") never writes an exponent (5.5E+2 is not a valid xsd:decimal) and keeps every digit.
     return Literal(format(value, "f"), datatype=XSD.decimal)
@@ -114,7 +161,8 @@ class NoticeWriter:
         self.node = URIRef(self.iri)
         self.source_node = URIRef(source_iri(source, base))
         self.graph = new_graph()
-        self.regions: set[str] = set()
+        self.shared = Shared()
+        self.regions = self.shared.regions
         self.section_paths = {s.path for s in notice.sections}
 
     def add(self, s: str | URIRef, p: URIRef, o: rdflib.term.Node | str | None) -> None:
@@ -128,24 +176,21 @@ class NoticeWriter:
         self._citations()
         self._figures()
         self._provenance()
-        self._regions()
         return self.graph
 
     def _docno(self, node: URIRef, docno: DocNo) -> None:
-        self.add(node, NKG.docNo, docno.key)
-        self.add(node, NKG.issuerCode, docno.issuer_code)
-        self.add(node, NKG.docYear, Literal(docno.year) if docno.year is not None else None)
-        self.add(node, NKG.serial, Literal(docno.serial))
+        for p, o in docno_triples(docno):
+            self.add(node, p, o)
 
     def _stub(self, docno: DocNo, title: str = "") -> URIRef:
-        """A notice this one names: in the corpus (then its own graph says the rest) or known by citation."""
-        node = URIRef(notice_iri(docno, self.base))
-        self.add(node, RDF.type, NKG.Notice)
-        self._docno(node, docno)
+        """A notice this one names: in the batch (its own graph says all of it) or known by citation (a stub
+        in `graph/stubs`, with every title it is cited by)."""
+        iri = notice_iri(docno, self.base)
         if docno.key not in self.batch.in_corpus:
-            self.add(node, NKG.inCorpus, Literal(False))
-            self.add(node, DCTERMS.title, Literal(title, lang="zh") if title else None)
-        return node
+            _, titles = self.shared.stubs.setdefault(iri, (docno, set()))
+            if title:
+                titles.add(title)
+        return URIRef(iri)
 
     def _region(self, code: str | None) -> URIRef | None:
         if not code:
@@ -164,10 +209,12 @@ class NoticeWriter:
         for agency in n.issuers:
             agency_node = URIRef(agency_iri(agency, self.base))
             self.add(node, NKG.issuedBy, agency_node)
-            self.add(agency_node, RDF.type, NKG.Agency)
-            self.add(agency_node, RDFS.label, Literal(agency.name, lang="zh"))
-            self.add(agency_node, NKG.jurisdiction, self._region(agency.region_code))
-            self.add(agency_node, NKG.level, LEVELS.get(agency.level or ""))
+            described = [(RDF.type, NKG.Agency), (RDFS.label, Literal(agency.name, lang="zh")),
+                         (NKG.jurisdiction, self._region(agency.region_code)),
+                         (NKG.level, LEVELS.get(agency.level or ""))]
+            for p, o in described:
+                if o is not None:
+                    self.shared.agencies.add((agency_node, p, o))
         code = n.region_code or next((a.region_code for a in n.issuers if a.region_code), None)
         self.add(node, NKG.jurisdiction, self._region(code))
         if code and regions.exists(code):
@@ -280,26 +327,22 @@ class NoticeWriter:
         target = self.batch.restated(figure)
         if target is None:
             return self._stub(docno)
-        self.add(target, RDF.type, NKG.Figure)
-        self.add(target, NKG.statedIn, self._stub(docno))
-        return URIRef(target)
+        return URIRef(target)  # a figure of the batch: its own notice's graph describes it
 
     def _provenance(self) -> None:
+        # One file may hold several notices (a city notice and the provincial one it carries): its
+        # description is shared, in `graph/sources`.
         source, node = self.source, self.source_node
-        self.add(node, RDF.type, NKG.SourceFile)
-        self.add(node, NKG.fileName, source.name)
-        self.add(node, NKG.sha256, source_sha256(source))
-        self.add(node, NKG.text, source.text)
+        for p, o in [(RDF.type, NKG.SourceFile), (NKG.fileName, Literal(source.name)),
+                     (NKG.sha256, Literal(source_sha256(source))), (NKG.text, Literal(source.text))]:
+            if str(o) != "":
+                self.shared.sources.add((node, p, o))
         graph = URIRef(graph_iri(self.iri))
         activity = URIRef(activity_iri(self.iri))
         self.add(graph, PROV.wasGeneratedBy, activity)
         self.add(activity, RDF.type, PROV.Activity)
         self.add(activity, PROV.used, node)
         self.add(activity, NKG.parserVersion, __version__)
-
-    def _regions(self) -> None:
-        for code in sorted(self.regions):
-            write_region(self.graph, code, self.base)
 
 
 def write_region(graph: rdflib.Graph, code: str, base: str | None = None) -> None:
