@@ -11,8 +11,10 @@ level of 由50%提高至60%) and `每增加` (a step) are not figures.
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Literal
 
 from ..records import YearType
@@ -212,7 +214,8 @@ def classify(sentence: str, start: int, end: int, value: str, contexts: dict[Wit
     for order, cue in enumerate(CUES):
         if cue.where != "before" or not _holds(cue, contexts):
             continue
-        for m in cue.pattern.finditer(lead):
+        # Nearest first: a cue's matches end ever later, so the first that fits is its best (linear time).
+        for m in reversed(_cue_matches(order, sentence, start)):
             if any(a <= m.start() < b for a, b in masked):
                 continue
             here = modifier or ("increase" if INCREASE.search(lead[: m.start()])
@@ -223,6 +226,7 @@ def classify(sentence: str, start: int, end: int, value: str, contexts: dict[Wit
             rank = (start - m.end(), m.start() - m.end(), order)  # nearest, then longest, then table order
             if best is None or rank < best[0]:
                 best = (rank, found)
+            break
     if best is None:
         return Classified(OTHER, -1, -1) if value == MONEY else None
     found = best[1]
@@ -230,6 +234,34 @@ def classify(sentence: str, start: int, end: int, value: str, contexts: dict[Wit
             and TOP_UP.match(sentence, end)):
         return Classified("contribution-top-up", found.cue_start, found.cue_end)
     return found
+
+
+# A pattern that looks ahead (or at the end) may match differently in sentence[:start] than in the sentence.
+_LOOKS_AHEAD = re.compile(r"\(\?[=!]|\$|\\[bBZ]")
+
+
+def _cue_matches(order: int, sentence: str, start: int) -> list[re.Match[str]]:
+    """The matches of before-cue `order` in sentence[:start], from one search of the whole sentence.
+
+    Its matches that end by `start` are those of the prefix, up to the first one that runs past `start`;
+    from there on (rare: a tier such as 对…的 reaching over the number) the prefix is searched again."""
+    matches, ends = _sentence_matches(order, sentence)
+    pattern = CUES[order].pattern
+    if ends is None:
+        return list(pattern.finditer(sentence, 0, start))
+    j = bisect.bisect_right(ends, start)
+    if j < len(matches) and matches[j].start() < start:
+        return matches[:j] + list(pattern.finditer(sentence, matches[j].start(), start))
+    return matches[:j]
+
+
+@lru_cache(maxsize=256)
+def _sentence_matches(order: int, sentence: str) -> tuple[list[re.Match[str]], list[int] | None]:
+    pattern = CUES[order].pattern
+    if _LOOKS_AHEAD.search(pattern.pattern):
+        return [], None
+    matches = list(pattern.finditer(sentence))
+    return matches, [m.end() for m in matches]
 
 
 def _plain(cue: Cue, m: re.Match[str], value: str, modifier: str | None) -> Classified | None | bool:
@@ -247,7 +279,16 @@ def _plain(cue: Cue, m: re.Match[str], value: str, modifier: str | None) -> Clas
 
 
 def _holds(cue: Cue, contexts: dict[Within, str]) -> bool:
-    return cue.requires is None or bool(cue.requires.search(contexts[cue.within]))
+    if cue.requires is None:
+        return True
+    if cue.within == "context":  # the same long text for every figure of a sentence: searched once
+        return _occurs(cue.requires, contexts["context"])
+    return bool(cue.requires.search(contexts[cue.within]))
+
+
+@lru_cache(maxsize=64)
+def _occurs(pattern: re.Pattern[str], text: str) -> bool:
+    return bool(pattern.search(text))
 
 
 def _applies(cue: Cue, value: str, contexts: dict[Within, str]) -> bool:

@@ -9,8 +9,10 @@ offset (`graph.parse.text.View`), so quotes come out verbatim.
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
+from functools import cached_property
 
 from ..records import Notice, Span
 from . import lines as L
@@ -32,21 +34,36 @@ class Sentence:
 
     def clauses(self) -> list[tuple[int, int]]:
         """Clause ranges, relative to the sentence."""
+        return list(self._clauses)
+
+    @cached_property
+    def _clauses(self) -> tuple[tuple[int, int], ...]:
+        # Read once per sentence (every figure asks): starts and ends both strictly increase.
         bounds, at = [], 0
         for m in CLAUSE_BREAK.finditer(self.text):
             bounds.append((at, m.start()))
             at = m.end()
         bounds.append((at, len(self.text)))
-        return bounds
+        return tuple(bounds)
+
+    @cached_property
+    def _clause_starts(self) -> list[int]:
+        return [a for a, _ in self._clauses]
+
+    @cached_property
+    def _clause_ends(self) -> list[int]:
+        return [b for _, b in self._clauses]
 
     def clause_before(self, start: int) -> str:
         """The text of the clause that ends right before the clause starting at `start`."""
-        before = [(a, b) for a, b in self.clauses() if b < start]
-        return self.text[before[-1][0] : before[-1][1]] if before else ""
+        j = bisect.bisect_left(self._clause_ends, start) - 1
+        return self.text[self._clauses[j][0] : self._clauses[j][1]] if j >= 0 else ""
 
     def clause_at(self, i: int) -> tuple[int, int]:
         """The clause holding sentence index `i`."""
-        for a, b in self.clauses():
+        j = bisect.bisect_right(self._clause_starts, i) - 1
+        if j >= 0:
+            a, b = self._clauses[j]
             if a <= i < b or (i == b and b == len(self.text)):
                 return a, b
         return 0, len(self.text)
@@ -59,13 +76,36 @@ class Prose:
     titles: tuple[tuple[int, int], ...]  # view ranges of 《…》, brackets included
 
     def in_title(self, start: int, end: int) -> bool:
-        return any(a <= start and end <= b for a, b in self.titles)
+        # Titles are disjoint and sorted: only the last one opening at or before `start` can hold it.
+        j = bisect.bisect_right(self._title_starts, start) - 1
+        return j >= 0 and end <= self.titles[j][1]
+
+    def titles_over(self, start: int, end: int) -> list[tuple[int, int]]:
+        """The titles that overlap [start, end), in order."""
+        j = bisect.bisect_right(self._title_ends, start)
+        found = []
+        while j < len(self.titles) and self.titles[j][0] < end:
+            found.append(self.titles[j])
+            j += 1
+        return found
 
     def sentence_at(self, view_index: int) -> Sentence | None:
-        for s in self.sentences:
-            if s.start <= view_index < s.end:
-                return s
+        j = bisect.bisect_right(self._sentence_starts, view_index) - 1
+        if j >= 0 and view_index < self.sentences[j].end:
+            return self.sentences[j]
         return None
+
+    @cached_property
+    def _title_starts(self) -> list[int]:
+        return [a for a, _ in self.titles]
+
+    @cached_property
+    def _title_ends(self) -> list[int]:
+        return [b for _, b in self.titles]
+
+    @cached_property
+    def _sentence_starts(self) -> list[int]:
+        return [s.start for s in self.sentences]
 
 
 def table_rows(text: str, span: Span) -> list[Span]:

@@ -18,7 +18,7 @@ from .. import regions
 from ..records import Figure, Notice, Problem, Ratio, Value
 from . import figure_scope as S
 from . import numbers
-from .docno import find_docnos
+from .docno import DOCNO, find_docnos
 from .figure_kinds import KINDS, OTHER, PAYER_WORD, Classified, Within, classify, payer_of, share_kind
 from .figure_tables import table_figures
 from .figure_text import Prose, Sentence, heading_of, read_prose, table_rows
@@ -70,12 +70,24 @@ class _Reader:
         self.region = notice.region_code or self._region_from_title()
         self.title_years = [y.year for y in numbers.years(notice.title)]
         self._paths: dict[int, tuple[int, ...]] = {}  # sentence start → section path
+        # Linear time: what every figure of a sentence (or of a section) asks is worked out once.
+        self._index = {t.start: i for i, t in enumerate(self.prose.sentences)}
+        self._before: dict[tuple[int, ...], tuple[int, str]] = {}  # path → (sentence index, _section_before)
+        self._context: tuple[tuple[int, tuple[int, ...]], str] | None = None  # the last figure's "context"
+        self._heading_text: dict[tuple[int, ...], str] = {}
+        self._years: dict[int, list[numbers.YearMention]] = {}  # sentence start → years outside titles
+        self._year_back: dict[tuple[int, tuple[int, ...]], int | None] = {}  # see _inferred_year
+        self._restating: dict[int, tuple[list[tuple[int, str, bool]], list[tuple[int, int]]]] = {}
+        self._colon_back: dict[int, str | None] = {}  # sentence index → _colon_before
+        self._notice_year_value: tuple[int | None] | None = None
 
     def _region_from_title(self) -> str:
         """A notice whose issuers name no region: the first division its title, its addressees or its
         text names (outside cited titles), else the nation; with a warning either way."""
         prose = self.prose.view.text
-        outside = "".join(c if not self.prose.in_title(i, i + 1) else "\u3000" for i, c in enumerate(prose))
+        outside = prose
+        for a, b in self.prose.titles:  # blanked, one character for one
+            outside = outside[:a] + "\u3000" * (b - a) + outside[b:]
         # A partial notice (no header, no signature) still says whose rules it carries out: the titles it
         # cites (《天津市…办法》) and the province abbreviation of a cited 文号 (辽医保﹝2019﹞18号).
         cited_titles = "、".join(c.title for c in self.notice.citations)
@@ -95,18 +107,17 @@ class _Reader:
 
     def sentence_figures(self, sentence: Sentence) -> list[Figure]:
         s = sentence.text
-        masked = [(a - sentence.start, b - sentence.start) for a, b in self.prose.titles
-                  if a < sentence.end and b > sentence.start]
+        masked = [(a - sentence.start, b - sentence.start) for a, b in self.prose.titles_over(sentence.start, sentence.end)]
         quantities = [q for q in numbers.scan(s) if not any(a <= q.start < b for a, b in masked)]
         respectively = _respectively(s, quantities)
         carried, found = _Carried(), []
         for q in quantities:
             ca, cb = sentence.clause_at(q.start)
             path = section_path_at(self.notice, self.prose.view.source(sentence.start + q.start))
-            contexts: dict[Within, str] = {
-                "clause": s[ca:cb], "sentence": s,
-                "context": s + self._section_before(sentence, path) + self._headings(path) + self.notice.title,
-            }
+            if self._context is None or self._context[0] != (sentence.start, path):  # one per sentence
+                self._context = ((sentence.start, path),
+                                 s + self._section_before(sentence, path) + self._headings(path) + self.notice.title)
+            contexts: dict[Within, str] = {"clause": s[ca:cb], "sentence": s, "context": self._context[1]}
             c = classify(s, q.start, q.end, q.kind, contexts, masked)
             if c is None:
                 continue
@@ -229,7 +240,9 @@ class _Reader:
         """(year, inferred): the clause, then the clauses before it (stated); then the sentences before it
         in its section, the headings of its sections, the notice's title (inferred)."""
         s = sentence.text
-        ys = [y for y in numbers.years(s) if not any(a <= y.start < b for a, b in masked)]
+        if sentence.start not in self._years:
+            self._years[sentence.start] = [y for y in numbers.years(s) if not any(a <= y.start < b for a, b in masked)]
+        ys = self._years[sentence.start]
         ca, cb = sentence.clause_at(q.start)
         in_clause = [y for y in ys if ca <= y.start < q.start][::-1] + [y for y in ys if q.end <= y.start < cb]
         earlier = [y for y in ys if y.start < ca][::-1]
@@ -238,13 +251,9 @@ class _Reader:
 
     def _inferred_year(self, sentence: Sentence | None, path: tuple[int, ...]) -> tuple[int | None, bool]:
         if sentence is not None:
-            for before in reversed([t for t in self.prose.sentences if t.end <= sentence.start]):
-                if self._path_of(before) != path:
-                    break
-                ys = [y for y in numbers.years(before.text) if not self.prose.in_title(
-                    before.start + y.start, before.start + y.end)]
-                if ys:
-                    return ys[-1].year, True
+            year = self._year_before(self._index[sentence.start], path)
+            if year is not None:
+                return year, True
         for depth in range(len(path), 0, -1):
             ys = numbers.years(heading_of(self.prose, self.notice, path[:depth]))
             if ys:
@@ -252,7 +261,33 @@ class _Reader:
         year = self._notice_year()
         return year, True
 
+    def _year_before(self, i: int, path: tuple[int, ...]) -> int | None:
+        """The last year stated in the sentences right before sentence `i` that lie in section `path`
+        (walking back until a sentence of another section), outside cited titles; each answer kept."""
+        chain, k = [], i
+        while (k, path) not in self._year_back:
+            j = k - 1
+            if j < 0 or self._path_of(self.prose.sentences[j]) != path:
+                self._year_back[(k, path)] = None
+                break
+            before = self.prose.sentences[j]
+            ys = [y for y in numbers.years(before.text) if not self.prose.in_title(
+                before.start + y.start, before.start + y.end)]
+            if ys:
+                self._year_back[(k, path)] = ys[-1].year
+                break
+            chain.append(k)  # its answer is that of the sentence before
+            k = j
+        for c in chain:
+            self._year_back[(c, path)] = self._year_back[(k, path)]
+        return self._year_back[(i, path)]
+
     def _notice_year(self) -> int | None:
+        if self._notice_year_value is None:
+            self._notice_year_value = (self._read_notice_year(),)
+        return self._notice_year_value[0]
+
+    def _read_notice_year(self) -> int | None:
         """The title's year, else the signing or printing year, else the latest year the text mentions
         (in a year or a date) outside cited titles."""
         if self.title_years:
@@ -276,9 +311,15 @@ class _Reader:
         """The sentences of the figure's section before its own (what the passage is about)."""
         if not path:
             return ""
-        before = [t.text for t in self.prose.sentences if t.end <= sentence.start
-                  and self._path_of(t)[: len(path)] == path]
-        return "".join(before)
+        i = self._index[sentence.start]
+        k, text = self._before.get(path, (0, ""))  # carried on from the last sentence asked (sentences come in order)
+        if k > i:
+            k, text = 0, ""
+        for t in self.prose.sentences[k:i]:
+            if self._path_of(t)[: len(path)] == path:
+                text += t.text
+        self._before[path] = (i, text)
+        return text
 
     def _path_of(self, sentence: Sentence) -> tuple[int, ...]:
         if sentence.start not in self._paths:
@@ -286,31 +327,64 @@ class _Reader:
         return self._paths[sentence.start]
 
     def _headings(self, path: tuple[int, ...]) -> str:
-        return "".join(heading_of(self.prose, self.notice, path[:d]) for d in range(1, len(path) + 1))
+        if path not in self._heading_text:
+            self._heading_text[path] = "".join(heading_of(self.prose, self.notice, path[:d])
+                                               for d in range(1, len(path) + 1))
+        return self._heading_text[path]
 
     # -- restates ------------------------------------------------------------------------------------
 
     def _restates(self, sentence: Sentence, q: numbers.Quantity) -> str | None:
         """根据X文件规定(:) before the figure in its sentence, or 根据X文件规定: opening its paragraph."""
-        found = _restating(sentence.text[: q.start])
+        entries, spans = self._restating_in(sentence)
+        if any(a <= q.start < b for a, b in spans):  # a 文号 over the number: read the text before it
+            found = _restating(sentence.text[: q.start])
+        else:  # the sentence's, up to the number (read once per sentence)
+            found = [(key, colon) for end, key, colon in entries if end <= q.start]
         if found:
             return found[-1][0]
-        for before in reversed([t for t in self.prose.sentences
-                                if t.end <= sentence.start and t.paragraph == sentence.paragraph]):
-            colon = [key for key, has_colon in _restating(before.text) if has_colon]
+        return self._colon_before(self._index[sentence.start])
+
+    def _restating_in(self, sentence: Sentence) -> tuple[list[tuple[int, str, bool]], list[tuple[int, int]]]:
+        if sentence.start not in self._restating:
+            self._restating[sentence.start] = _restating_at(sentence.text)
+        return self._restating[sentence.start]
+
+    def _colon_before(self, i: int) -> str | None:
+        """The last 根据X文件规定: of the sentences of sentence `i`'s paragraph before it; each answer kept."""
+        chain, k = [], i
+        while k not in self._colon_back:
+            j = k - 1
+            if j < 0 or self.prose.sentences[j].paragraph != self.prose.sentences[i].paragraph:
+                self._colon_back[k] = None
+                break
+            colon = [key for _, key, has_colon in self._restating_in(self.prose.sentences[j])[0] if has_colon]
             if colon:
-                return colon[-1]
-        return None
+                self._colon_back[k] = colon[-1]
+                break
+            chain.append(k)  # its answer is that of the sentence before
+            k = j
+        for c in chain:
+            self._colon_back[c] = self._colon_back[k]
+        return self._colon_back[i]
 
 
 def _restating(s: str) -> list[tuple[str, bool]]:
     """(DocNo.key, followed by a colon) of each 文号 that `s` says it takes a rule from."""
-    found = []
+    return [(key, colon) for _, key, colon in _restating_at(s)[0]]
+
+
+def _restating_at(s: str) -> tuple[list[tuple[int, str, bool]], list[tuple[int, int]]]:
+    """(where its 规定 ends, DocNo.key, colon) of each 文号 that `s` says it takes a rule from; and the
+    extent of every 文号 match and 规定, for a figure inside one (whose text before it reads otherwise)."""
+    found, spans = [], [(m.start(), m.end()) for m in DOCNO.finditer(s)]
     for m in find_docnos(s):
         tail = _RESTATING_TAIL.match(s, m.end)
+        if tail:
+            spans.append((m.end, tail.end()))
         if tail and _RESTATING_LEAD.search(s[max(0, m.start - 80) : m.start]):
-            found.append((m.docno.key, bool(tail["colon"])))
-    return found
+            found.append((tail.end(), m.docno.key, bool(tail["colon"])))
+    return found, spans
 
 
 def _respectively(s: str, quantities: list[numbers.Quantity]) -> dict[int, str]:
