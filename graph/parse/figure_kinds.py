@@ -204,12 +204,13 @@ def classify(sentence: str, start: int, end: int, value: str, contexts: dict[Wit
     """The kind of the quantity at sentence[start:end] whose sort is `value`; None when it is not a figure.
     `contexts` holds the clause, the sentence and the wider context (headings, title) for `requires`."""
     lead = sentence[:start]
-    if NOT_A_FIGURE.search(lead) or (value == MONEY and BAND_AFTER.match(sentence, end)):
+    if _ends_with(NOT_A_FIGURE, sentence, start) or (value == MONEY and BAND_AFTER.match(sentence, end)):
         return None
     for cue in CUES:
         if cue.where == "after" and cue.pattern.match(sentence, end) and _applies(cue, value, contexts):
             return Classified(cue.kind, -1, -1)
-    modifier = "increase" if INCREASE.search(lead) else "reduction" if REDUCTION.search(lead) else None
+    modifier = ("increase" if _ends_with(INCREASE, sentence, start)
+                else "reduction" if _ends_with(REDUCTION, sentence, start) else None)
     best: tuple[tuple[int, int, int], Classified | None] | None = None
     for order, cue in enumerate(CUES):
         if cue.where != "before" or not _holds(cue, contexts):
@@ -218,7 +219,7 @@ def classify(sentence: str, start: int, end: int, value: str, contexts: dict[Wit
         for m in reversed(_cue_matches(order, sentence, start)):
             if any(a <= m.start() < b for a, b in masked):
                 continue
-            here = modifier or ("increase" if INCREASE.search(lead[: m.start()])
+            here = modifier or ("increase" if _ends_with(INCREASE, sentence, m.start())
                                 and not _LEVEL_WORDS.search(lead[m.end():]) else None)
             found = _share(m, value, here) if cue.kind == SHARE else _plain(cue, m, value, here)
             if found is False:
@@ -234,6 +235,25 @@ def classify(sentence: str, start: int, end: int, value: str, contexts: dict[Wit
             and TOP_UP.match(sentence, end)):
         return Classified("contribution-top-up", found.cue_start, found.cue_end)
     return found
+
+
+def _ends_with(pattern: re.Pattern[str], text: str, end: int) -> bool:
+    """`pattern.search(text[:end])` for a pattern anchored at the end (…$): only its last few characters
+    are read, so that a number at the end of a long sentence costs no more than one at its start."""
+    width = _tail_width(pattern)
+    return bool(pattern.search(text, max(0, end - width) if width else 0, end))
+
+
+@lru_cache(maxsize=None)
+def _tail_width(pattern: re.Pattern[str]) -> int | None:
+    """The longest match of a pattern that must end at the end and does not look behind; else None."""
+    try:
+        parsed = re._parser.parse(pattern.pattern)  # type: ignore[attr-defined]
+        lo, hi = parsed.getwidth()
+        anchored = len(parsed) and parsed[-1] == (re._constants.AT, re._constants.AT_END)  # type: ignore[attr-defined]
+    except Exception:  # noqa: BLE001 - an engine without these internals reads the whole text
+        return None
+    return hi if anchored and hi < 1000 and "(?<" not in pattern.pattern else None
 
 
 # A pattern that looks ahead (or at the end) may match differently in sentence[:start] than in the sentence.

@@ -35,6 +35,7 @@ _TO_GROUP = re.compile(r"对(?!象)(?P<g>[^,;:。]{2,60}?)(?:参加|参保|给�
 # X参加…的 (a condition naming the group): 自治区直属高校大学生参加属地城乡居民医保的
 _JOINING = re.compile(r"(?P<g>[^,;:。]{2,40}?)参加[^,;:。]{0,24}?的")
 # A short condition of its own clause: 需转区外治疗的,
+TO_GROUP, JOINING = _TO_GROUP, _JOINING
 _CONDITION = re.compile(r"(?:需|凡)?(?P<g>[^,;:\d]{2,12})的")
 # A band of expenses a rate applies to: 2万元以上至10万元(含)以下部分, 超过起付线标准5万元以内(含5万元).
 _BAND = re.compile(
@@ -90,11 +91,17 @@ def _names_group(g: str) -> bool:
 
 def group_in(text: str) -> str | None:
     """The group a stretch of text names: 对X参加/给予/的 or X参加…的 (X naming a group of people)."""
-    for pattern in (_TO_GROUP, _JOINING):
-        found = [m for m in pattern.finditer(text) if _names_group(m["g"])]
-        if found:
-            return clean_scope(_last_part(found[-1]["g"]))
+    for pattern in (TO_GROUP, JOINING):
+        named, group = last_group(text, pattern)
+        if named:
+            return group
     return None
+
+
+def last_group(text: str, pattern: re.Pattern[str]) -> tuple[bool, str | None]:
+    """(whether `pattern` finds a group in `text`, the last one it finds, cleaned)."""
+    found = [m for m in pattern.finditer(text) if _names_group(m["g"])]
+    return (True, clean_scope(_last_part(found[-1]["g"]))) if found else (False, None)
 
 
 def group_word(text: str) -> str | None:

@@ -10,6 +10,7 @@ one its sentence states, else the nearest one its section, headings or the notic
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, replace
 from decimal import Decimal
@@ -79,6 +80,7 @@ class _Reader:
         self._year_back: dict[tuple[int, tuple[int, ...]], int | None] = {}  # see _inferred_year
         self._restating: dict[int, tuple[list[tuple[int, str, bool]], list[tuple[int, int]]]] = {}
         self._colon_back: dict[int, str | None] = {}  # sentence index → _colon_before
+        self._groups: dict[int, tuple[list[int], dict[re.Pattern[str], list[tuple[bool, str | None]]]]] = {}
         self._notice_year_value: tuple[int | None] | None = None
 
     def _region_from_title(self) -> str:
@@ -130,7 +132,7 @@ class _Reader:
         """The figure(s) of one classified quantity: one per tier when a share names several."""
         s = sentence.text
         ca, _ = sentence.clause_at(q.start)
-        previous = max([p.end for p in quantities if ca <= p.end <= q.start], default=ca)
+        previous = _last_end(quantities, ca, q.start)
         year, inferred = self._year(sentence, q, path, masked)
         value = self._value(q, year, s, masked)
         if value is None:
@@ -199,7 +201,7 @@ class _Reader:
             previous_clause = sentence.clause_before(ca)
             from_previous = (S.condition_scope(previous_clause) or S.group_in(previous_clause)
                              or S.group_word(previous_clause) or S.band(previous_clause))
-            scope = (from_previous or S.group_in(s[:ca])
+            scope = (from_previous or self._group_before(sentence, ca)
                      or (carried.scope if region == self.region or not names else None))
         # A band of expenses (2万元以上至10万元) bounds its own rate only; other scopes run on in the sentence.
         tiers = c.tiers or (None,)
@@ -321,6 +323,27 @@ class _Reader:
         self._before[path] = (i, text)
         return text
 
+    def _group_before(self, sentence: Sentence, ca: int) -> str | None:
+        """`S.group_in(sentence.text[:ca])` for the start `ca` of a clause, reading each clause once: a
+        group's words never hold a , ; : or 。, so the groups of a text are those of its clauses."""
+        if sentence.start not in self._groups:
+            last: dict[re.Pattern[str], list[tuple[bool, str | None]]] = {}  # [k]: the last in clauses[:k]
+            for pattern in (S.TO_GROUP, S.JOINING):
+                last[pattern] = [(False, None)]
+                for a, b in sentence.clauses():
+                    here = S.last_group(sentence.text[a:b], pattern)
+                    last[pattern].append(here if here[0] else last[pattern][-1])
+            self._groups[sentence.start] = ([a for a, _ in sentence.clauses()], last)
+        starts, last = self._groups[sentence.start]
+        k = bisect.bisect_left(starts, ca)  # the clauses before the one at `ca`
+        if k >= len(starts) or starts[k] != ca:
+            return S.group_in(sentence.text[:ca])
+        for pattern in (S.TO_GROUP, S.JOINING):
+            named, group = last[pattern][k]
+            if named:
+                return group
+        return None
+
     def _path_of(self, sentence: Sentence) -> tuple[int, ...]:
         if sentence.start not in self._paths:
             self._paths[sentence.start] = section_path_at(self.notice, self.prose.view.source(sentence.start))
@@ -414,15 +437,27 @@ def _quote_bounds(sentence: Sentence, q: numbers.Quantity, c: Classified,
     s = sentence.text
     ca, cb = sentence.clause_at(q.start)
     start = ca
-    if 0 <= c.cue_start < ca and not any(c.cue_end <= p.start < ca for p in quantities):
+    if 0 <= c.cue_start < ca and not _starts_in(quantities, c.cue_end, ca):
         start = sentence.clause_at(c.cue_start)[0]
-    end = cb if not any(q.end <= p.start < cb for p in quantities) else q.end
+    end = cb if not _starts_in(quantities, q.end, cb) else q.end
     while end > q.end and s[end - 1] in "。;,:!?":
         end -= 1
     label = label_of(s[start:])
     if label:
         start += len(label[1])
     return start, end
+
+
+def _starts_in(quantities: list[numbers.Quantity], lo: int, hi: int) -> bool:
+    """Whether a quantity starts in [lo, hi) (quantities are sorted and disjoint: a bisection)."""
+    j = bisect.bisect_left(quantities, lo, key=lambda p: p.start)
+    return j < len(quantities) and quantities[j].start < hi
+
+
+def _last_end(quantities: list[numbers.Quantity], lo: int, hi: int) -> int:
+    """The latest end of a quantity in [lo, hi], else `lo` (ends are sorted too)."""
+    j = bisect.bisect_right(quantities, hi, key=lambda p: p.end) - 1
+    return quantities[j].end if j >= 0 and quantities[j].end >= lo else lo
 
 
 def _local_shares(figures: list[Figure]) -> list[Figure]:
