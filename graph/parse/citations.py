@@ -24,6 +24,7 @@ from dataclasses import dataclass
 
 from ..records import Citation, DocNo, Relation, Span
 from . import lines as L
+from .budget import check as check_budget
 from .docno import DocNoMatch, find_docnos
 from .text import Context, join_lines
 
@@ -64,6 +65,7 @@ def find_citations(
     found = _titled(flat, lo, hi)
     taken = [(f.start, f.end) for f in found]
     for m in docnos:
+        check_budget()
         if not lo <= m.start < hi or any(a <= m.start < b for a, b in taken):
             continue
         if own is not None and m.docno == own and m.start < header_end:
@@ -102,6 +104,7 @@ def paragraph_starts(ctx: Context) -> list[int]:
     reaches back across one (南宁市税务局 / 南医保发〔2020〕60号 is not one code)."""
     starts = []
     for i, line in enumerate(ctx.lines):
+        check_budget()
         prev = ctx.lines[i - 1].text if i else ""
         if (not prev or L.ends_sentence(prev) or L.label_of(line.text) or L.docno_line(line.text)
                 or L.AGENCY_SUFFIX.search(prev) or L.TITLE_END.search(prev)

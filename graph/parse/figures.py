@@ -19,6 +19,7 @@ from .. import regions
 from ..records import Figure, Notice, Problem, Ratio, Value
 from . import figure_scope as S
 from . import numbers
+from .budget import check as check_budget
 from .docno import DOCNO, find_docnos
 from .figure_kinds import KINDS, OTHER, PAYER_WORD, Classified, Within, classify, payer_of, share_kind
 from .figure_tables import table_figures
@@ -43,6 +44,7 @@ def extract_figures(text: str, notice: Notice) -> tuple[tuple[Figure, ...], tupl
     reader = _Reader(text, notice)
     figures: list[Figure] = []
     for sentence in reader.prose.sentences:
+        check_budget()
         figures += reader.sentence_figures(sentence)
     figures += table_figures(text, notice, reader.rows, reader.region, reader.year_for_table)
     figures = _local_shares(figures)
@@ -114,6 +116,7 @@ class _Reader:
         respectively = _respectively(s, quantities)
         carried, found = _Carried(), []
         for q in quantities:
+            check_budget()
             ca, cb = sentence.clause_at(q.start)
             path = section_path_at(self.notice, self.prose.view.source(sentence.start + q.start))
             if self._context is None or self._context[0] != (sentence.start, path):  # one per sentence
