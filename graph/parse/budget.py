@@ -58,5 +58,5 @@ class Budget:
 def check() -> None:
     """Raise `BudgetExceeded` when the running notice's deadline has passed."""
     running = _deadline.get()
-    if running is not None and time.perf_counter() > running[0]:
+    if running is not None and time.perf_counter() >= running[0]:
         raise BudgetExceeded(running[1])

@@ -38,8 +38,9 @@ _JOINING = re.compile(r"(?P<g>[^,;:。]{2,40}?)参加[^,;:。]{0,24}?的")
 TO_GROUP, JOINING = _TO_GROUP, _JOINING
 _CONDITION = re.compile(r"(?:需|凡)?(?P<g>[^,;:\d]{2,12})的")
 # A band of expenses a rate applies to: 2万元以上至10万元(含)以下部分, 超过起付线标准5万元以内(含5万元).
+# (The lookbehind: a run of digits is tried from its start only, in linear time; nothing else changes.)
 _BAND = re.compile(
-    r"[\d.]+万?元以上至[\d.]+万?元(?:\(含\))?以下部分|超过[^,;]{0,10}?[\d.]+万?元以内(?:\(含[\d.]+万?元\))?"
+    r"(?<![\d.])[\d.]+万?元以上至[\d.]+万?元(?:\(含\))?以下部分|超过[^,;]{0,10}?[\d.]+万?元以内(?:\(含[\d.]+万?元\))?"
 )
 _FILLER_HEAD = re.compile(r"^(?:其中|即|分别为|分别是|分别|均为|为|是|按照|按|对)+")
 _FILLER_TAIL = re.compile(r"(?:按照|按|不低于|不少于|最低|最高|不超过|达到|为|均为|分别为|的|标准|每人每年|每人)+$")
