@@ -249,10 +249,18 @@ class _Reader:
             self._years[sentence.start] = [y for y in numbers.years(s) if not any(a <= y.start < b for a, b in masked)]
         ys = self._years[sentence.start]
         ca, cb = sentence.clause_at(q.start)
-        in_clause = [y for y in ys if ca <= y.start < q.start][::-1] + [y for y in ys if q.end <= y.start < cb]
-        earlier = [y for y in ys if y.start < ca][::-1]
-        stated = in_clause + earlier
-        return (stated[0].year, False) if stated else self._inferred_year(sentence, path)
+        # In order: the last year of the clause before the number, the first after it, the last before the
+        # clause (years are sorted by start: bisections, not a pass over the sentence's years per figure).
+        before = bisect.bisect_left(ys, q.start, key=lambda y: y.start) - 1
+        if before >= 0 and ys[before].start >= ca:
+            return ys[before].year, False
+        after = bisect.bisect_left(ys, q.end, key=lambda y: y.start)
+        if after < len(ys) and ys[after].start < cb:
+            return ys[after].year, False
+        earlier = bisect.bisect_left(ys, ca, key=lambda y: y.start) - 1
+        if earlier >= 0:
+            return ys[earlier].year, False
+        return self._inferred_year(sentence, path)
 
     def _inferred_year(self, sentence: Sentence | None, path: tuple[int, ...]) -> tuple[int | None, bool]:
         if sentence is not None:
