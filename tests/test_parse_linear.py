@@ -17,9 +17,8 @@ import graph.parse as parse_module
 from graph import regions
 from graph.errors import ParseTimeout
 from graph.parse import figure_kinds as K
-from graph.parse import figures
 from graph.parse import figure_scope as S
-from graph.parse import numbers, parse_text
+from graph.parse import figures, numbers, parse_text
 from graph.parse.figure_text import read_prose, table_rows
 from graph.parse.sections import section_path_at
 
@@ -161,7 +160,7 @@ def _notices():
 
 
 def test_section_index_is_the_innermost_section() -> None:
-    for text, notice in _notices():
+    for _text, notice in _notices():
         for offset in range(notice.span.start, notice.span.end + 1, 7):
             holding = [s for s in notice.sections if s.span.start <= offset < s.span.end]
             deepest = max(holding, key=lambda s: len(s.path), default=None)  # the first of the deepest

@@ -27,12 +27,12 @@ from pathlib import Path
 
 from ..errors import InputError, NoticeParseError, ParseTimeout
 from ..records import DocNo, Notice, ParseResult, SourceFile
+from .budget import FILE_CHARS, Budget, BudgetExceeded, default_seconds
 from .citations import DocNoMatch, file_docnos, find_citations, normal_title
 from .docno import find_docnos, parse_docno
 from .figures import extract_figures
 from .footer import Footer, parse_footer
 from .header import Header, agencies, parse_header, title_issuers
-from .budget import FILE_CHARS, Budget, BudgetExceeded, default_seconds
 from .sections import parse_sections, section_path_at
 from .segment import Block, segment
 from .text import GARBAGE, Context, Reporter, clean, lines_of

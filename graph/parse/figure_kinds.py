@@ -14,7 +14,7 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import Literal
 
 from ..records import YearType
@@ -244,7 +244,7 @@ def _ends_with(pattern: re.Pattern[str], text: str, end: int) -> bool:
     return bool(pattern.search(text, max(0, end - width) if width else 0, end))
 
 
-@lru_cache(maxsize=None)
+@cache
 def _tail_width(pattern: re.Pattern[str]) -> int | None:
     """The longest match of a pattern that must end at the end and does not look behind; else None."""
     try:
