@@ -81,6 +81,8 @@ PATHOLOGICAL = {
     "a paragraph repeated 200 times": "".join([PARAGRAPH] * 200),
     "5,000 brackets": _in_body("《" * 5000),
     "a band of 10,000 digits": _in_body("超过" + "1" * 10_000 + "万元以内"),
+    "a list of 5,000 payers": _in_body("市、" * 5000 + "财政补助1元" + "设区市和" * 3000 + "补助2元"),
+    "5,000 filler words": _in_body("对“两州一县”、" + "的" * 5000 + "x" + "补助3元"),
 }
 
 

@@ -135,9 +135,10 @@ _DEDUCTIBLE = r"起付线|起付标准"
 # Order matters only between cues that match the same words: the first whose `requires` holds wins.
 CUES: tuple[Cue, ...] = (
     # who pays a share of the subsidy: 中央财政补助, 自治区财政对贫困县(区)补助, 设区市和非贫困县财政分别负担
-    _cue(SHARE, rf"(?P<payer>(?:{PAYER_WORD})(?:(?:和|及|、)(?:{PAYER_WORD}))*)财政"
+# (nine payers at most: an unbounded list would be tried again from each of its members, in quadratic time)
+    _cue(SHARE, rf"(?P<payer>(?:{PAYER_WORD})(?:(?:和|及|、)(?:{PAYER_WORD})){{0,8}})财政"
                 rf"(?:对(?P<tier>[^,;:。]{{1,24}}?)(?:的)?)?{SUBSIDY_VERB}"),
-    _cue(SHARE, rf"(?P<payer>(?:{TIER})(?:(?:和|及|、)(?:{TIER}))*)(?:财政)?(?:补助|分别负担|负担)"),
+    _cue(SHARE, rf"(?P<payer>(?:{TIER})(?:(?:和|及|、)(?:{TIER})){{0,8}})(?:财政)?(?:补助|分别负担|负担)"),
     _cue("per-capita-fiscal-subsidy",
          r"(?:各级)?财政(?:人均)?补助(?:标准)?|人均(?:财政)?(?:补助)?标准|政府补助(?:标准)?"),
     _cue("contribution-assistance", r"个人缴费(?:补助|补贴)(?:标准)?|(?:参保|定额|差额)?资助(?:标准)?"),

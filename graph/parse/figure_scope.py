@@ -43,7 +43,8 @@ _BAND = re.compile(
     r"(?<![\d.])[\d.]+万?元以上至[\d.]+万?元(?:\(含\))?以下部分|超过[^,;]{0,10}?[\d.]+万?元以内(?:\(含[\d.]+万?元\))?"
 )
 _FILLER_HEAD = re.compile(r"^(?:其中|即|分别为|分别是|分别|均为|为|是|按照|按|对)+")
-_FILLER_TAIL = re.compile(r"(?:按照|按|不低于|不少于|最低|最高|不超过|达到|为|均为|分别为|的|标准|每人每年|每人)+$")
+# At most eight words: an unbounded run anchored at the end is tried from each of its words (quadratic).
+_FILLER_TAIL = re.compile(r"(?:按照|按|不低于|不少于|最低|最高|不超过|达到|为|均为|分别为|的|标准|每人每年|每人){1,8}$")
 _QUOTES = "“”\"'「」『』‘’"
 _EXCEPT = re.compile(r"\((?P<x>[^()]{1,30}?)除外\)")
 _PAID_BY = re.compile(rf"由(?P<p>{PAYER_WORD})(?:本级)?财政(?:全额|全部)?(?:负担|承担)")
