@@ -83,6 +83,11 @@ PATHOLOGICAL = {
     "a band of 10,000 digits": _in_body("超过" + "1" * 10_000 + "万元以内"),
     "a list of 5,000 payers": _in_body("市、" * 5000 + "财政补助1元" + "设区市和" * 3000 + "补助2元"),
     "5,000 filler words": _in_body("对“两州一县”、" + "的" * 5000 + "x" + "补助3元"),
+    "a line of 20,000 brackets": _in_body("\n" + "（" * 10_000 + "）" * 10_000 + "\n"),
+    "a section label of 12,000 numerals": _in_body("。\n" + "一二三" * 4000 + "、个人缴费280元。\n"),
+    "a table repeated 300 times": CORPUS[4].read_text(encoding="utf-8").replace(
+        "\n\n", "\n\n" + "\n".join(line for line in CORPUS[4].read_text(encoding="utf-8").split("\n")
+                                     if line.count("\t") >= 2) * 300 + "\n\n", 1),
 }
 
 

@@ -131,6 +131,7 @@ def _titled(flat: str, lo: int, hi: int) -> list[_Found]:
     found = []
     i = flat.find("《", lo, hi)
     while i >= 0:
+        check_budget()
         depth, j = 0, i
         while j < min(hi, i + 300):
             depth += flat[j] in _OPENERS

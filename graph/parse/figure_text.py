@@ -125,16 +125,17 @@ def read_prose(text: str, notice: Notice, skip: list[Span]) -> Prose:
     keep: list[int] = []
     hard: set[int] = set()  # positions in `keep` of hard breaks
     line_starts = [0] + [i + 1 for i, c in enumerate(full.text) if c == "\n"]
+    skip_starts = [s.start for s in skip]
     for n, start in enumerate(line_starts):
         end = line_starts[n + 1] - 1 if n + 1 < len(line_starts) else len(full.text)
         line = full.text[start:end]
-        skipped = _skipped(full, start, end, skip)
+        skipped = _skipped(full, start, end, skip, skip_starts)
         if not skipped:
             keep.extend(range(start, end))
         if end < len(full.text):
             nxt_end = line_starts[n + 2] - 1 if n + 2 < len(line_starts) else len(full.text)
             nxt = full.text[end + 1 : nxt_end]
-            around_table = skipped or _skipped(full, end + 1, nxt_end, skip)
+            around_table = skipped or _skipped(full, end + 1, nxt_end, skip, skip_starts)
             if around_table or _hard_break(line, nxt, full.source(end + 1) in section_starts):
                 hard.add(len(keep))
                 keep.append(end)
@@ -144,11 +145,12 @@ def read_prose(text: str, notice: Notice, skip: list[Span]) -> Prose:
     return Prose(view, tuple(_sentences(folded, hard)), tuple(_titles(folded)))
 
 
-def _skipped(view: View, start: int, end: int, skip: list[Span]) -> bool:
+def _skipped(view: View, start: int, end: int, skip: list[Span], skip_starts: list[int]) -> bool:
     if start >= end:
         return False
     at = view.source(start)
-    return any(s.start <= at < s.end for s in skip)
+    j = bisect.bisect_right(skip_starts, at) - 1  # the rows are sorted and disjoint: only this one can hold it
+    return j >= 0 and at < skip[j].end
 
 
 def _hard_break(line: str, nxt: str, section_starts: bool) -> bool:

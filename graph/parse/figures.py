@@ -89,9 +89,11 @@ class _Reader:
         """A notice whose issuers name no region: the first division its title, its addressees or its
         text names (outside cited titles), else the nation; with a warning either way."""
         prose = self.prose.view.text
-        outside = prose
+        pieces, at = [], 0
         for a, b in self.prose.titles:  # blanked, one character for one
-            outside = outside[:a] + "\u3000" * (b - a) + outside[b:]
+            pieces += [prose[at:a], "\u3000" * (b - a)]
+            at = b
+        outside = "".join(pieces) + prose[at:]
         # A partial notice (no header, no signature) still says whose rules it carries out: the titles it
         # cites (《天津市…办法》) and the province abbreviation of a cited 文号 (辽医保﹝2019﹞18号).
         cited_titles = "、".join(c.title for c in self.notice.citations)
@@ -475,10 +477,14 @@ def _local_shares(figures: list[Figure]) -> list[Figure]:
     """A provincial subsidy that, with the central one, makes up the whole per-capita subsidy is the local
     share (南宁 writes 自治区财政补助110元 for what its province calls 我区财政补助, the part below the centre)."""
     out = list(figures)
+    unscoped: dict[tuple[tuple[int, ...], int | None], list[Figure]] = {}  # grouped once, not per figure
+    for g in figures:
+        if g.scope is None:
+            unscoped.setdefault((g.section_path, g.year), []).append(g)
     for i, f in enumerate(figures):
         if f.kind != "provincial-subsidy" or f.scope is not None:
             continue
-        same = [g for g in figures if g.section_path == f.section_path and g.year == f.year and g.scope is None]
+        same = unscoped[(f.section_path, f.year)]
         totals = [g.value for g in same if g.kind == "per-capita-fiscal-subsidy"]
         central = [g.value for g in same if g.kind == "central-subsidy"]
         others = [g for g in same if g.kind in ("provincial-subsidy", "city-subsidy", "county-subsidy",
