@@ -36,6 +36,7 @@ _TO_GROUP = re.compile(r"对(?!象)(?P<g>[^,;:。]{2,60}?)(?:参加|参保|给�
 _JOINING = re.compile(r"(?P<g>[^,;:。]{2,40}?)参加[^,;:。]{0,24}?的")
 # A short condition of its own clause: 需转区外治疗的,
 TO_GROUP, JOINING = _TO_GROUP, _JOINING
+_REQUIRED = {_TO_GROUP: "对", _JOINING: "参加"}  # a word each must match
 _CONDITION = re.compile(r"(?:需|凡)?(?P<g>[^,;:\d]{2,12})的")
 # A band of expenses a rate applies to: 2万元以上至10万元(含)以下部分, 超过起付线标准5万元以内(含5万元).
 # (The lookbehind: a run of digits is tried from its start only, in linear time; nothing else changes.)
@@ -102,6 +103,8 @@ def group_in(text: str) -> str | None:
 
 def last_group(text: str, pattern: re.Pattern[str]) -> tuple[bool, str | None]:
     """(whether `pattern` finds a group in `text`, the last one it finds, cleaned)."""
+    if _REQUIRED[pattern] not in text:  # the word each needs: most texts are passed over at C speed
+        return False, None
     found = [m for m in pattern.finditer(text) if _names_group(m["g"])]
     return (True, clean_scope(_last_part(found[-1]["g"]))) if found else (False, None)
 

@@ -25,6 +25,15 @@ CLAUSE_BREAK = re.compile(r"[,;]|(?<!\d):|:(?!\d)")
 _MARK_LINE = re.compile(r"^(?:附件|附表)\d*[::]?$")
 
 
+MAX_CLAUSE = 1000
+
+
+def _cut(start: int, end: int) -> list[tuple[int, int]]:
+    if end - start <= MAX_CLAUSE:
+        return [(start, end)]
+    return [(a, min(a + MAX_CLAUSE, end)) for a in range(start, end, MAX_CLAUSE)]
+
+
 @dataclass(frozen=True)
 class Sentence:
     start: int  # view indices [start, end)
@@ -38,12 +47,14 @@ class Sentence:
 
     @cached_property
     def _clauses(self) -> tuple[tuple[int, int], ...]:
-        # Read once per sentence (every figure asks): starts and ends both strictly increase.
+        # Read once per sentence (every figure asks): starts and ends both strictly increase. A run of
+        # more than MAX_CLAUSE characters without a break is cut, so that what a figure reads back over
+        # in its clause stays bounded (the longest clause of the real notices has about 300).
         bounds, at = [], 0
         for m in CLAUSE_BREAK.finditer(self.text):
-            bounds.append((at, m.start()))
+            bounds += _cut(at, m.start())
             at = m.end()
-        bounds.append((at, len(self.text)))
+        bounds += _cut(at, len(self.text))
         return tuple(bounds)
 
     @cached_property
