@@ -203,7 +203,7 @@ def long_run(minutes: float, out: Path, budget: float) -> Run:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--minutes", type=float, default=10.0)
-    parser.add_argument("--budget", type=float, default=5.0, help="seconds a notice may take (the parse budget)")
+    parser.add_argument("--budget", type=float, default=10.0, help="seconds a notice may take (the parse budget)")
     parser.add_argument("--out", type=Path, default=ROOT / "var" / "fuzz", help="where crashing inputs go")
     args = parser.parse_args(argv)
     started = time.monotonic()

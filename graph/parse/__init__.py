@@ -12,7 +12,7 @@ A notice that cannot be read becomes an error `Problem` (file, line, text); the 
 that cannot be read at all raises `InputError` (`NoticeParseError` when its text cannot be read, `ParseTimeout`
 when reading it takes longer than its budget): parsing never raises anything else.
 
-Each notice has a time budget (`budget.py`: `budget` seconds, default 5 or `NOTICEKG_PARSE_BUDGET`): a notice
+Each notice has a time budget (`budget.py`: `budget` seconds, default 10 or `NOTICEKG_PARSE_BUDGET`): a notice
 that takes longer is an error `Problem` and is skipped (its figures, when they are what takes longer).
 """
 
