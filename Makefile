@@ -6,7 +6,7 @@ STORE   ?= var/store
 HOST    ?= 127.0.0.1
 PORT    ?= 5000
 
-.PHONY: run test bench build serve lint clean browser-deps
+.PHONY: run test bench build serve lint clean browser-deps fuzz
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -34,6 +34,11 @@ test: $(VENV)/.installed browser-deps
 
 bench: $(VENV)/.installed
 	$(BIN)/python bench/run.py --out bench/results/latest.md
+
+# The parser's long fuzz run (tests/fuzz_notices.py, not collected by pytest): cases, crashes, slowest per KB.
+FUZZ_MINUTES ?= 10
+fuzz: $(VENV)/.installed
+	$(BIN)/python tests/fuzz_notices.py --minutes $(FUZZ_MINUTES)
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check graph server tests bench

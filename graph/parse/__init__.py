@@ -9,7 +9,11 @@ The steps, one module each: `text` (cleaned views with an offset map), `segment`
 `section_path_at`), `citations` (《title》（文号） and bare 文号 with their relation), then `figures`.
 `docno` reads 文号 and `lines` tells what a line of a notice is; both are shared by the steps.
 A notice that cannot be read becomes an error `Problem` (file, line, text); the rest still loads. Only a file
-that cannot be read at all raises `InputError`.
+that cannot be read at all raises `InputError` (`NoticeParseError` when its text cannot be read, `ParseTimeout`
+when reading it takes longer than its budget): parsing never raises anything else.
+
+Each notice has a time budget (`budget.py`: `budget` seconds, default 10 or `NOTICEKG_PARSE_BUDGET`): a notice
+that takes longer is an error `Problem` and is skipped (its figures, when they are what takes longer).
 """
 
 from __future__ import annotations
@@ -21,8 +25,9 @@ from collections.abc import Iterable
 from dataclasses import replace
 from pathlib import Path
 
-from ..errors import InputError
+from ..errors import InputError, NoticeParseError, ParseTimeout
 from ..records import DocNo, Notice, ParseResult, SourceFile
+from .budget import FILE_CHARS, Budget, BudgetExceeded, default_seconds
 from .citations import DocNoMatch, file_docnos, find_citations, normal_title
 from .docno import find_docnos, parse_docno
 from .figures import extract_figures
@@ -35,8 +40,13 @@ from .text import GARBAGE, Context, Reporter, clean, lines_of
 __all__ = ["parse_file", "parse_text", "parse_paths", "parse_docno", "find_docnos", "section_path_at"]
 
 
-def parse_file(path: str | os.PathLike[str], name: str | None = None) -> ParseResult:
-    """Parse one file. Raises `InputError` only when the file is missing, unreadable or not UTF-8."""
+# Lone surrogates (from a bad decoder upstream) cannot be encoded: each becomes U+FFFD, one for one.
+_LONE_SURROGATE = re.compile(r"[\ud800-\udfff]")
+
+
+def parse_file(path: str | os.PathLike[str], name: str | None = None, budget: float | None = None) -> ParseResult:
+    """Parse one file. Raises `InputError` only when the file is missing, unreadable or not UTF-8, or
+    (`NoticeParseError`) when its text cannot be read."""
     path = Path(path)
     try:
         data = path.read_bytes()
@@ -46,19 +56,20 @@ def parse_file(path: str | os.PathLike[str], name: str | None = None) -> ParseRe
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as e:
         raise InputError(f"{path}: not UTF-8 text (byte {e.start} cannot be decoded)") from e
-    return _parse(text, name or path.name, hashlib.sha256(data).hexdigest())
+    return _parse(text, name or path.name, hashlib.sha256(data).hexdigest(), budget)
 
 
-def parse_text(text: str, name: str) -> ParseResult:
-    return _parse(text, name, hashlib.sha256(text.encode("utf-8")).hexdigest())
+def parse_text(text: str, name: str, budget: float | None = None) -> ParseResult:
+    """Parse text in hand; `budget` is the seconds a notice may take (default: `budget.default_seconds()`)."""
+    return _parse(text, name, hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest(), budget)
 
 
-def parse_paths(paths: Iterable[str | os.PathLike[str]]) -> list[ParseResult]:
+def parse_paths(paths: Iterable[str | os.PathLike[str]], budget: float | None = None) -> list[ParseResult]:
     """Parse files and directories (a directory stands for its *.txt files, sorted by name)."""
     results = []
     for p in map(Path, paths):
         files = sorted(p.glob("*.txt")) if p.is_dir() else [p]
-        results += [parse_file(f) for f in files]
+        results += [parse_file(f, budget=budget) for f in files]
     return results
 
 
@@ -78,36 +89,65 @@ def front_matter(text: str) -> int:
     return end.end()
 
 
-def _parse(text: str, name: str, sha256: str) -> ParseResult:
-    original = text
+def _parse(text: str, name: str, sha256: str, seconds: float | None) -> ParseResult:
+    text = original = _LONE_SURROGATE.sub("\ufffd", text)
     skip = front_matter(text)
     if skip:  # blanked, not cut: every offset still points into the file as it is
         text = re.sub(r"[^\n]", " ", text[:skip]) + text[skip:]
+    seconds = default_seconds() if seconds is None else seconds
+    try:
+        return _read(text, name, sha256, seconds, original)
+    except BudgetExceeded as e:
+        raise ParseTimeout(name, 1, _first_line(text), f"{e} for the whole file; raise it with NOTICEKG_PARSE_BUDGET") from e
+    except NoticeParseError:
+        raise
+    except Exception as e:  # a step that reads the whole file failed: the file is one error, never a crash
+        raise NoticeParseError(name, 1, _first_line(text), f"cannot read this file ({type(e).__name__}: {e})") from e
+
+
+def _first_line(text: str) -> str:
+    return next((line.strip() for line in text.split("\n", 50)[:50] if line.strip()), "")[:200]
+
+
+def _read(text: str, name: str, sha256: str, seconds: float, original: str) -> ParseResult:
     report = Reporter(name, text)
-    for m in GARBAGE.finditer(text):
-        report.at("error", m.start(), "unreadable characters (binary garbage) skipped")
-    view = clean(text, newlines="keep")
-    ctx = Context(text, view, clean(text, newlines="drop"), lines_of(view), report)
-    parts: list[tuple[Block, Header, Footer]] = []
-    for block in segment(ctx.lines, view, report):
+    whole = Budget(seconds * max(1.0, len(text) / FILE_CHARS))  # the steps that read the whole file
+    with whole.running():
+        for m in GARBAGE.finditer(text):
+            report.at("error", m.start(), "unreadable characters (binary garbage) skipped")
+        view = clean(text, newlines="keep")
+        ctx = Context(text, view, clean(text, newlines="drop"), lines_of(view), report)
+        blocks = segment(ctx.lines, view, report)
+    parts: list[tuple[Block, Header, Footer, Budget]] = []
+    for block in blocks:
+        budget = Budget(seconds)
         try:
-            header = parse_header(ctx, block)
-            parts.append((block, header, parse_footer(ctx, block, header.body_first)))
+            with budget.running():
+                header = parse_header(ctx, block)
+                parts.append((block, header, parse_footer(ctx, block, header.body_first), budget))
+        except BudgetExceeded as e:
+            report.at("error", ctx.offset(block.first), f"notice skipped: {e}")
         except Exception as e:  # noqa: BLE001 - a notice we cannot read is a Problem, never a crash
             report.at("error", ctx.offset(block.first), f"cannot read this notice ({type(e).__name__}: {e})")
-    titles = [(normal_title(h.title), h.docno) for _, h, _ in parts if h.docno is not None and h.title]
+    titles = [(normal_title(h.title), h.docno) for _, h, _, _ in parts if h.docno is not None and h.title]
     container = parts[0][1].docno if parts else None
-    docnos = file_docnos(ctx)
+    with whole.running():
+        docnos = file_docnos(ctx)
     notices = []
-    for n, (block, header, footer) in enumerate(parts):
+    for n, (block, header, footer, budget) in enumerate(parts):
         try:
-            notice = _notice(ctx, name, block, header, footer, titles, docnos)
+            with budget.running():
+                notice = _notice(ctx, name, block, header, footer, titles, docnos)
+        except BudgetExceeded as e:
+            report.at("error", ctx.offset(block.first), f"notice skipped: {e}")
+            continue
         except Exception as e:  # noqa: BLE001
             report.at("error", ctx.offset(block.first), f"cannot read this notice ({type(e).__name__}: {e})")
             continue
         if n > 0 and container is not None:
             notice = replace(notice, attached_to=container.key)
-        notices.append(_with_figures(text, notice, ctx))
+        with budget.running():
+            notices.append(_with_figures(text, notice, ctx))
     problems = sorted(report.problems, key=lambda p: p.line)  # stable: each line's problems in finding order
     return ParseResult(SourceFile(name, sha256, original), tuple(notices), tuple(problems))
 
@@ -159,6 +199,9 @@ def _metadata_publicity(h: Header) -> str | None:
 def _with_figures(text: str, notice: Notice, ctx: Context) -> Notice:
     try:
         figures, problems = extract_figures(text, notice)
+    except BudgetExceeded as e:  # the notice is kept, without the figures that took too long
+        ctx.report.at("error", notice.span.start, f"figures not read: {e}")
+        return notice
     except Exception as e:  # noqa: BLE001 - the figure extractor's failure must not lose the notice
         ctx.report.at("error", notice.span.start, f"figures not read ({type(e).__name__}: {e})")
         return notice

@@ -18,12 +18,15 @@ spaces and nested `<…>`/`《…》` kept); an attachment entry without 《》 
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from ..records import Citation, DocNo, Relation, Span
 from . import lines as L
+from .budget import check as check_budget
 from .docno import DocNoMatch, find_docnos
 from .text import Context, join_lines
 
@@ -64,6 +67,7 @@ def find_citations(
     found = _titled(flat, lo, hi)
     taken = [(f.start, f.end) for f in found]
     for m in docnos:
+        check_budget()
         if not lo <= m.start < hi or any(a <= m.start < b for a, b in taken):
             continue
         if own is not None and m.docno == own and m.start < header_end:
@@ -102,6 +106,7 @@ def paragraph_starts(ctx: Context) -> list[int]:
     reaches back across one (南宁市税务局 / 南医保发〔2020〕60号 is not one code)."""
     starts = []
     for i, line in enumerate(ctx.lines):
+        check_budget()
         prev = ctx.lines[i - 1].text if i else ""
         if (not prev or L.ends_sentence(prev) or L.label_of(line.text) or L.docno_line(line.text)
                 or L.AGENCY_SUFFIX.search(prev) or L.TITLE_END.search(prev)
@@ -127,15 +132,12 @@ def _titled(flat: str, lo: int, hi: int) -> list[_Found]:
     """Every 《…》 in flat[lo:hi] (nesting counted over 《<〈 / 》>〉), with the 文号 in brackets right after it."""
     found = []
     i = flat.find("《", lo, hi)
+    closing = _closing(flat, lo, hi) if i >= 0 else None
     while i >= 0:
-        depth, j = 0, i
-        while j < min(hi, i + 300):
-            depth += flat[j] in _OPENERS
-            depth -= flat[j] in _CLOSERS
-            if depth == 0:
-                break
-            j += 1
-        if depth != 0:
+        check_budget()
+        assert closing is not None
+        j = closing(i, min(hi, i + 300))
+        if j is None:
             i = flat.find("《", i + 1, hi)
             continue
         end, docno, docno_range = j + 1, None, None
@@ -147,6 +149,26 @@ def _titled(flat: str, lo: int, hi: int) -> list[_Found]:
         found.append(_Found(i, end, docno, docno_range, (i + 1, j)))
         i = flat.find("《", end, hi)
     return found
+
+
+def _closing(flat: str, lo: int, hi: int) -> Callable[[int, int], int | None]:
+    """`closing(i, stop)`: the first j < stop where the brackets opened from i on are all closed again
+    (None if there is none). From the running depth of flat[lo:hi], indexed once by depth, so that a run
+    of 5,000 《 costs a bisection each, not a scan of the 300 characters after each."""
+    depth = [0, *itertools.accumulate((c in _OPENERS) - (c in _CLOSERS) for c in flat[lo:hi])]
+    at_depth: dict[int, list[int]] = {}
+    for t in range(1, len(depth)):
+        at_depth.setdefault(depth[t], []).append(t)
+
+    def closing(i: int, stop: int) -> int | None:
+        level, ti = depth[i - lo], i - lo
+        ts = at_depth.get(level, [])
+        k = bisect.bisect_right(ts, ti)  # the first t > ti back at the depth before i
+        if k < len(ts) and lo + ts[k] - 1 < stop:
+            return lo + ts[k] - 1
+        return None
+
+    return closing
 
 
 def _relations(ctx: Context, found: list[_Found], attachment_spans: tuple[Span, ...]) -> list[Relation]:

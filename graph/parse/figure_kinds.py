@@ -11,8 +11,10 @@ level of 由50%提高至60%) and `每增加` (a step) are not figures.
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, replace
+from functools import cache, lru_cache
 from typing import Literal
 
 from rdflib import Graph
@@ -84,7 +86,7 @@ PAYERS: tuple[tuple[str, str], ...] = (
 PAYER_WORD = "|".join(p for p, _ in PAYERS)
 _SUB_PROVINCIAL = "|".join(p for p, payer in PAYERS if payer in ("city", "county", "district"))
 # A payer phrase: levels joined by a conjunction, or sub-provincial levels written together, then 两级/三级.
-PAYER_PHRASE = (rf"(?:{PAYER_WORD})(?:(?:和|及|与|、)(?:{PAYER_WORD})|(?:{_SUB_PROVINCIAL}))*"
+PAYER_PHRASE = (rf"(?:{PAYER_WORD})(?:(?:和|及|与|、)(?:{PAYER_WORD})|(?:{_SUB_PROVINCIAL})){{0,8}}"
                 r"(?:[两三四]级)?")
 # Tiers: groups of divisions a figure can be set for (a payer word that is also a tier gives the scope).
 TIER = r"设区市|(?:非贫困|贫困|脱贫|其他|深度贫困|一般)县(?:\([^)]{1,4}\))?|县\([^)]{1,4}\)|两州一县|第[一二三四五六七八九十]+档"
@@ -144,7 +146,7 @@ CUES: tuple[Cue, ...] = (
     # who pays a share of the subsidy: 中央财政补助, 中央补助 (no 财政), 自治区财政对贫困县(区)补助, 盟本级财政补助,
     # 省级和市县两级财政各负担, 设区市和非贫困县财政分别负担, 省级分担
     _cue(SHARE, rf"(?P<payer>{PAYER_PHRASE})(?:财政)?(?:对(?P<tier>[^,;:。]{{1,24}}?)(?:的)?)?{SUBSIDY_VERB}"),
-    _cue(SHARE, rf"(?P<payer>(?:{TIER})(?:(?:和|及|、)(?:{TIER}))*)(?:财政)?(?:补助|分别负担|负担)"),
+    _cue(SHARE, rf"(?P<payer>(?:{TIER})(?:(?:和|及|、)(?:{TIER})){{0,8}})(?:财政)?(?:补助|分别负担|负担)"),
     _cue("per-capita-fiscal-subsidy",
          r"(?:各级)?财政(?:人均)?补助(?:标准)?|人均(?:财政)?(?:补助)?标准|政府补助(?:标准)?"),
     _cue("contribution-assistance", r"个人缴费(?:补助|补贴)(?:标准)?|(?:参保|定额|差额)?资助(?:标准)?"),
@@ -270,7 +272,7 @@ def classify(sentence: str, start: int, end: int, value: str, contexts: dict[Wit
     `contexts` holds the clause, the sentence and the wider context (headings, title) for `requires`;
     `clause_start` is where the number's clause begins (to tell a cue of its own clause from an earlier one)."""
     lead = sentence[:start]
-    if NOT_A_FIGURE.search(lead) or (value == MONEY and BAND_AFTER.match(sentence, end)):
+    if _ends_with(NOT_A_FIGURE, sentence, start) or (value == MONEY and BAND_AFTER.match(sentence, end)):
         return None
     if old_level(sentence, start, end):
         return None
@@ -280,15 +282,17 @@ def classify(sentence: str, start: int, end: int, value: str, contexts: dict[Wit
     for cue in CUES:
         if cue.where == "after" and (m := cue.pattern.match(sentence, end)) and _applies(cue, value, contexts):
             return Classified(cue.kind, -1, -1, basis="after", cue=m.group(0))
-    modifier = "increase" if INCREASE.search(lead) else "reduction" if REDUCTION.search(lead) else None
+    modifier = ("increase" if _ends_with(INCREASE, sentence, start)
+                else "reduction" if _ends_with(REDUCTION, sentence, start) else None)
     best: tuple[tuple[int, int, int], Classified | None, re.Match[str]] | None = None
     for order, cue in enumerate(CUES):
         if cue.where != "before" or not _holds(cue, contexts):
             continue
-        for m in cue.pattern.finditer(lead):
+        # Nearest first: a cue's matches end ever later, so the first that fits is its best (linear time).
+        for m in reversed(_cue_matches(order, sentence, start)):
             if any(a <= m.start() < b for a, b in masked):
                 continue
-            here = modifier or ("increase" if INCREASE.search(lead[: m.start()])
+            here = modifier or ("increase" if _ends_with(INCREASE, sentence, m.start())
                                 and not _LEVEL_WORDS.search(lead[m.end():]) else None)
             kind = cue.kind
             if kind in BENEFITS:
@@ -303,6 +307,7 @@ def classify(sentence: str, start: int, end: int, value: str, contexts: dict[Wit
             rank = (start - m.end(), m.start() - m.end(), order)  # nearest, then longest, then table order
             if best is None or rank < best[0]:
                 best = (rank, found, m)
+            break
     if best is None:
         return Classified(OTHER, -1, -1, basis="fallback") if value == MONEY else None
     _, found, m = best
@@ -367,6 +372,53 @@ def _basis(sentence: str, cue_end: int, clause_start: int, start: int) -> Basis:
     return "continued"
 
 
+def _ends_with(pattern: re.Pattern[str], text: str, end: int) -> bool:
+    """`pattern.search(text[:end])` for a pattern anchored at the end (…$): only its last few characters
+    are read, so that a number at the end of a long sentence costs no more than one at its start."""
+    width = _tail_width(pattern)
+    return bool(pattern.search(text, max(0, end - width) if width else 0, end))
+
+
+@cache
+def _tail_width(pattern: re.Pattern[str]) -> int | None:
+    """The longest match of a pattern that must end at the end and does not look behind; else None."""
+    try:
+        parsed = re._parser.parse(pattern.pattern)  # type: ignore[attr-defined]
+        lo, hi = parsed.getwidth()
+        anchored = len(parsed) and parsed[-1] == (re._constants.AT, re._constants.AT_END)  # type: ignore[attr-defined]
+    except Exception:  # noqa: BLE001 - an engine without these internals reads the whole text
+        return None
+    return hi if anchored and hi < 1000 and "(?<" not in pattern.pattern else None
+
+
+# A pattern that looks ahead (or at the end) may match differently in sentence[:start] than in the sentence.
+_LOOKS_AHEAD = re.compile(r"\(\?[=!]|\$|\\[bBZ]")
+
+
+def _cue_matches(order: int, sentence: str, start: int) -> list[re.Match[str]]:
+    """The matches of before-cue `order` in sentence[:start], from one search of the whole sentence.
+
+    Its matches that end by `start` are those of the prefix, up to the first one that runs past `start`;
+    from there on (rare: a tier such as 对…的 reaching over the number) the prefix is searched again."""
+    matches, ends = _sentence_matches(order, sentence)
+    pattern = CUES[order].pattern
+    if ends is None:
+        return list(pattern.finditer(sentence, 0, start))
+    j = bisect.bisect_right(ends, start)
+    if j < len(matches) and matches[j].start() < start:
+        return matches[:j] + list(pattern.finditer(sentence, matches[j].start(), start))
+    return matches[:j]
+
+
+@lru_cache(maxsize=256)
+def _sentence_matches(order: int, sentence: str) -> tuple[list[re.Match[str]], list[int] | None]:
+    pattern = CUES[order].pattern
+    if _LOOKS_AHEAD.search(pattern.pattern):
+        return [], None
+    matches = list(pattern.finditer(sentence))
+    return matches, [m.end() for m in matches]
+
+
 def _plain(cue: Cue, m: re.Match[str], value: str, modifier: str | None) -> Classified | None | bool:
     """The kind a plain cue gives: None = a figure of no known kind (kept as other when it is money),
     False = the cue does not fit such a value."""
@@ -382,7 +434,16 @@ def _plain(cue: Cue, m: re.Match[str], value: str, modifier: str | None) -> Clas
 
 
 def _holds(cue: Cue, contexts: dict[Within, str]) -> bool:
-    return cue.requires is None or bool(cue.requires.search(contexts[cue.within]))
+    if cue.requires is None:
+        return True
+    if cue.within == "context":  # the same long text for every figure of a sentence: searched once
+        return _occurs(cue.requires, contexts["context"])
+    return bool(cue.requires.search(contexts[cue.within]))
+
+
+@lru_cache(maxsize=64)
+def _occurs(pattern: re.Pattern[str], text: str) -> bool:
+    return bool(pattern.search(text))
 
 
 def _applies(cue: Cue, value: str, contexts: dict[Within, str]) -> bool:

@@ -52,13 +52,17 @@ _TO_GROUP = re.compile(r"对(?!象)(?P<g>[^,;:。]{2,60}?)(?:参加|参保|给�
 # X参加…的 (a condition naming the group): 自治区直属高校大学生参加属地城乡居民医保的
 _JOINING = re.compile(r"(?P<g>[^,;:。]{2,40}?)参加[^,;:。]{0,24}?的")
 # A short condition of its own clause: 需转区外治疗的,
+TO_GROUP, JOINING = _TO_GROUP, _JOINING
+_REQUIRED = {_TO_GROUP: "对", _JOINING: "参加"}  # a word each must match
 _CONDITION = re.compile(r"(?:需|凡)?(?P<g>[^,;:\d]{2,12})的")
 # A band of expenses a rate applies to: 2万元以上至10万元(含)以下部分, 超过起付线标准5万元以内(含5万元).
+# (The lookbehind: a run of digits is tried from its start only, in linear time; nothing else changes.)
 _BAND = re.compile(
-    r"[\d.]+万?元以上至[\d.]+万?元(?:\(含\))?以下部分|超过[^,;]{0,10}?[\d.]+万?元以内(?:\(含[\d.]+万?元\))?"
+    r"(?<![\d.])[\d.]+万?元以上至[\d.]+万?元(?:\(含\))?以下部分|超过[^,;]{0,10}?[\d.]+万?元以内(?:\(含[\d.]+万?元\))?"
 )
 _FILLER_HEAD = re.compile(r"^(?:其中|即|分别为|分别是|分别|均为|为|是|按照|按|对)+")
-_FILLER_TAIL = re.compile(r"(?:按照|按|不低于|不少于|最低|最高|不超过|达到|为|均为|分别为|的|标准|每人每年|每人)+$")
+# At most eight words: an unbounded run anchored at the end is tried from each of its words (quadratic).
+_FILLER_TAIL = re.compile(r"(?:按照|按|不低于|不少于|最低|最高|不超过|达到|为|均为|分别为|的|标准|每人每年|每人){1,8}$")
 _QUOTES = "“”\"'「」『』‘’"
 _EXCEPT = re.compile(r"\((?P<x>[^()]{1,30}?)除外\)")
 _PAID_BY = re.compile(rf"由(?P<p>{PAYER_WORD})(?:本级)?财政(?:全额|全部)?(?:负担|承担)")
@@ -131,11 +135,19 @@ _EVERYONE = frozenset({"城乡居民", "居民", "参保人员", "参保居民",
 
 def group_in(text: str) -> str | None:
     """The group a stretch of text names: 对X参加/给予/的 or X参加…的 (X naming a group of people)."""
-    for pattern in (_TO_GROUP, _JOINING):
-        found = [m for m in pattern.finditer(text) if _names_group(m["g"])]
-        if found:
-            return clean_scope(_last_part(found[-1]["g"]))
+    for pattern in (TO_GROUP, JOINING):
+        named, group = last_group(text, pattern)
+        if named:
+            return group
     return None
+
+
+def last_group(text: str, pattern: re.Pattern[str]) -> tuple[bool, str | None]:
+    """(whether `pattern` finds a group in `text`, the last one it finds, cleaned)."""
+    if _REQUIRED[pattern] not in text:  # the word each needs: most texts are passed over at C speed
+        return False, None
+    found = [m for m in pattern.finditer(text) if _names_group(m["g"])]
+    return (True, clean_scope(_last_part(found[-1]["g"]))) if found else (False, None)
 
 
 def group_word(text: str) -> str | None:

@@ -9,8 +9,10 @@ offset (`graph.parse.text.View`), so quotes come out verbatim.
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
+from functools import cached_property
 
 from ..records import Notice, Span
 from . import lines as L
@@ -23,6 +25,15 @@ CLAUSE_BREAK = re.compile(r"[,;]|(?<!\d):|:(?!\d)")
 _MARK_LINE = re.compile(r"^(?:附件|附表)\d*[::]?$")
 
 
+MAX_CLAUSE = 1000
+
+
+def _cut(start: int, end: int) -> list[tuple[int, int]]:
+    if end - start <= MAX_CLAUSE:
+        return [(start, end)]
+    return [(a, min(a + MAX_CLAUSE, end)) for a in range(start, end, MAX_CLAUSE)]
+
+
 @dataclass(frozen=True)
 class Sentence:
     start: int  # view indices [start, end)
@@ -32,21 +43,38 @@ class Sentence:
 
     def clauses(self) -> list[tuple[int, int]]:
         """Clause ranges, relative to the sentence."""
+        return list(self._clauses)
+
+    @cached_property
+    def _clauses(self) -> tuple[tuple[int, int], ...]:
+        # Read once per sentence (every figure asks): starts and ends both strictly increase. A run of
+        # more than MAX_CLAUSE characters without a break is cut, so that what a figure reads back over
+        # in its clause stays bounded (the longest clause of the real notices has about 300).
         bounds, at = [], 0
         for m in CLAUSE_BREAK.finditer(self.text):
-            bounds.append((at, m.start()))
+            bounds += _cut(at, m.start())
             at = m.end()
-        bounds.append((at, len(self.text)))
-        return bounds
+        bounds += _cut(at, len(self.text))
+        return tuple(bounds)
+
+    @cached_property
+    def _clause_starts(self) -> list[int]:
+        return [a for a, _ in self._clauses]
+
+    @cached_property
+    def _clause_ends(self) -> list[int]:
+        return [b for _, b in self._clauses]
 
     def clause_before(self, start: int) -> str:
         """The text of the clause that ends right before the clause starting at `start`."""
-        before = [(a, b) for a, b in self.clauses() if b < start]
-        return self.text[before[-1][0] : before[-1][1]] if before else ""
+        j = bisect.bisect_left(self._clause_ends, start) - 1
+        return self.text[self._clauses[j][0] : self._clauses[j][1]] if j >= 0 else ""
 
     def clause_at(self, i: int) -> tuple[int, int]:
         """The clause holding sentence index `i`."""
-        for a, b in self.clauses():
+        j = bisect.bisect_right(self._clause_starts, i) - 1
+        if j >= 0:
+            a, b = self._clauses[j]
             if a <= i < b or (i == b and b == len(self.text)):
                 return a, b
         return 0, len(self.text)
@@ -59,13 +87,36 @@ class Prose:
     titles: tuple[tuple[int, int], ...]  # view ranges of 《…》, brackets included
 
     def in_title(self, start: int, end: int) -> bool:
-        return any(a <= start and end <= b for a, b in self.titles)
+        # Titles are disjoint and sorted: only the last one opening at or before `start` can hold it.
+        j = bisect.bisect_right(self._title_starts, start) - 1
+        return j >= 0 and end <= self.titles[j][1]
+
+    def titles_over(self, start: int, end: int) -> list[tuple[int, int]]:
+        """The titles that overlap [start, end), in order."""
+        j = bisect.bisect_right(self._title_ends, start)
+        found = []
+        while j < len(self.titles) and self.titles[j][0] < end:
+            found.append(self.titles[j])
+            j += 1
+        return found
 
     def sentence_at(self, view_index: int) -> Sentence | None:
-        for s in self.sentences:
-            if s.start <= view_index < s.end:
-                return s
+        j = bisect.bisect_right(self._sentence_starts, view_index) - 1
+        if j >= 0 and view_index < self.sentences[j].end:
+            return self.sentences[j]
         return None
+
+    @cached_property
+    def _title_starts(self) -> list[int]:
+        return [a for a, _ in self.titles]
+
+    @cached_property
+    def _title_ends(self) -> list[int]:
+        return [b for _, b in self.titles]
+
+    @cached_property
+    def _sentence_starts(self) -> list[int]:
+        return [s.start for s in self.sentences]
 
 
 def table_rows(text: str, span: Span) -> list[Span]:
@@ -85,16 +136,17 @@ def read_prose(text: str, notice: Notice, skip: list[Span]) -> Prose:
     keep: list[int] = []
     hard: set[int] = set()  # positions in `keep` of hard breaks
     line_starts = [0] + [i + 1 for i, c in enumerate(full.text) if c == "\n"]
+    skip_starts = [s.start for s in skip]
     for n, start in enumerate(line_starts):
         end = line_starts[n + 1] - 1 if n + 1 < len(line_starts) else len(full.text)
         line = full.text[start:end]
-        skipped = _skipped(full, start, end, skip)
+        skipped = _skipped(full, start, end, skip, skip_starts)
         if not skipped:
             keep.extend(range(start, end))
         if end < len(full.text):
             nxt_end = line_starts[n + 2] - 1 if n + 2 < len(line_starts) else len(full.text)
             nxt = full.text[end + 1 : nxt_end]
-            around_table = skipped or _skipped(full, end + 1, nxt_end, skip)
+            around_table = skipped or _skipped(full, end + 1, nxt_end, skip, skip_starts)
             if around_table or _hard_break(line, nxt, full.source(end + 1) in section_starts):
                 hard.add(len(keep))
                 keep.append(end)
@@ -104,11 +156,12 @@ def read_prose(text: str, notice: Notice, skip: list[Span]) -> Prose:
     return Prose(view, tuple(_sentences(folded, hard)), tuple(_titles(folded)))
 
 
-def _skipped(view: View, start: int, end: int, skip: list[Span]) -> bool:
+def _skipped(view: View, start: int, end: int, skip: list[Span], skip_starts: list[int]) -> bool:
     if start >= end:
         return False
     at = view.source(start)
-    return any(s.start <= at < s.end for s in skip)
+    j = bisect.bisect_right(skip_starts, at) - 1  # the rows are sorted and disjoint: only this one can hold it
+    return j >= 0 and at < skip[j].end
 
 
 def _hard_break(line: str, nxt: str, section_starts: bool) -> bool:

@@ -10,6 +10,7 @@ one its sentence states, else the nearest one its section, headings or the notic
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, replace
 from decimal import Decimal
@@ -18,7 +19,8 @@ from .. import regions
 from ..records import Figure, Notice, Problem, Ratio, Value
 from . import figure_scope as S
 from . import numbers
-from .docno import find_docnos
+from .budget import check as check_budget
+from .docno import DOCNO, find_docnos
 from .figure_kinds import (KINDS, OTHER, PAYER_WORD, Classified, Within, classify, old_level, parallel_lists,
                            payer_of, share_kind)
 from .figure_tables import table_figures
@@ -43,6 +45,7 @@ def extract_figures(text: str, notice: Notice) -> tuple[tuple[Figure, ...], tupl
     reader = _Reader(text, notice)
     figures: list[Figure] = []
     for sentence in reader.prose.sentences:
+        check_budget()
         figures += reader.sentence_figures(sentence)
     figures += table_figures(text, notice, reader.rows, reader.region, reader.year_for_table)
     figures = _local_shares(figures)
@@ -72,12 +75,27 @@ class _Reader:
         self.region = notice.region_code or self._region_from_title()
         self.title_years = [y.year for y in numbers.years(notice.title)]
         self._paths: dict[int, tuple[int, ...]] = {}  # sentence start → section path
+        # Linear time: what every figure of a sentence (or of a section) asks is worked out once.
+        self._index = {t.start: i for i, t in enumerate(self.prose.sentences)}
+        self._before: dict[tuple[int, ...], tuple[int, str]] = {}  # path → (sentence index, _section_before)
+        self._context: tuple[tuple[int, tuple[int, ...]], str] | None = None  # the last figure's "context"
+        self._heading_text: dict[tuple[int, ...], str] = {}
+        self._years: dict[int, list[numbers.YearMention]] = {}  # sentence start → years outside titles
+        self._year_back: dict[tuple[int, tuple[int, ...]], int | None] = {}  # see _inferred_year
+        self._restating: dict[int, tuple[list[tuple[int, str, bool]], list[tuple[int, int]]]] = {}
+        self._colon_back: dict[int, str | None] = {}  # sentence index → _colon_before
+        self._groups: dict[int, tuple[list[int], dict[re.Pattern[str], list[tuple[bool, str | None]]]]] = {}
+        self._notice_year_value: tuple[int | None] | None = None
 
     def _region_from_title(self) -> str:
         """A notice whose issuers name no region: the first division its title, its addressees or its
         text names (outside cited titles), else the nation; with a warning either way."""
         prose = self.prose.view.text
-        outside = "".join(c if not self.prose.in_title(i, i + 1) else "\u3000" for i, c in enumerate(prose))
+        pieces, at = [], 0
+        for a, b in self.prose.titles:  # blanked, one character for one
+            pieces += [prose[at:a], "\u3000" * (b - a)]
+            at = b
+        outside = "".join(pieces) + prose[at:]
         # A partial notice (no header, no signature) still says whose rules it carries out: the titles it
         # cites (《天津市…办法》) and the province abbreviation of a cited 文号 (辽医保﹝2019﹞18号).
         cited_titles = "、".join(c.title for c in self.notice.citations)
@@ -97,8 +115,7 @@ class _Reader:
 
     def sentence_figures(self, sentence: Sentence) -> list[Figure]:
         s = sentence.text
-        masked = [(a - sentence.start, b - sentence.start) for a, b in self.prose.titles
-                  if a < sentence.end and b > sentence.start]
+        masked = [(a - sentence.start, b - sentence.start) for a, b in self.prose.titles_over(sentence.start, sentence.end)]
         quantities = [q for q in numbers.scan(s) if not any(a <= q.start < b for a, b in masked)]
         respectively = _respectively(s, quantities)
         path = section_path_at(self.notice, self.prose.view.source(sentence.start))
@@ -108,6 +125,7 @@ class _Reader:
         listed = parallel_lists(s, quantities, sentence_contexts, masked)
         carried, found = _Carried(), []
         for q in quantities:
+            check_budget()
             ca, cb = sentence.clause_at(q.start)
             path = section_path_at(self.notice, self.prose.view.source(sentence.start + q.start))
             contexts = {**sentence_contexts, "clause": s[ca:cb]}
@@ -209,7 +227,7 @@ class _Reader:
                              or S.condition_scope(previous_clause)
                              or S.group_in(previous_clause)
                              or S.group_clause(previous_clause) or S.band(previous_clause))
-            scope = (from_previous or S.group_in(s[:ca])
+            scope = (from_previous or self._group_before(sentence, ca)
                      or (carried.scope if region == self.region or not names else None))
         # A band of expenses (2万元以上至10万元) bounds its own rate only; other scopes run on in the sentence.
         tiers = c.tiers or (None,)
@@ -250,23 +268,30 @@ class _Reader:
         """(year, inferred): the clause, then the clauses before it (stated); then the sentences before it
         in its section, the headings of its sections, the notice's title (inferred)."""
         s = sentence.text
-        ys = [y for y in numbers.years(s) + _dates_from(s) if not any(a <= y.start < b for a, b in masked)]
-        ys.sort(key=lambda y: y.start)
+        if sentence.start not in self._years:
+            self._years[sentence.start] = sorted(
+                (y for y in numbers.years(s) + _dates_from(s) if not any(a <= y.start < b for a, b in masked)),
+                key=lambda y: y.start)
+        ys = self._years[sentence.start]
         ca, cb = sentence.clause_at(q.start)
-        in_clause = [y for y in ys if ca <= y.start < q.start][::-1] + [y for y in ys if q.end <= y.start < cb]
-        earlier = [y for y in ys if y.start < ca][::-1]
-        stated = in_clause + earlier
-        return (stated[0].year, False) if stated else self._inferred_year(sentence, path)
+        # In order: the last year of the clause before the number, the first after it, the last before the
+        # clause (years are sorted by start: bisections, not a pass over the sentence's years per figure).
+        before = bisect.bisect_left(ys, q.start, key=lambda y: y.start) - 1
+        if before >= 0 and ys[before].start >= ca:
+            return ys[before].year, False
+        after = bisect.bisect_left(ys, q.end, key=lambda y: y.start)
+        if after < len(ys) and ys[after].start < cb:
+            return ys[after].year, False
+        earlier = bisect.bisect_left(ys, ca, key=lambda y: y.start) - 1
+        if earlier >= 0:
+            return ys[earlier].year, False
+        return self._inferred_year(sentence, path)
 
     def _inferred_year(self, sentence: Sentence | None, path: tuple[int, ...]) -> tuple[int | None, bool]:
         if sentence is not None:
-            for before in reversed([t for t in self.prose.sentences if t.end <= sentence.start]):
-                if self._path_of(before) != path:
-                    break
-                ys = [y for y in numbers.years(before.text) if not self.prose.in_title(
-                    before.start + y.start, before.start + y.end)]
-                if ys:
-                    return ys[-1].year, True
+            year = self._year_before(self._index[sentence.start], path)
+            if year is not None:
+                return year, True
         for depth in range(len(path), 0, -1):
             ys = numbers.years(heading_of(self.prose, self.notice, path[:depth]))
             if ys:
@@ -274,7 +299,33 @@ class _Reader:
         year = self._notice_year()
         return year, True
 
+    def _year_before(self, i: int, path: tuple[int, ...]) -> int | None:
+        """The last year stated in the sentences right before sentence `i` that lie in section `path`
+        (walking back until a sentence of another section), outside cited titles; each answer kept."""
+        chain, k = [], i
+        while (k, path) not in self._year_back:
+            j = k - 1
+            if j < 0 or self._path_of(self.prose.sentences[j]) != path:
+                self._year_back[(k, path)] = None
+                break
+            before = self.prose.sentences[j]
+            ys = [y for y in numbers.years(before.text) if not self.prose.in_title(
+                before.start + y.start, before.start + y.end)]
+            if ys:
+                self._year_back[(k, path)] = ys[-1].year
+                break
+            chain.append(k)  # its answer is that of the sentence before
+            k = j
+        for c in chain:
+            self._year_back[(c, path)] = self._year_back[(k, path)]
+        return self._year_back[(i, path)]
+
     def _notice_year(self) -> int | None:
+        if self._notice_year_value is None:
+            self._notice_year_value = (self._read_notice_year(),)
+        return self._notice_year_value[0]
+
+    def _read_notice_year(self) -> int | None:
         """The title's year, else the signing or printing year, else the latest year the text mentions
         (in a year or a date) outside cited titles."""
         if self.title_years:
@@ -298,9 +349,36 @@ class _Reader:
         """The sentences of the figure's section before its own (what the passage is about)."""
         if not path:
             return ""
-        before = [t.text for t in self.prose.sentences if t.end <= sentence.start
-                  and self._path_of(t)[: len(path)] == path]
-        return "".join(before)
+        i = self._index[sentence.start]
+        k, text = self._before.get(path, (0, ""))  # carried on from the last sentence asked (sentences come in order)
+        if k > i:
+            k, text = 0, ""
+        for t in self.prose.sentences[k:i]:
+            if self._path_of(t)[: len(path)] == path:
+                text += t.text
+        self._before[path] = (i, text)
+        return text
+
+    def _group_before(self, sentence: Sentence, ca: int) -> str | None:
+        """`S.group_in(sentence.text[:ca])` for the start `ca` of a clause, reading each clause once: a
+        group's words never hold a , ; : or 。, so the groups of a text are those of its clauses."""
+        if sentence.start not in self._groups:
+            last: dict[re.Pattern[str], list[tuple[bool, str | None]]] = {}  # [k]: the last in clauses[:k]
+            for pattern in (S.TO_GROUP, S.JOINING):
+                last[pattern] = [(False, None)]
+                for a, b in sentence.clauses():
+                    here = S.last_group(sentence.text[a:b], pattern)
+                    last[pattern].append(here if here[0] else last[pattern][-1])
+            self._groups[sentence.start] = ([a for a, _ in sentence.clauses()], last)
+        starts, last = self._groups[sentence.start]
+        k = bisect.bisect_left(starts, ca)  # the clauses before the one at `ca`
+        if k >= len(starts) or starts[k] != ca:
+            return S.group_in(sentence.text[:ca])
+        for pattern in (S.TO_GROUP, S.JOINING):
+            named, group = last[pattern][k]
+            if named:
+                return group
+        return None
 
     def _path_of(self, sentence: Sentence) -> tuple[int, ...]:
         if sentence.start not in self._paths:
@@ -308,21 +386,46 @@ class _Reader:
         return self._paths[sentence.start]
 
     def _headings(self, path: tuple[int, ...]) -> str:
-        return "".join(heading_of(self.prose, self.notice, path[:d]) for d in range(1, len(path) + 1))
+        if path not in self._heading_text:
+            self._heading_text[path] = "".join(heading_of(self.prose, self.notice, path[:d])
+                                               for d in range(1, len(path) + 1))
+        return self._heading_text[path]
 
     # -- restates ------------------------------------------------------------------------------------
 
     def _restates(self, sentence: Sentence, q: numbers.Quantity) -> str | None:
         """根据X文件规定(:) before the figure in its sentence, or 根据X文件规定: opening its paragraph."""
-        found = _restating(sentence.text[: q.start])
+        entries, spans = self._restating_in(sentence)
+        if any(a <= q.start < b for a, b in spans):  # a 文号 over the number: read the text before it
+            found = _restating(sentence.text[: q.start])
+        else:  # the sentence's, up to the number (read once per sentence)
+            found = [(key, colon) for end, key, colon in entries if end <= q.start]
         if found:
             return found[-1][0]
-        for before in reversed([t for t in self.prose.sentences
-                                if t.end <= sentence.start and t.paragraph == sentence.paragraph]):
-            colon = [key for key, has_colon in _restating(before.text) if has_colon]
+        return self._colon_before(self._index[sentence.start])
+
+    def _restating_in(self, sentence: Sentence) -> tuple[list[tuple[int, str, bool]], list[tuple[int, int]]]:
+        if sentence.start not in self._restating:
+            self._restating[sentence.start] = _restating_at(sentence.text)
+        return self._restating[sentence.start]
+
+    def _colon_before(self, i: int) -> str | None:
+        """The last 根据X文件规定: of the sentences of sentence `i`'s paragraph before it; each answer kept."""
+        chain, k = [], i
+        while k not in self._colon_back:
+            j = k - 1
+            if j < 0 or self.prose.sentences[j].paragraph != self.prose.sentences[i].paragraph:
+                self._colon_back[k] = None
+                break
+            colon = [key for _, key, has_colon in self._restating_in(self.prose.sentences[j])[0] if has_colon]
             if colon:
-                return colon[-1]
-        return None
+                self._colon_back[k] = colon[-1]
+                break
+            chain.append(k)  # its answer is that of the sentence before
+            k = j
+        for c in chain:
+            self._colon_back[c] = self._colon_back[k]
+        return self._colon_back[i]
 
 
 _LEAD_WORDS = re.compile(r"^(?:其中|即|对|和|、)")
@@ -337,8 +440,9 @@ def _continues(s: str, clause: tuple[int, int], q: numbers.Quantity, quantities:
     measure of the clause before (…报销比例90%，二级医院80%; 其中学生儿童每人每年360元; 七里河区、红古区5:5;
     按照每人不低于280元的标准缴纳)."""
     ca, cb = clause
-    start = max([p.end for p in quantities if ca <= p.end <= q.start], default=ca)
-    end = min([p.start for p in quantities if q.end <= p.start < cb], default=cb)
+    start = _last_end(quantities, ca, q.start)
+    j = bisect.bisect_left(quantities, q.end, key=lambda p: p.start)
+    end = quantities[j].start if j < len(quantities) and quantities[j].start < cb else cb
     if not _TAIL_WORDS.fullmatch(s[q.end : end].rstrip("。;")):
         return False
     words = _BOUND_WORDS.sub("", _LEAD_WORDS.sub("", s[start : q.start]))
@@ -350,13 +454,14 @@ def _continues(s: str, clause: tuple[int, int], q: numbers.Quantity, quantities:
 
 def _window_start(s: str, q: numbers.Quantity, quantities: list[numbers.Quantity], clause_start: int) -> int:
     """Where the words that bound a number (its qualifier, 每人每年) begin: after the number before it in its
-    clause; for the later items of a run joined by conjunctions (不低于730元和420元), where the run's first
-    item's words begin."""
-    before = [p for p in quantities if clause_start <= p.end <= q.start]
-    while before and (re.fullmatch(r"和|、|及|与", s[before[-1].end : q.start])
-                      or old_level(s, before[-1].start, before[-1].end)):  # 由每人每年550元提高到580元
-        q = before.pop()
-    return max([p.end for p in before], default=clause_start)
+    clause; for the later items of a run joined by conjunctions (不低于730元和420元) and for the new level of a
+    change (由每人每年550元提高到580元), where the first item's words begin."""
+    i = bisect.bisect_left(quantities, q.start, key=lambda p: p.start)  # sorted and disjoint: ends sorted too
+    while i > 0 and quantities[i - 1].end >= clause_start and (
+            re.fullmatch(r"和|、|及|与", s[quantities[i - 1].end : quantities[i].start])
+            or old_level(s, quantities[i - 1].start, quantities[i - 1].end)):
+        i -= 1
+    return _last_end(quantities, clause_start, quantities[i].start)
 
 
 def _dates_from(s: str) -> list[numbers.YearMention]:
@@ -367,12 +472,20 @@ def _dates_from(s: str) -> list[numbers.YearMention]:
 
 def _restating(s: str) -> list[tuple[str, bool]]:
     """(DocNo.key, followed by a colon) of each 文号 that `s` says it takes a rule from."""
-    found = []
+    return [(key, colon) for _, key, colon in _restating_at(s)[0]]
+
+
+def _restating_at(s: str) -> tuple[list[tuple[int, str, bool]], list[tuple[int, int]]]:
+    """(where its 规定 ends, DocNo.key, colon) of each 文号 that `s` says it takes a rule from; and the
+    extent of every 文号 match and 规定, for a figure inside one (whose text before it reads otherwise)."""
+    found, spans = [], [(m.start(), m.end()) for m in DOCNO.finditer(s)]
     for m in find_docnos(s):
         tail = _RESTATING_TAIL.match(s, m.end)
+        if tail:
+            spans.append((m.end, tail.end()))
         if tail and _RESTATING_LEAD.search(s[max(0, m.start - 80) : m.start]):
-            found.append((m.docno.key, bool(tail["colon"])))
-    return found
+            found.append((tail.end(), m.docno.key, bool(tail["colon"])))
+    return found, spans
 
 
 def _respectively(s: str, quantities: list[numbers.Quantity]) -> dict[int, str]:
@@ -407,9 +520,9 @@ def _quote_bounds(sentence: Sentence, q: numbers.Quantity, c: Classified,
     s = sentence.text
     ca, cb = sentence.clause_at(q.start)
     start = ca
-    if 0 <= c.cue_start < ca and not any(c.cue_end <= p.start < ca for p in quantities):
+    if 0 <= c.cue_start < ca and not _starts_in(quantities, c.cue_end, ca):
         start = sentence.clause_at(c.cue_start)[0]
-    end = cb if not any(q.end <= p.start < cb for p in quantities) else q.end
+    end = cb if not _starts_in(quantities, q.end, cb) else q.end
     while end > q.end and s[end - 1] in "。;,:!?":
         end -= 1
     label = label_of(s[start:])
@@ -418,14 +531,30 @@ def _quote_bounds(sentence: Sentence, q: numbers.Quantity, c: Classified,
     return start, end
 
 
+def _starts_in(quantities: list[numbers.Quantity], lo: int, hi: int) -> bool:
+    """Whether a quantity starts in [lo, hi) (quantities are sorted and disjoint: a bisection)."""
+    j = bisect.bisect_left(quantities, lo, key=lambda p: p.start)
+    return j < len(quantities) and quantities[j].start < hi
+
+
+def _last_end(quantities: list[numbers.Quantity], lo: int, hi: int) -> int:
+    """The latest end of a quantity in [lo, hi], else `lo` (ends are sorted too)."""
+    j = bisect.bisect_right(quantities, hi, key=lambda p: p.end) - 1
+    return quantities[j].end if j >= 0 and quantities[j].end >= lo else lo
+
+
 def _local_shares(figures: list[Figure]) -> list[Figure]:
     """A provincial subsidy that, with the central one, makes up the whole per-capita subsidy is the local
     share (南宁 writes 自治区财政补助110元 for what its province calls 我区财政补助, the part below the centre)."""
     out = list(figures)
+    unscoped: dict[tuple[tuple[int, ...], int | None], list[Figure]] = {}  # grouped once, not per figure
+    for g in figures:
+        if g.scope is None:
+            unscoped.setdefault((g.section_path, g.year), []).append(g)
     for i, f in enumerate(figures):
         if f.kind != "provincial-subsidy" or f.scope is not None:
             continue
-        same = [g for g in figures if g.section_path == f.section_path and g.year == f.year and g.scope is None]
+        same = unscoped[(f.section_path, f.year)]
         totals = [g.value for g in same if g.kind == "per-capita-fiscal-subsidy"]
         central = [g.value for g in same if g.kind == "central-subsidy"]
         others = [g for g in same if g.kind in ("provincial-subsidy", "city-subsidy", "county-subsidy",

@@ -137,7 +137,7 @@ def merge_agency_tokens(tokens: list[str]) -> list[str]:
     国家税务总局 + …税务局 is one body."""
     merged: list[str] = []
     for tok in tokens:
-        if merged and (not L.AGENCY_SUFFIX.search(merged[-1]) or tok in _OFFICE_ONLY
+        if merged and (not L.agency_end(merged[-1]) or tok in _OFFICE_ONLY
                        or (merged[-1] == _NATIONAL_TAX and tok.endswith("税务局"))):
             merged[-1] += tok
         else:

@@ -54,9 +54,17 @@ LABELS = (
 )
 
 
+def agency_end(name: str) -> bool:
+    """Whether `name` ends like the name of an issuing body (AGENCY_SUFFIX, read on its last characters:
+    a name that grows one token at a time is not read again from its start)."""
+    return bool(AGENCY_SUFFIX.search(name, max(0, len(name) - 8)))
+
+
 @cache
 def cn_number(s: str) -> int:
     """一 → 1, 十二 → 12, 二十三 → 23, 二〇二〇 → 2020; Arabic digits pass through."""
+    if len(s) > 12:  # no section or date is numbered so (and cn2an is quadratic in the length)
+        raise ValueError(f"not a number: {s[:12]}…")
     if s.isdigit():
         return int(s)
     if len(s) == 4 and all(c in "〇零一二三四五六七八九" for c in s):

@@ -8,6 +8,7 @@ positions are indices into that string. Nothing here knows what a figure means: 
 
 from __future__ import annotations
 
+import bisect
 import calendar
 import datetime as dt
 import re
@@ -19,11 +20,16 @@ import cn2an
 from ..records import DateInterval, Ratio
 
 _CN = "〇零一二两三四五六七八九十百千万亿"
+# Linear time: every unbounded run of numerals starts only where such a run starts (the lookbehinds), so a
+# 10,000-digit line is tried once, not from each of its digits. A match inside a run would also match from
+# the run's start, so this finds what the unanchored patterns found.
 # Lazy, so that 二十五万元 leaves 万 to the unit (25 万元) as 25万元 does. Two numerals at least (一万元
 # aside): a lone 一元 / 二元 is a word (统一元旦, 二元化), not an amount.
-_CN_NUM = rf"(?:[一二两三四五六七八九十](?=万元)|[{_CN}][{_CN}]+?)(?:点[〇零一二三四五六七八九]+)?"
-_CN_NUM_ALL = rf"[{_CN}]+(?:点[〇零一二三四五六七八九]+)?"
-_ARABIC = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+_CN_NUM = rf"(?<![{_CN}])(?:[一二两三四五六七八九十](?=万元)|[{_CN}][{_CN}]+?)(?:点[〇零一二三四五六七八九]+)?"
+_CN_NUM_ALL = rf"(?<![{_CN}])[{_CN}]+(?:点[〇零一二三四五六七八九]+)?"
+_ARABIC = r"(?<!\d)(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
+# No amount, rate or year is written with more numerals than this: a longer run is not a number.
+MAX_NUMERALS = 24
 _CN_YEAR = r"[〇零一二三四五六七八九]{4}"
 _CN_SMALL = r"[一二三四五六七八九十]{1,3}"
 
@@ -63,6 +69,8 @@ def cn_to_decimal(text: str) -> Decimal:
     s = text.strip()
     if s.startswith("百分之"):
         s = s[3:]
+    if len(s) > MAX_NUMERALS:  # cn2an is quadratic in the length, and no amount is that long
+        raise ValueError(f"not a number: {text[:MAX_NUMERALS]!r}… ({len(text)} characters)")
     if re.fullmatch(r"[〇零一二三四五六七八九]{2,}", s):  # digit by digit: 二〇二〇
         return Decimal("".join(str("〇一二三四五六七八九".index(c)) if c != "零" else "0" for c in s))
     try:
@@ -74,6 +82,8 @@ def cn_to_decimal(text: str) -> Decimal:
 def to_decimal(text: str) -> Decimal:
     """Arabic (`82.5`, `49,785`) or Chinese numerals; the value as written, 万 not applied."""
     s = text.replace(",", "")
+    if len(s) > MAX_NUMERALS:
+        raise ValueError(f"not a number: {text[:MAX_NUMERALS]!r}… ({len(text)} characters)")
     if re.fullmatch(r"\d+(?:\.\d+)?", s):
         return Decimal(s)
     return cn_to_decimal(s)
@@ -152,15 +162,17 @@ def _mention(m: re.Match[str], i: int) -> DateMention | None:
 def scan(s: str) -> list[Quantity]:
     """Every quantity in `s`, left to right, not overlapping (an interval wins over its two dates)."""
     found: list[Quantity] = []
-    taken: list[tuple[int, int]] = []
-
-    def free(a: int, b: int) -> bool:
-        return all(b <= x or a >= y for x, y in taken)
+    starts: list[int] = []  # the taken ranges, disjoint, sorted: their ends are sorted too
+    ends: list[int] = []
 
     def add(q: Quantity) -> None:
-        if free(q.start, q.end):
-            found.append(q)
-            taken.append((q.start, q.end))
+        # The only taken range that can overlap [start, end) is the last one starting before `end`.
+        j = bisect.bisect_left(starts, q.end) - 1
+        if j >= 0 and ends[j] > q.start:
+            return
+        found.append(q)
+        starts.insert(j + 1, q.start)
+        ends.insert(j + 1, q.end)
 
     for m in INTERVAL.finditer(s):
         a, b = _mention(m, 1), _mention(m, 2)

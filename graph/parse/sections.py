@@ -15,11 +15,14 @@ continues the previous chapter's numbering.
 
 from __future__ import annotations
 
+import bisect
+import heapq
 import re
 from dataclasses import dataclass, field
 
 from ..records import Notice, Section
 from . import lines as L
+from .budget import check as check_budget
 from .text import Context
 
 # A skipped number (一、 … 三、) is accepted with a warning, up to this gap.
@@ -42,6 +45,7 @@ def parse_sections(ctx: Context, first: int, stop: int) -> tuple[Section, ...]:
     running: dict[int, int] = {}  # kind → last ordinal of that kind anywhere, for running numbers
     starts: list[tuple[int, int, str, tuple[int, ...]]] = []  # (line, depth, label, path)
     for i in range(first, stop):
+        check_budget()
         line = ctx.lines[i]
         found = L.label_of(line.text)
         if not found or not _may_start(ctx, i, first, starts):
@@ -107,9 +111,35 @@ def _heading(ctx: Context, line_at: int, label_len: int, child_line: int) -> str
 
 
 def section_path_at(notice: Notice, offset: int) -> tuple[int, ...]:
-    """The path of the innermost section of `notice` whose span holds source `offset`; () outside them."""
-    best: tuple[int, ...] = ()
-    for section in notice.sections:
-        if section.span.start <= offset < section.span.end and len(section.path) > len(best):
-            best = section.path
-    return best
+    """The path of the innermost section of `notice` whose span holds source `offset`; () outside them
+    (of two as deep, the first). A bisection in an index of the notice's sections, made once."""
+    points, paths = _index(notice.sections)
+    k = bisect.bisect_right(points, offset) - 1
+    return paths[k] if 0 <= k < len(paths) else ()
+
+
+_INDEXES: dict[int, tuple[tuple[Section, ...], list[int], list[tuple[int, ...]]]] = {}
+
+
+def _index(sections: tuple[Section, ...]) -> tuple[list[int], list[tuple[int, ...]]]:
+    """Every start and end of a section, sorted, and the innermost path from each point to the next."""
+    cached = _INDEXES.get(id(sections))
+    if cached is not None and cached[0] is sections:
+        return cached[1], cached[2]
+    points = sorted({p for sec in sections for p in (sec.span.start, sec.span.end)})
+    order = sorted(range(len(sections)), key=lambda i: sections[i].span.start)
+    active: list[tuple[int, int]] = []  # heap of (-depth, index): the deepest, then the first, on top
+    paths, n = [], 0
+    for point in points:
+        while n < len(order) and sections[order[n]].span.start <= point:
+            i = order[n]
+            if sections[i].span.end > sections[i].span.start:
+                heapq.heappush(active, (-len(sections[i].path), i))
+            n += 1
+        while active and sections[active[0][1]].span.end <= point:
+            heapq.heappop(active)
+        paths.append(sections[active[0][1]].path if active else ())
+    if len(_INDEXES) >= 16:  # the notices being read now, not every notice ever read
+        _INDEXES.clear()
+    _INDEXES[id(sections)] = (sections, points, paths)
+    return points, paths

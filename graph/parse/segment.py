@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from . import lines as L
+from .budget import check as check_budget
 from .text import Line, Reporter, View
 
 # At most this many header lines (issuers, a title above the 文号) stand before a 文号 line.
@@ -62,6 +63,7 @@ def segment(lines: list[Line], view: View, report: Reporter) -> list[Block]:
              if L.docno_line(line.text) or L.broken_docno_line(line.text)]
     starts: list[tuple[int, int | None]] = []  # (header start, 文号 line)
     for i, broken in marks:
+        check_budget()
         if not starts and not _body_before(lines, _header_start(lines, i, 0)):
             starts.append((0, i))
         else:

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from ..records import Problem, Span
+from .budget import check as check_budget
 
 # A page number alone on its line: —1—, — 10 —, -3-, －3－, 第 3 页.
 PAGE_NUMBER = re.compile(
@@ -96,6 +97,8 @@ def clean(text: str, start: int = 0, end: int | None = None, *, newlines: Newlin
     noise = noise_ranges(text, start, end)
     k, i = 0, start
     while i < end:
+        if not i & 0xFFFF:
+            check_budget()
         if k < len(noise) and noise[k][0] <= i:
             i = max(i, noise[k][1])
             k += 1
@@ -107,6 +110,8 @@ def clean(text: str, start: int = 0, end: int | None = None, *, newlines: Newlin
     n = len(chars)
     j = 0
     while j < n:
+        if not j & 0xFFFF:
+            check_budget()
         c, at = chars[j]
         if c not in _SPACE and c != "\n":
             out_raw.append(c)
