@@ -23,6 +23,7 @@ import rdflib
 
 from ..errors import NoticeKGError, QueryError, QueryForbidden, QuerySyntaxError, QueryTimeout, StoreError
 from ..store import OxigraphStore, RemoteStore, Store, open_store
+from .guard import Limits, QueryBusy, QueryCrashed, QueryRefused, cores
 from .protocol import Format
 
 BOOT_TIMEOUT = 60.0  # seconds a new query worker may take to start (imports, opening the store)
@@ -55,38 +56,47 @@ def execute(store: Store, request: QueryRequest) -> tuple[bytes, str]:
 
 class Runner(Protocol):
     timeout: float
+    limits: Limits
 
     def start(self) -> None: ...
     def run(self, request: QueryRequest) -> tuple[bytes, str]: ...
     def close(self) -> None: ...
 
 
-def query_runner(store: Store, timeout: float, workers: int = 2) -> Runner:
-    """The runner that can enforce `timeout` on `store`: see the module docstring."""
+def query_runner(store: Store, timeout: float, workers: int | None = None, limits: Limits | None = None,
+                 waiting: int | None = None, queue_wait: float = 1.0) -> Runner:
+    """The runner that can enforce `timeout` and `limits` on `store`: see the module docstring. `workers`
+    defaults to the cores this process may use; `waiting` (default: as many again) queries may wait for one,
+    at most `queue_wait` seconds, before `QueryBusy`."""
+    limits = limits or Limits(timeout=timeout)
+    workers = workers or cores()
     if isinstance(store, RemoteStore):
-        return RemoteRunner(store.url, timeout)
+        return RemoteRunner(store.url, timeout, limits)
     if isinstance(store, OxigraphStore) and store.url.startswith("oxigraph:"):
         # A RocksDB handle must not cross a fork: each worker opens the directory read-only itself, in a
         # process forked from a clean forkserver (not from this, maybe multi-threaded, process).
         path = Path(store.url[len("oxigraph:"):].partition("?")[0]).resolve()
-        return WorkerPool(f"oxigraph:{path}?ro", timeout, workers, "forkserver")
+        return WorkerPool(f"oxigraph:{path}?ro", timeout, workers, "forkserver", limits, waiting, queue_wait)
     # An in-memory store exists only in this process: workers inherit it by fork, as it is at the fork.
-    return WorkerPool(store, timeout, workers, "fork")
+    return WorkerPool(store, timeout, workers, "fork", limits, waiting, queue_wait)
 
 
 class RemoteRunner:
     """A remote endpoint runs the query on its own machine: the limit is the HTTP timeout."""
 
-    def __init__(self, url: str, timeout: float) -> None:
+    def __init__(self, url: str, timeout: float, limits: Limits | None = None) -> None:
         self.timeout = timeout
+        self.limits = limits or Limits(timeout=timeout)
         self._store = RemoteStore(url, timeout=timeout)
 
     def start(self) -> None:
         pass
 
     def run(self, request: QueryRequest) -> tuple[bytes, str]:
+        from .results import run_capped
+
         try:
-            return execute(self._store, request)
+            return run_capped(self._store, request, self.limits)
         except StoreError as exc:
             cause = exc.__cause__
             reason = cause.reason if isinstance(cause, urllib.error.URLError) else cause
@@ -100,7 +110,7 @@ class RemoteRunner:
 
 # A worker's reply: ("ok", body, media type) | ("syntax", message, position) | ("error", class name, message)
 _ERRORS: dict[str, type[NoticeKGError]] = {
-    cls.__name__: cls for cls in (QueryError, QueryForbidden, StoreError, NoticeKGError)}
+    cls.__name__: cls for cls in (QueryError, QueryForbidden, QueryRefused, StoreError, NoticeKGError)}
 
 
 def _drop_inherited_sockets(keep: int) -> None:
@@ -117,8 +127,10 @@ def _drop_inherited_sockets(keep: int) -> None:
             pass
 
 
-def _serve(conn: Any, source: Store | str, forked: bool) -> None:
+def _serve(conn: Any, source: Store | str, forked: bool, limits: Limits) -> None:
     """A worker's loop: one request in, one reply out, until the pipe closes."""
+    from .results import run_capped
+
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole group; the parent cleans up
     if forked:
         _drop_inherited_sockets(conn.fileno())
@@ -134,7 +146,7 @@ def _serve(conn: Any, source: Store | str, forked: bool) -> None:
         except (EOFError, OSError):
             return
         try:
-            reply: tuple = failure or ("ok", *execute(store, request))
+            reply: tuple = failure or ("ok", *run_capped(store, request, limits))
         except QuerySyntaxError as exc:
             reply = ("syntax", exc.message, exc.position)
         except NoticeKGError as exc:
@@ -145,10 +157,10 @@ def _serve(conn: Any, source: Store | str, forked: bool) -> None:
 
 
 class _Worker:
-    def __init__(self, ctx: Any, source: Store | str) -> None:
+    def __init__(self, ctx: Any, source: Store | str, limits: Limits) -> None:
         self.conn, child_conn = ctx.Pipe()
         forked = ctx.get_start_method() == "fork"
-        self.process = ctx.Process(target=_serve, args=(child_conn, source, forked), daemon=True,
+        self.process = ctx.Process(target=_serve, args=(child_conn, source, forked, limits), daemon=True,
                                    name="noticekg-query-worker")
         self.process.start()
         child_conn.close()
@@ -170,11 +182,18 @@ class _Worker:
 
 class WorkerPool:
     """Up to `size` worker processes, each running one query at a time. A query still running at the
-    limit has its worker killed (SIGKILL: nothing left burning CPU) and a fresh one started in its place."""
+    limit has its worker killed (SIGKILL: nothing left burning CPU) and a fresh one started in its place.
+    At most `size + queue` queries are admitted at once, and one waits at most `queue_wait` seconds for a
+    worker: past either, `QueryBusy` (503, Retry-After), so user queries never hold every server thread."""
 
-    def __init__(self, source: Store | str, timeout: float, size: int = 2, start_method: str = "fork") -> None:
+    def __init__(self, source: Store | str, timeout: float, size: int = 2, start_method: str = "fork",
+                 limits: Limits | None = None, waiting: int | None = None, queue_wait: float = 1.0) -> None:
         self.timeout = timeout
+        self.limits = limits or Limits(timeout=timeout)
         self.size = max(1, size)
+        self.queue = self.size if waiting is None else max(0, waiting)
+        self.queue_wait = queue_wait
+        self._admitted = threading.BoundedSemaphore(self.size + self.queue)
         self._source = source
         self._ctx = multiprocessing.get_context(start_method)
         if start_method == "forkserver":
@@ -212,14 +231,14 @@ class WorkerPool:
             if self._closed:
                 raise StoreError("the query service is shutting down")
             if len(self._workers) < self.size:
-                worker = _Worker(self._ctx, self._source)
+                worker = _Worker(self._ctx, self._source, self.limits)
                 self._workers.add(worker)
                 return worker
         try:
-            return self._idle.get(timeout=self.timeout)
+            return self._idle.get(timeout=self.queue_wait)
         except queue.Empty:
-            raise StoreError(f"all {self.size} query workers stayed busy for {self.timeout:g} s; "
-                             "try again shortly") from None
+            raise QueryBusy(f"all {self.size} query workers stayed busy for {self.queue_wait:g} s; "
+                            "try again shortly") from None
 
     def _discard(self, worker: _Worker, refill: bool = True) -> None:
         worker.kill()
@@ -230,7 +249,7 @@ class WorkerPool:
             self._release(self._spawn())
 
     def _spawn(self) -> _Worker:
-        worker = _Worker(self._ctx, self._source)
+        worker = _Worker(self._ctx, self._source, self.limits)
         with self._lock:
             self._workers.add(worker)
         return worker
@@ -244,6 +263,15 @@ class WorkerPool:
             self._idle.put(worker)
 
     def run(self, request: QueryRequest) -> tuple[bytes, str]:
+        if not self._admitted.acquire(blocking=False):
+            raise QueryBusy(f"{self.size} queries are running and {self.queue} waiting, the most this "
+                            "endpoint takes at once; try again shortly")
+        try:
+            return self._run(request)
+        finally:
+            self._admitted.release()
+
+    def _run(self, request: QueryRequest) -> tuple[bytes, str]:
         worker = self._acquire()
         try:
             worker.wait_ready()
@@ -252,9 +280,10 @@ class WorkerPool:
                 self._discard(worker)
                 raise QueryTimeout(self.timeout)
             reply = worker.conn.recv()
-        except (EOFError, OSError) as exc:  # the worker died under us (out of memory, killed)
+        except (EOFError, OSError) as exc:  # the query killed its worker (stack or memory exhausted)
             self._discard(worker)
-            raise StoreError(f"the query worker died: {exc or type(exc).__name__}") from exc
+            raise QueryCrashed("the query stopped the worker running it (it ran out of stack or memory); "
+                               "simplify it or add a LIMIT") from exc
         except StoreError:  # it never started
             self._discard(worker, refill=False)
             raise
