@@ -34,7 +34,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
                          r"/*": {"methods": ["GET", "HEAD", "OPTIONS"]}},
          expose_headers=["Link", "Location", "Retry-After", "Content-Disposition"])
 
-    from . import api, errors, exports, linked_data, sparql, store
+    from . import api, errors, exports, linked_data, sparql, store, wsgi
 
     store.init_app(app)
     errors.init_app(app)
@@ -42,4 +42,5 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     api.init_app(app)
     linked_data.init_app(app)
     exports.init_app(app)
+    app.wsgi_app = wsgi.body_cap(app)  # type: ignore[method-assign]  # a body over the cap: 413 before any view
     return app

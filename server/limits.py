@@ -4,7 +4,8 @@
     QUERY_WORKERS      NOTICEKG_QUERY_WORKERS      user-query worker processes (0: one per core)
     QUERY_QUEUE        NOTICEKG_QUERY_QUEUE        queries that may wait for a worker (-1: as many as workers)
     QUERY_QUEUE_WAIT   NOTICEKG_QUERY_QUEUE_WAIT   seconds one may wait before 503 + Retry-After (1)
-    MAX_CONTENT_LENGTH NOTICEKG_MAX_BODY           bytes of a request body, 413 beyond (1 MiB)
+    QUERY_MAX_BODY     NOTICEKG_QUERY_MAX_BODY     bytes of a request body to /sparql, 413 beyond (1 MiB)
+    MAX_CONTENT_LENGTH NOTICEKG_MAX_BODY           bytes of any other request body, 413 beyond (32 MiB)
     QUERY_MAX_LENGTH   NOTICEKG_QUERY_MAX_LENGTH   characters of query text (65536)
     QUERY_MAX_DEPTH    NOTICEKG_QUERY_MAX_DEPTH    nesting of { } / ( ) (32)
     QUERY_MAX_ROWS     NOTICEKG_QUERY_MAX_ROWS     solutions or triples of a result (10000)
@@ -32,7 +33,8 @@ def defaults() -> dict[str, Any]:
         "QUERY_WORKERS": int(env("NOTICEKG_QUERY_WORKERS", "0")),
         "QUERY_QUEUE": int(env("NOTICEKG_QUERY_QUEUE", "-1")),
         "QUERY_QUEUE_WAIT": float(env("NOTICEKG_QUERY_QUEUE_WAIT", "1")),
-        "MAX_CONTENT_LENGTH": int(env("NOTICEKG_MAX_BODY", str(_DEFAULTS.max_body))),
+        "QUERY_MAX_BODY": int(env("NOTICEKG_QUERY_MAX_BODY", str(_DEFAULTS.max_body))),
+        "MAX_CONTENT_LENGTH": int(env("NOTICEKG_MAX_BODY", str(32 << 20))),
         "QUERY_MAX_LENGTH": int(env("NOTICEKG_QUERY_MAX_LENGTH", str(_DEFAULTS.max_length))),
         "QUERY_MAX_DEPTH": int(env("NOTICEKG_QUERY_MAX_DEPTH", str(_DEFAULTS.max_depth))),
         "QUERY_MAX_ROWS": int(env("NOTICEKG_QUERY_MAX_ROWS", str(_DEFAULTS.max_rows))),
@@ -43,7 +45,7 @@ def defaults() -> dict[str, Any]:
 
 def limits_of(app: Flask) -> Limits:
     c = app.config
-    return Limits(timeout=float(c["QUERY_TIMEOUT"]), max_body=int(c["MAX_CONTENT_LENGTH"]),
+    return Limits(timeout=float(c["QUERY_TIMEOUT"]), max_body=int(c["QUERY_MAX_BODY"]),
                   max_length=int(c["QUERY_MAX_LENGTH"]), max_depth=int(c["QUERY_MAX_DEPTH"]),
                   max_rows=int(c["QUERY_MAX_ROWS"]), max_bytes=int(c["QUERY_MAX_BYTES"]),
                   services=tuple(c["SPARQL_SERVICES"]))

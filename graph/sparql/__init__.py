@@ -30,12 +30,22 @@ from .protocol import (
     query_form,
     service_description,
 )
-from .guard import Limits, QueryBusy, QueryCrashed, QueryRefused, check_reach, check_shape, cores, nesting_depth
+from .guard import (
+    Limits,
+    QueryBusy,
+    QueryCrashed,
+    QueryRefused,
+    check_reach,
+    check_shape,
+    cores,
+    iri_ref,
+    nesting_depth,
+)
 from .runner import QueryRequest, RemoteRunner, Runner, WorkerPool, execute, query_runner
 
 __all__ = [
     "GRAPH_FORMATS", "QUERY_FORMS", "RESULT_FORMATS", "SD", "UPDATE_FORMS", "Format", "Limits", "QueryBusy",
     "QueryCrashed", "QueryRefused", "QueryRequest", "RemoteRunner", "Runner", "WorkerPool", "check_reach",
-    "check_read_only", "check_shape", "choose_format", "cores", "execute", "formats_for", "negotiate",
+    "check_read_only", "check_shape", "choose_format", "cores", "execute", "iri_ref", "formats_for", "negotiate",
     "nesting_depth", "parse_accept", "query_form", "query_runner", "service_description",
 ]

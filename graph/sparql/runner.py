@@ -8,6 +8,7 @@ HTTP timeout.
 
 from __future__ import annotations
 
+import faulthandler
 import multiprocessing
 import os
 import queue
@@ -132,6 +133,7 @@ def _serve(conn: Any, source: Store | str, forked: bool, limits: Limits) -> None
     from .results import run_capped
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole group; the parent cleans up
+    faulthandler.disable()  # a query that overflows the engine's stack is reported to the user, not dumped here
     if forked:
         _drop_inherited_sockets(conn.fileno())
     failure: tuple | None = None
