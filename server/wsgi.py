@@ -15,6 +15,7 @@ from typing import Any
 
 from flask import Flask
 from waitress.channel import HTTPChannel
+from waitress.parser import HTTPRequestParser, ParsingError
 from waitress.server import create_server
 from waitress.task import ErrorTask
 
@@ -41,8 +42,22 @@ class JsonErrorTask(ErrorTask):
         self.write(body)
 
 
+class CheckedParser(HTTPRequestParser):
+    """waitress' request parser, with a URI that `urllib` cannot split (`http://[::1`) a 400 like any other
+    bad request line; waitress itself lets that ValueError drop the connection without an answer."""
+
+    def parse_header(self, header_plus: bytes) -> None:
+        try:
+            super().parse_header(header_plus)
+        except ValueError as exc:
+            if isinstance(exc, ParsingError):
+                raise
+            raise ParsingError(f"bad URI: {exc}") from exc
+
+
 class JsonErrorChannel(HTTPChannel):
     error_task_class = JsonErrorTask
+    parser_class = CheckedParser
 
 
 def production_server(app: Flask, host: str, port: int, threads: int) -> Any:
@@ -80,8 +95,7 @@ def body_cap(app: Flask) -> Callable[[dict, StartResponse], Iterable[bytes]]:
             status = 400 if length < 0 else 413
             body = error_body(status, "BadRequest" if length < 0 else "RequestEntityTooLarge", reason)
             start_response(f"{status} {'Bad Request' if length < 0 else 'Content Too Large'}",
-                           [("Content-Type", "application/json"), ("Content-Length", str(len(body))),
-                            ("Connection", "close")])
+                           [("Content-Type", "application/json"), ("Content-Length", str(len(body)))])
             return [body]
         return inner(environ, start_response)
 
