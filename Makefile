@@ -6,7 +6,7 @@ STORE   ?= var/store
 HOST    ?= 127.0.0.1
 PORT    ?= 5000
 
-.PHONY: run test bench build serve lint clean browser-deps
+.PHONY: run test bench build serve lint clean browser-deps loadtest
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -34,6 +34,11 @@ test: $(VENV)/.installed browser-deps
 
 bench: $(VENV)/.installed
 	$(BIN)/python bench/run.py --out bench/results/latest.md
+
+# The production server under 8 and 32 clients for 30 s each, with and without a hostile client (loopback
+# ports 5150-5159); writes bench/results/loadtest-<date>.md and .json. Not part of `make test`.
+loadtest: $(VENV)/.installed
+	$(BIN)/python bench/loadtest.py --clients 8,32 --seconds 30 --out-dir bench/results
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check graph server tests bench

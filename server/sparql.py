@@ -118,8 +118,12 @@ def _describe_service() -> Response:
     if chosen is None:
         raise NotAcceptable("the service description is available as " + ", ".join(offers))
     fmt = next(f for f in GRAPH_FORMATS if f.media_type == chosen)
-    description = service_description(request.base_url, get_store().graph_iris(),
-                                      get_runner().limits.describe())
+    runner = get_runner()
+    lanes = {"query_workers": getattr(runner, "size", None), "queue_length": getattr(runner, "queue", None),
+             "long_running_after_seconds": getattr(runner, "fast", None),
+             "long_running_at_once": getattr(runner, "slow", None)}
+    caps = runner.limits.describe() | {k: v for k, v in lanes.items() if v is not None}
+    description = service_description(request.base_url, get_store().graph_iris(), caps)
     serializer = {"ttl": "turtle", "jsonld": "json-ld", "nt": "nt", "rdfxml": "xml"}[fmt.name]
     return _answer(description.serialize(format=serializer, encoding="utf-8"), fmt.media_type)
 

@@ -5,11 +5,14 @@ loopback must see no connection, except where the allow-list names it (which sho
 
 from __future__ import annotations
 
+import os
 import threading
+from pathlib import Path
 
 import pytest
 
 from graph.sparql import RESULT_FORMATS, Limits, QueryCrashed, QueryRequest, WorkerPool, check_shape
+from graph.sparql.runner import LOW_PRIORITY
 from server import create_app
 from server.store import close
 from tests.hostile_fixtures import *  # noqa: F403 - the listener fixture
@@ -209,5 +212,40 @@ def test_a_query_that_kills_its_worker_is_a_query_error_and_the_pool_recovers(st
             pool.run(QueryRequest(deep, RESULT_FORMATS[0]))
         assert caught.value.http_status == 400
         assert pool.run(QueryRequest("ASK {}", RESULT_FORMATS[0]))[0] == b'{"head":{},"boolean":true}'
+    finally:
+        pool.close()
+
+
+def _nice(pid: int) -> int:
+    return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[16])
+
+
+def test_long_running_queries_run_at_low_priority_and_never_take_every_worker(store) -> None:
+    pool = WorkerPool(store, 3.0, 2, "fork", fast=0.2, slow=1)
+    pool.start()
+    outcomes: list[str] = []
+
+    def slow() -> None:
+        try:
+            pool.run(QueryRequest(SLOW_QUERY, RESULT_FORMATS[0]))
+            outcomes.append("answered")
+        except Exception as exc:  # noqa: BLE001 - the outcome is what is tested
+            outcomes.append(type(exc).__name__)
+
+    first = threading.Thread(target=slow)
+    try:
+        first.start()
+        for _ in range(100):  # until the first slow query has been moved to the slow lane
+            if any(_nice(pid) == LOW_PRIORITY for pid in pool.pids):
+                break
+            threading.Event().wait(0.05)
+        assert any(_nice(pid) == LOW_PRIORITY for pid in pool.pids)
+        slow()  # a second long-running query while the only slow slot is taken
+        assert outcomes == ["QueryBusy"]
+        assert pool.run(QueryRequest("ASK {}", RESULT_FORMATS[0]))[0] == b'{"head":{},"boolean":true}'
+        first.join(timeout=30)
+        assert outcomes == ["QueryBusy", "QueryTimeout"]
+        # The worker is back at normal priority, or replaced by one that is.
+        assert all(_nice(pid) == _nice(os.getpid()) for pid in pool.pids)
     finally:
         pool.close()

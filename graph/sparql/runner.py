@@ -15,6 +15,7 @@ import queue
 import signal
 import stat
 import threading
+import time
 import urllib.error
 from dataclasses import dataclass
 from pathlib import Path
@@ -65,21 +66,26 @@ class Runner(Protocol):
 
 
 def query_runner(store: Store, timeout: float, workers: int | None = None, limits: Limits | None = None,
-                 waiting: int | None = None, queue_wait: float = 1.0) -> Runner:
+                 waiting: int | None = None, queue_wait: float = 1.0, fast: float = 1.0,
+                 slow: int | None = None) -> Runner:
     """The runner that can enforce `timeout` and `limits` on `store`: see the module docstring. `workers`
-    defaults to the cores this process may use; `waiting` (default: as many again) queries may wait for one,
-    at most `queue_wait` seconds, before `QueryBusy`."""
+    defaults to the cores this process may use plus `slow` (default: half the cores, at least one) for
+    long-running queries; `waiting` (default: four per worker) queries may wait for one, at most
+    `queue_wait` seconds, before `QueryBusy`; `fast`: see `WorkerPool`."""
     limits = limits or Limits(timeout=timeout)
-    workers = workers or cores()
+    slow = slow or max(1, cores() // 2)
+    workers = workers or cores() + slow
+    lanes = {"fast": fast, "slow": slow}
     if isinstance(store, RemoteStore):
         return RemoteRunner(store.url, timeout, limits)
     if isinstance(store, OxigraphStore) and store.url.startswith("oxigraph:"):
         # A RocksDB handle must not cross a fork: each worker opens the directory read-only itself, in a
         # process forked from a clean forkserver (not from this, maybe multi-threaded, process).
         path = Path(store.url[len("oxigraph:"):].partition("?")[0]).resolve()
-        return WorkerPool(f"oxigraph:{path}?ro", timeout, workers, "forkserver", limits, waiting, queue_wait)
+        return WorkerPool(f"oxigraph:{path}?ro", timeout, workers, "forkserver", limits, waiting, queue_wait,
+                          **lanes)
     # An in-memory store exists only in this process: workers inherit it by fork, as it is at the fork.
-    return WorkerPool(store, timeout, workers, "fork", limits, waiting, queue_wait)
+    return WorkerPool(store, timeout, workers, "fork", limits, waiting, queue_wait, **lanes)
 
 
 class RemoteRunner:
@@ -182,20 +188,45 @@ class _Worker:
         self.conn.close()
 
 
+LOW_PRIORITY = 10  # nice: a tenth of a normal process' share of a busy core (CFS weights 110 : 1024)
+
+
+def _set_priority(pid: int | None, nice: int) -> bool:
+    """Set a worker's nice value; False when the system refuses (raising it back needs privilege)."""
+    try:
+        if pid is not None:
+            os.setpriority(os.PRIO_PROCESS, pid, nice)
+            return True
+    except (OSError, AttributeError):  # not allowed, gone already, or not a POSIX system
+        pass
+    return False
+
+
 class WorkerPool:
     """Up to `size` worker processes, each running one query at a time. A query still running at the
     limit has its worker killed (SIGKILL: nothing left burning CPU) and a fresh one started in its place.
     At most `size + queue` queries are admitted at once, and one waits at most `queue_wait` seconds for a
-    worker: past either, `QueryBusy` (503, Retry-After), so user queries never hold every server thread."""
+    worker: past either, `QueryBusy` (503, Retry-After), so user queries never hold every server thread.
+
+    Priorities: a query still running after `fast` seconds becomes a long-running one. At most `slow` of
+    those run at once, their workers at a low CPU priority (nice 10, so that a point query on another worker
+    keeps its core), set back afterwards, or replaced by a fresh worker where the system does not allow
+    that; one more is stopped at once with `QueryBusy`. So slow queries, hostile or not, never take every
+    worker."""
 
     def __init__(self, source: Store | str, timeout: float, size: int = 2, start_method: str = "fork",
-                 limits: Limits | None = None, waiting: int | None = None, queue_wait: float = 1.0) -> None:
+                 limits: Limits | None = None, waiting: int | None = None, queue_wait: float = 1.0,
+                 fast: float = 1.0, slow: int | None = None) -> None:
         self.timeout = timeout
         self.limits = limits or Limits(timeout=timeout)
         self.size = max(1, size)
-        self.queue = self.size if waiting is None else max(0, waiting)
+        self.queue = 4 * self.size if waiting is None else max(0, waiting)
         self.queue_wait = queue_wait
+        self.fast = fast
+        self.slow = max(1, self.size // 2) if slow is None else max(1, slow)
         self._admitted = threading.BoundedSemaphore(self.size + self.queue)
+        self._slow_slots = threading.BoundedSemaphore(self.slow)
+        self._nice = os.getpriority(os.PRIO_PROCESS, 0) if hasattr(os, "getpriority") else 0
         self._source = source
         self._ctx = multiprocessing.get_context(start_method)
         if start_method == "forkserver":
@@ -275,12 +306,21 @@ class WorkerPool:
 
     def _run(self, request: QueryRequest) -> tuple[bytes, str]:
         worker = self._acquire()
+        slow = False
         try:
             worker.wait_ready()
             worker.conn.send(request)
-            if not worker.conn.poll(self.timeout):
-                self._discard(worker)
-                raise QueryTimeout(self.timeout)
+            started = time.monotonic()
+            if not worker.conn.poll(min(self.fast, self.timeout)):
+                slow = self._slow_slots.acquire(blocking=False)
+                if not slow:
+                    self._discard(worker)
+                    raise QueryBusy(f"{self.slow} long-running queries are running already, the most this "
+                                    f"endpoint runs at once; this one ran {self.fast:g} s: try again shortly")
+                _set_priority(worker.process.pid, LOW_PRIORITY)
+                if not worker.conn.poll(max(0.0, self.timeout - (time.monotonic() - started))):
+                    self._discard(worker)
+                    raise QueryTimeout(self.timeout)
             reply = worker.conn.recv()
         except (EOFError, OSError) as exc:  # the query killed its worker (stack or memory exhausted)
             self._discard(worker)
@@ -289,7 +329,13 @@ class WorkerPool:
         except StoreError:  # it never started
             self._discard(worker, refill=False)
             raise
-        self._release(worker)
+        finally:
+            if slow:
+                self._slow_slots.release()
+        if slow and not _set_priority(worker.process.pid, self._nice):
+            self._discard(worker)  # its priority cannot be raised back: a fresh worker takes its place
+        else:
+            self._release(worker)
         status, first, second = reply
         if status == "ok":
             return first, second
