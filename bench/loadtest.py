@@ -266,7 +266,7 @@ def main() -> None:
         finally:
             server.terminate()
             server.wait(timeout=30)
-    date = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d")
+    date = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d")
     meta = {"date": date, "command": "make loadtest", "threads": args.threads, "canned": args.canned,
             "machine": f"{os.cpu_count()} cores, {platform.python_implementation()} {platform.python_version()}"}
     args.out_dir.mkdir(parents=True, exist_ok=True)

@@ -15,6 +15,17 @@ time limit that really stops the engine. The public API, listed once:
 run of one query, `runner` the worker processes.
 """
 
+from .guard import (
+    Limits,
+    QueryBusy,
+    QueryCrashed,
+    QueryRefused,
+    check_reach,
+    check_shape,
+    cores,
+    iri_ref,
+    nesting_depth,
+)
 from .protocol import (
     GRAPH_FORMATS,
     QUERY_FORMS,
@@ -29,17 +40,6 @@ from .protocol import (
     parse_accept,
     query_form,
     service_description,
-)
-from .guard import (
-    Limits,
-    QueryBusy,
-    QueryCrashed,
-    QueryRefused,
-    check_reach,
-    check_shape,
-    cores,
-    iri_ref,
-    nesting_depth,
 )
 from .runner import QueryRequest, RemoteRunner, Runner, WorkerPool, execute, query_runner
 
