@@ -194,7 +194,7 @@ def notice_page(port: int) -> str:
 def report(runs: list[dict], memory: list[dict], meta: dict) -> str:
     lines = [f"# Load test {meta['date']}", "",
              f"`{meta['command']}` on {meta['machine']}: the production server (waitress, {meta['threads']} threads, "
-             f"query workers = cores) over the bundled corpus in an on-disk store, clients in two processes on the "
+             f"query workers = cores + slow slots) over the bundled corpus in an on-disk store, clients in two processes on the "
              "same cores. Each client loops over governs / point SPARQL / canned provenance query / "
              f"notice page; the hostile runs add one client sending a minutes-long query again and again. Canned query: "
              f"ontology/queries/{meta['canned']}.rq.", "",
@@ -240,7 +240,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--clients", default="8,32")
     parser.add_argument("--seconds", type=float, default=30.0)
-    parser.add_argument("--threads", type=int, default=24, help="waitress threads (the serve default)")
+    parser.add_argument("--threads", type=int, default=48, help="waitress threads (the serve default)")
     parser.add_argument("--canned", default="figure-history", help="the canned query of ontology/queries/")
     parser.add_argument("--out-dir", type=Path, default=ROOT / "bench" / "results")
     args = parser.parse_args()

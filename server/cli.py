@@ -41,7 +41,7 @@ class JsonErrorHandler(WSGIRequestHandler):
             self.wfile.write(body)
 
 
-def serve(app: Flask, host: str = "127.0.0.1", port: int = 5000, *, threads: int = 24, dev: bool = False,
+def serve(app: Flask, host: str = "127.0.0.1", port: int = 5000, *, threads: int = 48, dev: bool = False,
           debug_console: bool = False, announce: Callable[[str], None] = print) -> None:
     """Serve `app` until interrupted (Ctrl-C or SIGTERM), then stop its query workers."""
     if debug_console and host not in LOOPBACK:
@@ -76,7 +76,7 @@ def serve(app: Flask, host: str = "127.0.0.1", port: int = 5000, *, threads: int
 @click.option("--port", type=int, default=5000, show_default=True, help="0 picks a free port.")
 @click.option("--timeout", type=float, envvar="NOTICEKG_QUERY_TIMEOUT", default=5.0, show_default=True,
               help="Time limit of one SPARQL query, in seconds ($NOTICEKG_QUERY_TIMEOUT).")
-@click.option("--threads", type=int, default=24, show_default=True,
+@click.option("--threads", type=int, default=48, show_default=True,
               help="waitress threads; user SPARQL holds at most workers + queue of them, the rest serve look-ups.")
 @click.option("--dev", is_flag=True, help="Flask's development server instead of waitress (no debugger).")
 @click.option("--debug-console", is_flag=True,

@@ -2,8 +2,8 @@
 
     QUERY_TIMEOUT      NOTICEKG_QUERY_TIMEOUT      seconds of engine time per query (5)
     QUERY_WORKERS      NOTICEKG_QUERY_WORKERS      user-query worker processes (0: cores + slow slots)
-    QUERY_QUEUE        NOTICEKG_QUERY_QUEUE        queries that may wait for a worker (-1: four per worker)
-    QUERY_QUEUE_WAIT   NOTICEKG_QUERY_QUEUE_WAIT   seconds one may wait before 503 + Retry-After (1)
+    QUERY_QUEUE        NOTICEKG_QUERY_QUEUE        queries that may wait for a worker (-1: eight per worker)
+    QUERY_QUEUE_WAIT   NOTICEKG_QUERY_QUEUE_WAIT   seconds one may wait before 503 + Retry-After (2)
     QUERY_FAST         NOTICEKG_QUERY_FAST         seconds after which a query is a long-running one (1)
     QUERY_SLOW_SLOTS   NOTICEKG_QUERY_SLOW_SLOTS   long-running queries at once, at low priority (0: cores / 2)
     QUERY_MAX_BODY     NOTICEKG_QUERY_MAX_BODY     bytes of a request body to /sparql, 413 beyond (1 MiB)
@@ -34,7 +34,7 @@ def defaults() -> dict[str, Any]:
         "QUERY_TIMEOUT": float(env("NOTICEKG_QUERY_TIMEOUT", str(_DEFAULTS.timeout))),
         "QUERY_WORKERS": int(env("NOTICEKG_QUERY_WORKERS", "0")),
         "QUERY_QUEUE": int(env("NOTICEKG_QUERY_QUEUE", "-1")),
-        "QUERY_QUEUE_WAIT": float(env("NOTICEKG_QUERY_QUEUE_WAIT", "1")),
+        "QUERY_QUEUE_WAIT": float(env("NOTICEKG_QUERY_QUEUE_WAIT", "2")),
         "QUERY_FAST": float(env("NOTICEKG_QUERY_FAST", "1")),
         "QUERY_SLOW_SLOTS": int(env("NOTICEKG_QUERY_SLOW_SLOTS", "0")),
         "QUERY_MAX_BODY": int(env("NOTICEKG_QUERY_MAX_BODY", str(_DEFAULTS.max_body))),

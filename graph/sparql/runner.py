@@ -66,11 +66,11 @@ class Runner(Protocol):
 
 
 def query_runner(store: Store, timeout: float, workers: int | None = None, limits: Limits | None = None,
-                 waiting: int | None = None, queue_wait: float = 1.0, fast: float = 1.0,
+                 waiting: int | None = None, queue_wait: float = 2.0, fast: float = 1.0,
                  slow: int | None = None) -> Runner:
     """The runner that can enforce `timeout` and `limits` on `store`: see the module docstring. `workers`
     defaults to the cores this process may use plus `slow` (default: half the cores, at least one) for
-    long-running queries; `waiting` (default: four per worker) queries may wait for one, at most
+    long-running queries; `waiting` (default: eight per worker) queries may wait for one, at most
     `queue_wait` seconds, before `QueryBusy`; `fast`: see `WorkerPool`."""
     limits = limits or Limits(timeout=timeout)
     slow = slow or max(1, cores() // 2)
@@ -220,7 +220,7 @@ class WorkerPool:
         self.timeout = timeout
         self.limits = limits or Limits(timeout=timeout)
         self.size = max(1, size)
-        self.queue = 4 * self.size if waiting is None else max(0, waiting)
+        self.queue = 8 * self.size if waiting is None else max(0, waiting)
         self.queue_wait = queue_wait
         self.fast = fast
         self.slow = max(1, self.size // 2) if slow is None else max(1, slow)
