@@ -6,7 +6,7 @@ STORE   ?= var/store
 HOST    ?= 127.0.0.1
 PORT    ?= 5000
 
-.PHONY: run test bench build serve lint clean browser-deps fuzz
+.PHONY: run test bench build serve lint clean browser-deps fuzz loadtest
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -39,6 +39,11 @@ bench: $(VENV)/.installed
 FUZZ_MINUTES ?= 10
 fuzz: $(VENV)/.installed
 	$(BIN)/python tests/fuzz_notices.py --minutes $(FUZZ_MINUTES)
+
+# The production server under 8 and 32 clients for 30 s each, with and without a hostile client (loopback
+# ports 5150-5159); writes bench/results/loadtest-<date>.md and .json. Not part of `make test`.
+loadtest: $(VENV)/.installed
+	$(BIN)/python bench/loadtest.py --clients 8,32 --seconds 30 --out-dir bench/results
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check graph server tests bench

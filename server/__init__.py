@@ -14,23 +14,27 @@ from flask_cors import CORS
 
 from graph.to_rdf import DEFAULT_BASE
 
+from . import limits
+
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app = Flask(__name__)
     app.config.from_mapping(
         STORE_URL=os.environ.get("NOTICEKG_STORE", "oxigraph:var/store"),
         BASE=os.environ.get("NOTICEKG_BASE", DEFAULT_BASE),
-        QUERY_TIMEOUT=float(os.environ.get("NOTICEKG_QUERY_TIMEOUT", "5")),
-        QUERY_WORKERS=int(os.environ.get("NOTICEKG_QUERY_WORKERS", "2")),
         JSON_AS_ASCII=False,
+        **limits.defaults(),  # the caps of the public endpoint: server/limits.py
     )
     if test_config:
         app.config.from_mapping(test_config)
     app.json.ensure_ascii = False  # Chinese stays readable in JSON
-    # Browser SPARQL clients (YASGUI …) and pages on other origins call these; all of it is public and read-only.
-    CORS(app, resources={r"/sparql": {}, r"/api/*": {}}, methods=["GET", "POST", "OPTIONS"])
+    # Browser SPARQL clients (YASGUI …) and pages on other origins read every route: it is all public. Only
+    # /sparql takes a POST from them (a query); the headers they need to read are exposed.
+    CORS(app, resources={r"/sparql": {"methods": ["GET", "POST", "OPTIONS"]},
+                         r"/*": {"methods": ["GET", "HEAD", "OPTIONS"]}},
+         expose_headers=["Link", "Location", "Retry-After", "Content-Disposition"])
 
-    from . import api, errors, exports, linked_data, sparql, store
+    from . import api, errors, exports, linked_data, sparql, store, wsgi
 
     store.init_app(app)
     errors.init_app(app)
@@ -38,4 +42,5 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     api.init_app(app)
     linked_data.init_app(app)
     exports.init_app(app)
+    app.wsgi_app = wsgi.body_cap(app)  # type: ignore[method-assign]  # a body over the cap: 413 before any view
     return app

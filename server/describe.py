@@ -1,7 +1,8 @@
 """Reading one IRI from the store: whether it is in the graph, the named graphs it comes from, its RDF
 description, its statements and incoming links labelled for people, and the server-local URL of an IRI.
 
-Every query binds the IRI asked for, so a look-up costs a few index probes whatever the size of the corpus.
+Every query binds the IRI asked for, so a look-up costs a few index probes whatever the size of the corpus;
+the IRI goes in as a checked term (`graph.sparql.iri_ref`), never as text of the request.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from flask import current_app
 from rdflib import RDF, Literal, URIRef
 from rdflib.term import Node
 
+from graph.sparql import iri_ref
 from graph.store import Store
 from graph.vocab import KIND_SCHEME_IRI, ONTOLOGY_IRI
 from graph.vocab import PREFIXES as VOCAB_PREFIXES
@@ -40,43 +42,46 @@ def select(store: Store, query: str) -> list[dict[str, Node]]:
 
 
 def exists(store: Store, iri: str) -> bool:
-    return store.ask(f"ASK {{ {{ <{iri}> ?p ?o }} UNION {{ ?s ?p <{iri}> }} UNION {{ ?s <{iri}> ?o }} "
-                     f"UNION {{ GRAPH <{iri}> {{ ?s ?p ?o }} }} }}")
+    x = iri_ref(iri)
+    return store.ask(f"ASK {{ {{ {x} ?p ?o }} UNION {{ ?s ?p {x} }} UNION {{ ?s {x} ?o }} "
+                     f"UNION {{ GRAPH {x} {{ ?s ?p ?o }} }} }}")
 
 
 def is_graph(store: Store, iri: str) -> bool:
-    return store.ask(f"ASK {{ GRAPH <{iri}> {{ ?s ?p ?o }} }}")
+    return store.ask(f"ASK {{ GRAPH {iri_ref(iri)} {{ ?s ?p ?o }} }}")
 
 
 def provenance_graphs(store: Store, iri: str) -> list[str]:
     """The named graphs that say something about `iri`: those holding its triples, else the graph it names,
     else those that use it (as an object or a predicate)."""
-    rows = store.select(f"SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ <{iri}> ?p ?o }} }}")
+    x = iri_ref(iri)
+    rows = store.select(f"SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ {x} ?p ?o }} }}")
     if not rows and is_graph(store, iri):
         return [iri]
     if not rows:
-        rows = store.select(f"SELECT DISTINCT ?g WHERE {{ {{ GRAPH ?g {{ ?s ?p <{iri}> }} }} "
-                            f"UNION {{ GRAPH ?g {{ ?s <{iri}> ?o }} }} }} LIMIT 20")
+        rows = store.select(f"SELECT DISTINCT ?g WHERE {{ {{ GRAPH ?g {{ ?s ?p {x} }} }} "
+                            f"UNION {{ GRAPH ?g {{ ?s {x} ?o }} }} }} LIMIT 20")
     # The resource's own graph first: the one whose name shares the longest prefix with it ({notice}/graph).
     return sorted((str(r["g"]) for r in rows), key=lambda g: (-len(os.path.commonprefix([g, iri])), g))
 
 
 def description(store: Store, iri: str) -> rdflib.Graph:
     """Its triples, a notice's sections and figures, a figure's selector; a named graph's IRI gives the graph."""
+    x = iri_ref(iri)
     if is_graph(store, iri):
-        return store.construct(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ {{ GRAPH <{iri}> {{ ?s ?p ?o }} }} "
-                               f"UNION {{ <{iri}> ?p ?o BIND(<{iri}> AS ?s) }} }}")
-    graph = store.construct(PREFIXES + f"""CONSTRUCT {{ <{iri}> ?p ?o . ?x ?q ?y }} WHERE {{
-        {{ <{iri}> ?p ?o }}
-        UNION {{ <{iri}> oa:hasSelector ?x . ?x ?q ?y }}
-        UNION {{ ?x nkg:inNotice <{iri}> ; ?q ?y
+        return store.construct(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ {{ GRAPH {x} {{ ?s ?p ?o }} }} "
+                               f"UNION {{ {x} ?p ?o BIND({x} AS ?s) }} }}")
+    graph = store.construct(PREFIXES + f"""CONSTRUCT {{ {x} ?p ?o . ?x ?q ?y }} WHERE {{
+        {{ {x} ?p ?o }}
+        UNION {{ {x} oa:hasSelector ?x . ?x ?q ?y }}
+        UNION {{ ?x nkg:inNotice {x} ; ?q ?y
                  FILTER(?q IN (rdf:type, nkg:inNotice, nkg:path, nkg:label, dcterms:title, nkg:partOf)) }}
-        UNION {{ ?x nkg:statedIn <{iri}> ; ?q ?y
+        UNION {{ ?x nkg:statedIn {x} ; ?q ?y
                  FILTER(?q IN (rdf:type, nkg:statedIn, rdfs:label, nkg:kind, nkg:inSection)) }}
     }}""")  # each branch starts from the bound IRI; a VALUES list of predicates would make the engine scan them
     if not len(graph):  # known only as an object or a predicate: say who uses it
-        graph = store.construct(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ {{ ?s ?p <{iri}> BIND(<{iri}> AS ?o) }} "
-                                f"UNION {{ ?s <{iri}> ?o BIND(<{iri}> AS ?p) }} }} LIMIT {INCOMING_LIMIT}")
+        graph = store.construct(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ {{ ?s ?p {x} BIND({x} AS ?o) }} "
+                                f"UNION {{ ?s {x} ?o BIND({x} AS ?p) }} }} LIMIT {INCOMING_LIMIT}")
     return graph
 
 
@@ -99,7 +104,7 @@ def labels(store: Store, iris: set[str]) -> dict[str, str]:
     found: dict[str, dict[str, list[Literal]]] = defaultdict(lambda: defaultdict(list))
     wanted = sorted({str(i) for i in iris if i})  # rdflib terms do not hash like their strings
     for start in range(0, len(wanted), 200):
-        values = " ".join(f"<{i}>" for i in wanted[start:start + 200])
+        values = " ".join(iri_ref(i) for i in wanted[start:start + 200])
         for row in select(store, f"""SELECT DISTINCT ?x ?p ?l WHERE {{ VALUES ?x {{ {values} }} ?x ?p ?l
             FILTER(?p IN (nkg:docNo, skos:prefLabel, rdfs:label, nkg:label, dcterms:title, nkg:docNoAsCited)) }}"""):
             found[str(row["x"])][str(row["p"])].append(row["l"])
@@ -141,7 +146,7 @@ def local_url(iri: str) -> str:
 
 def statements(store: Store, iri: str) -> list[dict[str, Any]]:
     """Every (predicate, object) with `iri` as subject, labelled, objects grouped under their predicate."""
-    rows = store.select(f"SELECT DISTINCT ?p ?o WHERE {{ <{iri}> ?p ?o }}")
+    rows = store.select(f"SELECT DISTINCT ?p ?o WHERE {{ {iri_ref(iri)} ?p ?o }}")
     names = labels(store, {str(v) for r in rows for v in r.values() if isinstance(v, URIRef)})
     grouped: dict[str, list[dict]] = defaultdict(list)
     for r in rows:
@@ -152,7 +157,7 @@ def statements(store: Store, iri: str) -> list[dict[str, Any]]:
 
 
 def incoming(store: Store, iri: str) -> tuple[list[dict[str, Any]], bool]:
-    rows = store.select(f"SELECT DISTINCT ?s ?p WHERE {{ ?s ?p <{iri}> FILTER(isIRI(?s)) }} "
+    rows = store.select(f"SELECT DISTINCT ?s ?p WHERE {{ ?s ?p {iri_ref(iri)} FILTER(isIRI(?s)) }} "
                         f"LIMIT {INCOMING_LIMIT + 1}")
     names = labels(store, {str(v) for r in rows for v in r.values()})
     links = [{"subject": term(r["s"], names), "predicate": term(r["p"], names)} for r in rows[:INCOMING_LIMIT]]

@@ -29,7 +29,10 @@ def init_app(app: Flask) -> None:
         position = None
         if isinstance(exc, QuerySyntaxError) and exc.position:
             position = {"line": exc.position[0], "column": exc.position[1]}
-        return error_response(exc.http_status, type(exc).__name__, str(exc), position=position)
+        response = error_response(exc.http_status, type(exc).__name__, str(exc), position=position)
+        if getattr(exc, "retry_after", None):  # busy, not broken: say when to come back
+            response.headers["Retry-After"] = str(exc.retry_after)
+        return response
 
     @app.errorhandler(HTTPException)
     def _http_error(exc: HTTPException) -> Response:

@@ -43,6 +43,10 @@ _BY_MEDIA = {HTML: "html", "application/xhtml+xml": "html",
              "application/json": "jsonld"}  # a client that asks for plain JSON gets JSON-LD
 # Characters an IRI written between <> in SPARQL may not hold; a path with one of them names nothing we minted.
 _UNSAFE_IRI = re.compile(r'[\x00-\x20<>"{}|^`\\]')
+# Every IRI we mint (graph/to_rdf/iris.py, the vocabulary) has a path of unreserved characters (RFC 3986)
+# in non-empty segments: pinyin slugs, codes, numbers, hex digests, terms. Anything else is a 404 at once,
+# before a query is built or run.
+_MINTED_PATH = re.compile(r"[A-Za-z0-9._~-]+(?:/[A-Za-z0-9._~-]+)*")
 
 
 # -- content negotiation (shared with the API) -------------------------------------------------------------
@@ -77,6 +81,11 @@ def safe_iri(iri: str) -> bool:
     return bool(iri) and not _UNSAFE_IRI.search(iri)
 
 
+def minted_path(path: str) -> bool:
+    """True when `path` has the shape of an IRI path we mint (it may still name nothing in the graph)."""
+    return _MINTED_PATH.fullmatch(path) is not None
+
+
 # -- routes ------------------------------------------------------------------------------------------------
 
 
@@ -97,6 +106,8 @@ def home() -> Response:
 
 
 def dereference(namespace: str, path: str) -> Response:
+    if path and not minted_path(path) or not safe_iri(namespace + path):
+        return not_found(f"nothing in the graph is named {namespace}{path}")
     store = get_store()
     iri, ext = namespace + path, None
     # An extension selects a representation, unless the IRI with the extension is itself in the graph.

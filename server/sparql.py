@@ -4,8 +4,14 @@
     POST application/sparql-query (the body)       default-graph-uri / named-graph-uri, repeatable
     no query: the service description (Turtle, JSON-LD, N-Triples, RDF/XML) or, for a browser, a query form
 
-Results by `Accept` or `?format=`; updates refused (403); the time limit is `QUERY_TIMEOUT`. The work is
-`graph.sparql`'s: this module only reads the protocol's parameters and writes the response.
+Results by `Accept` or `?format=` (a CONSTRUCT asked for a results format gets the nearest graph format);
+updates refused (403); the caps of `server/limits.py` (400 with the reason past one, 503 + Retry-After when
+every worker is busy); no SERVICE and no graph outside the dataset. The Graph Store Protocol's reads:
+
+    GET /sparql?graph=IRI      one named graph (Turtle, JSON-LD, N-Triples, RDF/XML, N-Quads, TriG)
+    GET /sparql?default        the default graph (the union); as N-Quads or TriG, the whole dataset
+
+The work is `graph.sparql`'s: this module only reads the protocol's parameters and writes the response.
 """
 
 from __future__ import annotations
@@ -20,12 +26,14 @@ from graph.sparql import (
     GRAPH_FORMATS,
     QueryRequest,
     check_read_only,
+    check_shape,
     choose_format,
     formats_for,
     negotiate,
     service_description,
 )
 
+from . import graph_store
 from .store import get_runner, get_store
 
 bp = Blueprint("sparql", __name__)
@@ -85,7 +93,10 @@ def endpoint() -> Response:
     if asked.update:
         raise QueryForbidden("SPARQL Update is not allowed: this endpoint is read-only")
     if asked.query is None:
+        if request.method == "GET" and ("graph" in request.args or "default" in request.args):
+            return graph_store.read(request.args)
         return _describe_service()
+    check_shape(asked.query, get_runner().limits)
     form = check_read_only(asked.query)
     fmt = choose_format(form, request.headers.get("Accept"), request.values.get("format"))
     if fmt is None:
@@ -107,7 +118,12 @@ def _describe_service() -> Response:
     if chosen is None:
         raise NotAcceptable("the service description is available as " + ", ".join(offers))
     fmt = next(f for f in GRAPH_FORMATS if f.media_type == chosen)
-    description = service_description(request.base_url, get_store().graph_iris())
+    runner = get_runner()
+    lanes = {"query_workers": getattr(runner, "size", None), "queue_length": getattr(runner, "queue", None),
+             "long_running_after_seconds": getattr(runner, "fast", None),
+             "long_running_at_once": getattr(runner, "slow", None)}
+    caps = runner.limits.describe() | {k: v for k, v in lanes.items() if v is not None}
+    description = service_description(request.base_url, get_store().graph_iris(), caps)
     serializer = {"ttl": "turtle", "jsonld": "json-ld", "nt": "nt", "rdfxml": "xml"}[fmt.name]
     return _answer(description.serialize(format=serializer, encoding="utf-8"), fmt.media_type)
 

@@ -36,8 +36,14 @@ def get_runner() -> Runner:
         with _lock:
             runner = app.extensions.get("noticekg.runner")
             if runner is None:
+                from .limits import limits_of
+
+                queue = int(app.config.get("QUERY_QUEUE", -1))
                 runner = query_runner(store, float(app.config["QUERY_TIMEOUT"]),
-                                      int(app.config["QUERY_WORKERS"]))
+                                      int(app.config["QUERY_WORKERS"]) or None, limits_of(app),
+                                      None if queue < 0 else queue, float(app.config.get("QUERY_QUEUE_WAIT", 2)),
+                                      float(app.config.get("QUERY_FAST", 1.0)),
+                                      int(app.config.get("QUERY_SLOW_SLOTS", 0)) or None)
                 app.extensions["noticekg.runner"] = runner
     return runner
 

@@ -113,7 +113,17 @@ def test_the_format_parameter_wins_over_accept(form: str, param: str, name: str)
 
 def test_an_unknown_format_name_is_a_query_error_that_lists_the_choices() -> None:
     with pytest.raises(QueryError, match="ttl, jsonld, nt, rdfxml"):
-        choose_format("CONSTRUCT", None, "csv")
+        choose_format("CONSTRUCT", None, "png")
+
+
+@pytest.mark.parametrize(("accept", "name"), [
+    ("application/sparql-results+json", "jsonld"), ("application/sparql-results+xml", "rdfxml"),
+    ("text/csv", "ttl"), ("text/tab-separated-values", "ttl")])
+def test_a_graph_asked_for_in_a_results_format_comes_in_the_nearest_graph_format(accept: str, name: str) -> None:
+    by_accept, by_name = choose_format("DESCRIBE", accept), choose_format("CONSTRUCT", None, accept)
+    assert by_accept is not None and by_name is not None
+    assert by_accept.name == by_name.name == name
+    assert choose_format("CONSTRUCT", "image/png") is None
 
 
 def test_service_description_names_the_endpoint_languages_formats_and_graphs() -> None:

@@ -7,11 +7,25 @@ time limit that really stops the engine. The public API, listed once:
     negotiate(accept, offers)             the offered media type the client prefers
     service_description(endpoint, graph_iris)   the endpoint's `sd:Service`, an rdflib Graph
     execute(store, request)               run in this process, no limit: (body, media type)
-    query_runner(store, timeout)          a `Runner` whose `run(request)` gives up after `timeout` seconds
+    query_runner(store, timeout, …)       a `Runner` whose `run(request)` gives up after `timeout` seconds
+    Limits, check_shape, check_reach      the public endpoint's caps; no SERVICE, no graphs not ours
+    QueryRefused, QueryBusy, QueryCrashed   400 past a cap / 503 when full / 400 when a query kills its worker
 
-`protocol` holds the engine-independent rules, `runner` the worker processes.
+`protocol` holds the engine-independent rules, `guard` the caps and the reach check, `results` the capped
+run of one query, `runner` the worker processes.
 """
 
+from .guard import (
+    Limits,
+    QueryBusy,
+    QueryCrashed,
+    QueryRefused,
+    check_reach,
+    check_shape,
+    cores,
+    iri_ref,
+    nesting_depth,
+)
 from .protocol import (
     GRAPH_FORMATS,
     QUERY_FORMS,
@@ -30,7 +44,8 @@ from .protocol import (
 from .runner import QueryRequest, RemoteRunner, Runner, WorkerPool, execute, query_runner
 
 __all__ = [
-    "GRAPH_FORMATS", "QUERY_FORMS", "RESULT_FORMATS", "SD", "UPDATE_FORMS", "Format", "QueryRequest",
-    "RemoteRunner", "Runner", "WorkerPool", "check_read_only", "choose_format", "execute", "formats_for",
-    "negotiate", "parse_accept", "query_form", "query_runner", "service_description",
+    "GRAPH_FORMATS", "QUERY_FORMS", "RESULT_FORMATS", "SD", "UPDATE_FORMS", "Format", "Limits", "QueryBusy",
+    "QueryCrashed", "QueryRefused", "QueryRequest", "RemoteRunner", "Runner", "WorkerPool", "check_reach",
+    "check_read_only", "check_shape", "choose_format", "cores", "execute", "iri_ref", "formats_for", "negotiate",
+    "nesting_depth", "parse_accept", "query_form", "query_runner", "service_description",
 ]

@@ -71,6 +71,13 @@ GRAPH_FORMATS = (  # CONSTRUCT and DESCRIBE; the first is the default
 )
 
 
+_BY_NAME = {fmt.name: fmt for fmt in GRAPH_FORMATS}
+# A results format asked for a graph → the graph format a parser of that kind reads: JSON → JSON-LD,
+# XML → RDF/XML, the tables → Turtle.
+GRAPH_FOR_RESULTS = {"json": _BY_NAME["jsonld"], "xml": _BY_NAME["rdfxml"], "csv": _BY_NAME["ttl"],
+                     "tsv": _BY_NAME["ttl"]}
+
+
 def formats_for(form: str) -> tuple[Format, ...]:
     return GRAPH_FORMATS if form in ("CONSTRUCT", "DESCRIBE") else RESULT_FORMATS
 
@@ -136,11 +143,20 @@ def choose_format(form: str, accept: str | None = None, name: str | None = None)
         for fmt in table:
             if wanted in (fmt.name, *fmt.names, fmt.media_type, *fmt.aliases):
                 return fmt
+        if table is GRAPH_FORMATS:  # ?format=csv on a CONSTRUCT: the graph, as for an Accept of text/csv
+            for fmt in RESULT_FORMATS:
+                if wanted in (fmt.name, *fmt.names, fmt.media_type, *fmt.aliases):
+                    return GRAPH_FOR_RESULTS[fmt.name]
         known = ", ".join(f.name for f in table)
         kind = "CONSTRUCT/DESCRIBE" if table is GRAPH_FORMATS else "SELECT/ASK"
         raise QueryError(f"unknown result format {name!r} for a {kind} query; use one of {known}")
     offers = [fmt.media_type for fmt in table] + [alias for fmt in table for alias in fmt.aliases]
     chosen = negotiate(accept, offers)
+    if chosen is None and table is GRAPH_FORMATS:
+        # A client that asks for results formats only (rdflib's SPARQLStore(returnFormat=...), SPARQLWrapper
+        # with JSON / XML / CSV) still gets the graph, in the graph format nearest to what it asked for.
+        asked = choose_format("SELECT", accept)
+        return GRAPH_FOR_RESULTS[asked.name] if asked else None
     if chosen is None:
         return None
     return next(fmt for fmt in table if chosen in (fmt.media_type, *fmt.aliases))
@@ -152,13 +168,28 @@ SD = rdflib.Namespace("http://www.w3.org/ns/sparql-service-description#")
 W3C_FORMATS = rdflib.Namespace("http://www.w3.org/ns/formats/")
 
 
-def service_description(endpoint: str, graph_iris: Sequence[str] = ()) -> rdflib.Graph:
-    """What the endpoint is (SPARQL 1.1 Service Description): query language, result formats, and a
-    default graph that is the union of the named graphs."""
+# The caps have no term in the Service Description vocabulary: our own, one property per cap.
+LIMITS = rdflib.Namespace("https://noticekg.org/ns/service#")
+
+
+def service_description(endpoint: str, graph_iris: Sequence[str] = (),
+                        limits: dict[str, object] | None = None) -> rdflib.Graph:
+    """What the endpoint is (SPARQL 1.1 Service Description): query language, result formats, a default
+    graph that is the union of the named graphs, and the caps (`Limits.describe()`), as `LIMITS` terms."""
     graph = rdflib.Graph()
     graph.bind("sd", SD)
     graph.bind("formats", W3C_FORMATS)
+    graph.bind("limits", LIMITS)
     service = rdflib.URIRef(endpoint)
+    for name, value in (limits or {}).items():
+        for item in value if isinstance(value, list) else [value]:
+            graph.add((service, LIMITS[name], rdflib.URIRef(str(item)) if isinstance(value, list)
+                       else rdflib.Literal(item)))
+    if limits is not None:
+        graph.add((service, rdflib.RDFS.comment, rdflib.Literal(
+            "Read-only. SERVICE only to the allowed services (none by default); FROM, FROM NAMED, "
+            "default-graph-uri and named-graph-uri only name graphs of this dataset. Past a cap a query is "
+            "refused with 400 and the reason; when every worker is busy, 503 with Retry-After.", lang="en")))
     graph.add((service, rdflib.RDF.type, SD.Service))
     graph.add((service, SD.endpoint, service))
     graph.add((service, SD.supportedLanguage, SD.SPARQL11Query))

@@ -8,12 +8,14 @@ HTTP timeout.
 
 from __future__ import annotations
 
+import faulthandler
 import multiprocessing
 import os
 import queue
 import signal
 import stat
 import threading
+import time
 import urllib.error
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,6 +25,7 @@ import rdflib
 
 from ..errors import NoticeKGError, QueryError, QueryForbidden, QuerySyntaxError, QueryTimeout, StoreError
 from ..store import OxigraphStore, RemoteStore, Store, open_store
+from .guard import Limits, QueryBusy, QueryCrashed, QueryRefused, cores
 from .protocol import Format
 
 BOOT_TIMEOUT = 60.0  # seconds a new query worker may take to start (imports, opening the store)
@@ -55,38 +58,52 @@ def execute(store: Store, request: QueryRequest) -> tuple[bytes, str]:
 
 class Runner(Protocol):
     timeout: float
+    limits: Limits
 
     def start(self) -> None: ...
     def run(self, request: QueryRequest) -> tuple[bytes, str]: ...
     def close(self) -> None: ...
 
 
-def query_runner(store: Store, timeout: float, workers: int = 2) -> Runner:
-    """The runner that can enforce `timeout` on `store`: see the module docstring."""
+def query_runner(store: Store, timeout: float, workers: int | None = None, limits: Limits | None = None,
+                 waiting: int | None = None, queue_wait: float = 2.0, fast: float = 1.0,
+                 slow: int | None = None) -> Runner:
+    """The runner that can enforce `timeout` and `limits` on `store`: see the module docstring. `workers`
+    defaults to the cores this process may use plus `slow` (default: half the cores, at least one) for
+    long-running queries; `waiting` (default: eight per worker) queries may wait for one, at most
+    `queue_wait` seconds, before `QueryBusy`; `fast`: see `WorkerPool`."""
+    limits = limits or Limits(timeout=timeout)
+    slow = slow or max(1, cores() // 2)
+    workers = workers or cores() + slow
+    lanes = {"fast": fast, "slow": slow}
     if isinstance(store, RemoteStore):
-        return RemoteRunner(store.url, timeout)
+        return RemoteRunner(store.url, timeout, limits)
     if isinstance(store, OxigraphStore) and store.url.startswith("oxigraph:"):
         # A RocksDB handle must not cross a fork: each worker opens the directory read-only itself, in a
         # process forked from a clean forkserver (not from this, maybe multi-threaded, process).
         path = Path(store.url[len("oxigraph:"):].partition("?")[0]).resolve()
-        return WorkerPool(f"oxigraph:{path}?ro", timeout, workers, "forkserver")
+        return WorkerPool(f"oxigraph:{path}?ro", timeout, workers, "forkserver", limits, waiting, queue_wait,
+                          **lanes)
     # An in-memory store exists only in this process: workers inherit it by fork, as it is at the fork.
-    return WorkerPool(store, timeout, workers, "fork")
+    return WorkerPool(store, timeout, workers, "fork", limits, waiting, queue_wait, **lanes)
 
 
 class RemoteRunner:
     """A remote endpoint runs the query on its own machine: the limit is the HTTP timeout."""
 
-    def __init__(self, url: str, timeout: float) -> None:
+    def __init__(self, url: str, timeout: float, limits: Limits | None = None) -> None:
         self.timeout = timeout
+        self.limits = limits or Limits(timeout=timeout)
         self._store = RemoteStore(url, timeout=timeout)
 
     def start(self) -> None:
         pass
 
     def run(self, request: QueryRequest) -> tuple[bytes, str]:
+        from .results import run_capped
+
         try:
-            return execute(self._store, request)
+            return run_capped(self._store, request, self.limits)
         except StoreError as exc:
             cause = exc.__cause__
             reason = cause.reason if isinstance(cause, urllib.error.URLError) else cause
@@ -100,7 +117,7 @@ class RemoteRunner:
 
 # A worker's reply: ("ok", body, media type) | ("syntax", message, position) | ("error", class name, message)
 _ERRORS: dict[str, type[NoticeKGError]] = {
-    cls.__name__: cls for cls in (QueryError, QueryForbidden, StoreError, NoticeKGError)}
+    cls.__name__: cls for cls in (QueryError, QueryForbidden, QueryRefused, StoreError, NoticeKGError)}
 
 
 def _drop_inherited_sockets(keep: int) -> None:
@@ -117,9 +134,12 @@ def _drop_inherited_sockets(keep: int) -> None:
             pass
 
 
-def _serve(conn: Any, source: Store | str, forked: bool) -> None:
+def _serve(conn: Any, source: Store | str, forked: bool, limits: Limits) -> None:
     """A worker's loop: one request in, one reply out, until the pipe closes."""
+    from .results import run_capped
+
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole group; the parent cleans up
+    faulthandler.disable()  # a query that overflows the engine's stack is reported to the user, not dumped here
     if forked:
         _drop_inherited_sockets(conn.fileno())
     failure: tuple | None = None
@@ -134,7 +154,7 @@ def _serve(conn: Any, source: Store | str, forked: bool) -> None:
         except (EOFError, OSError):
             return
         try:
-            reply: tuple = failure or ("ok", *execute(store, request))
+            reply: tuple = failure or ("ok", *run_capped(store, request, limits))
         except QuerySyntaxError as exc:
             reply = ("syntax", exc.message, exc.position)
         except NoticeKGError as exc:
@@ -145,10 +165,10 @@ def _serve(conn: Any, source: Store | str, forked: bool) -> None:
 
 
 class _Worker:
-    def __init__(self, ctx: Any, source: Store | str) -> None:
+    def __init__(self, ctx: Any, source: Store | str, limits: Limits) -> None:
         self.conn, child_conn = ctx.Pipe()
         forked = ctx.get_start_method() == "fork"
-        self.process = ctx.Process(target=_serve, args=(child_conn, source, forked), daemon=True,
+        self.process = ctx.Process(target=_serve, args=(child_conn, source, forked, limits), daemon=True,
                                    name="noticekg-query-worker")
         self.process.start()
         child_conn.close()
@@ -168,13 +188,45 @@ class _Worker:
         self.conn.close()
 
 
+LOW_PRIORITY = 10  # nice: a tenth of a normal process' share of a busy core (CFS weights 110 : 1024)
+
+
+def _set_priority(pid: int | None, nice: int) -> bool:
+    """Set a worker's nice value; False when the system refuses (raising it back needs privilege)."""
+    try:
+        if pid is not None:
+            os.setpriority(os.PRIO_PROCESS, pid, nice)
+            return True
+    except (OSError, AttributeError):  # not allowed, gone already, or not a POSIX system
+        pass
+    return False
+
+
 class WorkerPool:
     """Up to `size` worker processes, each running one query at a time. A query still running at the
-    limit has its worker killed (SIGKILL: nothing left burning CPU) and a fresh one started in its place."""
+    limit has its worker killed (SIGKILL: nothing left burning CPU) and a fresh one started in its place.
+    At most `size + queue` queries are admitted at once, and one waits at most `queue_wait` seconds for a
+    worker: past either, `QueryBusy` (503, Retry-After), so user queries never hold every server thread.
 
-    def __init__(self, source: Store | str, timeout: float, size: int = 2, start_method: str = "fork") -> None:
+    Priorities: a query still running after `fast` seconds becomes a long-running one. At most `slow` of
+    those run at once, their workers at a low CPU priority (nice 10, so that a point query on another worker
+    keeps its core), set back afterwards, or replaced by a fresh worker where the system does not allow
+    that; one more is stopped at once with `QueryBusy`. So slow queries, hostile or not, never take every
+    worker."""
+
+    def __init__(self, source: Store | str, timeout: float, size: int = 2, start_method: str = "fork",
+                 limits: Limits | None = None, waiting: int | None = None, queue_wait: float = 1.0,
+                 fast: float = 1.0, slow: int | None = None) -> None:
         self.timeout = timeout
+        self.limits = limits or Limits(timeout=timeout)
         self.size = max(1, size)
+        self.queue = 8 * self.size if waiting is None else max(0, waiting)
+        self.queue_wait = queue_wait
+        self.fast = fast
+        self.slow = max(1, self.size // 2) if slow is None else max(1, slow)
+        self._admitted = threading.BoundedSemaphore(self.size + self.queue)
+        self._slow_slots = threading.BoundedSemaphore(self.slow)
+        self._nice = os.getpriority(os.PRIO_PROCESS, 0) if hasattr(os, "getpriority") else 0
         self._source = source
         self._ctx = multiprocessing.get_context(start_method)
         if start_method == "forkserver":
@@ -212,14 +264,14 @@ class WorkerPool:
             if self._closed:
                 raise StoreError("the query service is shutting down")
             if len(self._workers) < self.size:
-                worker = _Worker(self._ctx, self._source)
+                worker = _Worker(self._ctx, self._source, self.limits)
                 self._workers.add(worker)
                 return worker
         try:
-            return self._idle.get(timeout=self.timeout)
+            return self._idle.get(timeout=self.queue_wait)
         except queue.Empty:
-            raise StoreError(f"all {self.size} query workers stayed busy for {self.timeout:g} s; "
-                             "try again shortly") from None
+            raise QueryBusy(f"all {self.size} query workers stayed busy for {self.queue_wait:g} s; "
+                            "try again shortly") from None
 
     def _discard(self, worker: _Worker, refill: bool = True) -> None:
         worker.kill()
@@ -230,7 +282,7 @@ class WorkerPool:
             self._release(self._spawn())
 
     def _spawn(self) -> _Worker:
-        worker = _Worker(self._ctx, self._source)
+        worker = _Worker(self._ctx, self._source, self.limits)
         with self._lock:
             self._workers.add(worker)
         return worker
@@ -244,21 +296,46 @@ class WorkerPool:
             self._idle.put(worker)
 
     def run(self, request: QueryRequest) -> tuple[bytes, str]:
+        if not self._admitted.acquire(blocking=False):
+            raise QueryBusy(f"{self.size} queries are running and {self.queue} waiting, the most this "
+                            "endpoint takes at once; try again shortly")
+        try:
+            return self._run(request)
+        finally:
+            self._admitted.release()
+
+    def _run(self, request: QueryRequest) -> tuple[bytes, str]:
         worker = self._acquire()
+        slow = False
         try:
             worker.wait_ready()
             worker.conn.send(request)
-            if not worker.conn.poll(self.timeout):
-                self._discard(worker)
-                raise QueryTimeout(self.timeout)
+            started = time.monotonic()
+            if not worker.conn.poll(min(self.fast, self.timeout)):
+                slow = self._slow_slots.acquire(blocking=False)
+                if not slow:
+                    self._discard(worker)
+                    raise QueryBusy(f"{self.slow} long-running queries are running already, the most this "
+                                    f"endpoint runs at once; this one ran {self.fast:g} s: try again shortly")
+                _set_priority(worker.process.pid, LOW_PRIORITY)
+                if not worker.conn.poll(max(0.0, self.timeout - (time.monotonic() - started))):
+                    self._discard(worker)
+                    raise QueryTimeout(self.timeout)
             reply = worker.conn.recv()
-        except (EOFError, OSError) as exc:  # the worker died under us (out of memory, killed)
+        except (EOFError, OSError) as exc:  # the query killed its worker (stack or memory exhausted)
             self._discard(worker)
-            raise StoreError(f"the query worker died: {exc or type(exc).__name__}") from exc
+            raise QueryCrashed("the query stopped the worker running it (it ran out of stack or memory); "
+                               "simplify it or add a LIMIT") from exc
         except StoreError:  # it never started
             self._discard(worker, refill=False)
             raise
-        self._release(worker)
+        finally:
+            if slow:
+                self._slow_slots.release()
+        if slow and not _set_priority(worker.process.pid, self._nice):
+            self._discard(worker)  # its priority cannot be raised back: a fresh worker takes its place
+        else:
+            self._release(worker)
         status, first, second = reply
         if status == "ok":
             return first, second
