@@ -44,7 +44,7 @@ def issuer_prefixes() -> dict[str, str]:
             short = r.short_name
             # Real prefixes are short: 南, 锡, 芜 for prefectures; 宾阳, 宾阳县 for counties.
             candidates = ([short[0]] if level == "municipal" else []) + \
-                [short[:2], short[:3], short, r.name, parent_short[:2] + short[:2], parent_short + r.name]
+                [short[:2], short[:3], short, parent_short[:2] + short[:2], parent_short[:2] + short]
             prefix = next((c for c in candidates if c not in taken), code)
             taken[prefix] = code
             out[code] = prefix
@@ -126,7 +126,8 @@ def _year(year: int, budget: int, rng: random.Random, provinces: dict, order: di
     # Prefectures of the chosen provinces, then counties under a notice already written, in a fixed order.
     cities = sorted((c for p in chosen if p not in MUNICIPALITIES for c in children(p, "municipal")),
                     key=order.__getitem__)
-    cities = sorted(cities[:max(0, left)])
+    # Two prefectures in five of what is left, the rest counties (as many as there are), then extras.
+    cities = sorted(cities[:max(0, min(left, max(1, left * 2 // 5)))])
     left -= len(cities)
     followed: dict[str, tuple[write.Written, dict]] = {}
     for p in chosen:
@@ -134,7 +135,9 @@ def _year(year: int, budget: int, rng: random.Random, provinces: dict, order: di
     for city in cities:
         p = regions.get(city).parent
         py = plans[p]
-        plant = "below-floor" if rng.random() < 0.05 else None
+        roll = rng.random()
+        plant = "below-floor" if roll < 0.04 else "row-adds-up" if roll < 0.06 else \
+            "ratio-matches-amounts" if roll < 0.08 else None
         docno = serials.next(prefixes[city] + docno_word(year), year)
         w, follow = write.prefecture(city, py, prov_notices[p], docno, _later(prov_notices[p].date, rng, 7, 40),
                                      rng, children(city, "county"), plant)

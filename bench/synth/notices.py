@@ -61,7 +61,9 @@ def _header(doc: Doc, st: Style, rng: random.Random, w: Written, addressees: str
             title = title[:cut] + "\n" + title[cut:]
         doc.add(("**" + title + "**" if rng.random() < 0.1 else title) + "\n\n")
     else:  # a web page: title first, then the number
-        doc.add(w.title + "\n\n" + st.docno(w.docno) + "\n\n")
+        # 芜医保〔2022〕73号's page: the issuers before a title that does not name them.
+        lead = "" if w.title.startswith(w.issuers[0]) else " ".join(w.issuers) + "\n\n"
+        doc.add(lead + w.title + "\n\n" + st.docno(w.docno) + "\n\n")
     doc.add(addressees + "：\n\n")
 
 
@@ -295,6 +297,10 @@ def prefecture(city: str, py: ProvinceYear, parent: Written, docno: str, date: d
         wr.fig(f"省级财政补贴{st.n(t.provincial)}元", "provincial-subsidy", t.provincial, "元", payer="provincial")
         doc.add("，")
         lower = t.lower
+        if plant == "row-adds-up":
+            lower = lower + Decimal(5)
+            w.findings.append({"rule": "row-adds-up", "docno": docno, "accept": ["row-adds-up", "agrees-with-followed"],
+                               "message": f"{py.central} + {t.provincial} + {lower} != {py.subsidy}"})
         wr.fig(f"市县（区）财政补贴{st.n(lower)}元", "city-subsidy", lower, "元", payer="city-county")
         doc.add("。")
         groups = _groups(counties, rng)
@@ -310,6 +316,11 @@ def prefecture(city: str, py: ProvinceYear, parent: Written, docno: str, date: d
                 for members, ratio in groups:
                     names = "、".join(regions.get(c).name for c in members)
                     a, b = split(lower, ratio)
+                    if plant == "ratio-matches-amounts" and not any(
+                            f["rule"] == plant for f in w.findings):
+                        a, b = a + Decimal(2), b - Decimal(2)
+                        w.findings.append({"rule": plant, "docno": docno, "accept": [plant],
+                                           "message": f"{ratio[0]}:{ratio[1]} of {lower} is not {a} + {b}"})
                     doc.add(f"{names}，")
                     wr.fig(f"市本级财政补助{st.n(a)}元/人", "city-subsidy", a, "元/人", scope=names, payer="city")
                     doc.add("，")
