@@ -40,8 +40,9 @@ class Request:
     accept: str = "application/sparql-results+json"
 
 
-def run_load(requests: Sequence[Request], clients: int, count: int, seconds: float) -> dict:
-    """`count` requests (cycling through `requests`) from `clients` threads, stopping early after `seconds`."""
+def run_load(requests: Sequence[Request], clients: int, count: int, seconds: float, timeout: float = 30) -> dict:
+    """`count` requests (cycling through `requests`) from `clients` threads, stopping early after `seconds`;
+    a request unanswered after `timeout` seconds counts as an error."""
     latencies: list[float] = []
     errors: dict[str, int] = {}
     lock = threading.Lock()
@@ -59,7 +60,7 @@ def run_load(requests: Sequence[Request], clients: int, count: int, seconds: flo
             start = time.perf_counter()
             try:
                 with urllib.request.urlopen(urllib.request.Request(req.url, headers={"Accept": req.accept}),
-                                            timeout=60) as response:
+                                            timeout=timeout) as response:
                     response.read()
                 ok = True
             except urllib.error.HTTPError as e:

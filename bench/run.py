@@ -22,6 +22,7 @@ import os
 import platform
 import random
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -48,14 +49,17 @@ def watch(argv: list[str], timeout: float, log: Path) -> dict:
     with log.open("wb") as out:
         process = subprocess.Popen(argv, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
         timed_out = False
-        while process.poll() is None:
-            peak = max(peak, tree_rss(process.pid))
-            if time.perf_counter() - start > timeout:
-                timed_out = True
-                os.killpg(process.pid, 9)
+        try:
+            while process.poll() is None:
+                peak = max(peak, tree_rss(process.pid))
+                if time.perf_counter() - start > timeout:
+                    timed_out = True
+                    break
+                time.sleep(0.5)
+        finally:
+            if process.poll() is None:
+                os.killpg(process.pid, signal.SIGKILL)
                 process.wait()
-                break
-            time.sleep(0.5)
     text = log.read_text(encoding="utf-8", errors="replace")
     return {"seconds": round(time.perf_counter() - start, 2), "peak_rss_bytes": peak, "exit_code": process.returncode,
             "timed_out": timed_out, "output": text}
@@ -131,14 +135,14 @@ def serve_and_load(store: Path, truth: dict, args: argparse.Namespace, tmp: Path
             targets["notice page"] = {"ours": notices}
         for sides in targets.values():  # warm both
             for reqs in sides.values():
-                run_load(reqs, 2, min(20, args.requests), args.seconds)
+                run_load(reqs, 2, min(20, args.requests), args.seconds, args.request_timeout)
         for clients in (1, 8):
             rounds: dict[tuple[str, str], list[dict]] = {}
             for _ in range(args.rounds):  # alternate, so that both see the same machine weather
                 for name, sides in targets.items():
                     for side, reqs in sides.items():
                         rounds.setdefault((name, side), []).append(
-                            run_load(reqs, clients, args.requests, args.seconds))
+                            run_load(reqs, clients, args.requests, args.seconds, args.request_timeout))
             for (name, side), rs in rounds.items():
                 out["targets"].setdefault(name, {}).setdefault(side, {})[f"c{clients}"] = median_of(rs)
         out["memory_bytes"] = {"noticekg serve": ours.rss_bytes(), "oxigraph serve": raw.rss_bytes()}
@@ -197,13 +201,19 @@ def bench_size(n: int, args: argparse.Namespace, tmp: Path) -> dict:
     return result
 
 
+def _stop(signum: int, frame: object) -> None:
+    raise SystemExit(128 + signum)  # so that the servers and children started here are stopped on the way out
+
+
 def main() -> None:
+    signal.signal(signal.SIGTERM, _stop)
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="1000,10000")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--requests", type=int, default=200, help="requests per round, per target and client count")
     parser.add_argument("--seconds", type=float, default=10, help="time limit of one round")
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--request-timeout", type=float, default=30, help="one request's client-side limit")
     parser.add_argument("--build-timeout", type=float, default=3600)
     parser.add_argument("--stage-timeout", type=float, default=3600)
     parser.add_argument("--rdflib-max", type=int, default=1000, help="largest size rdflib in memory is run at")
