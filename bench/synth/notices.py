@@ -233,7 +233,7 @@ def provincial(py: ProvinceYear, docno: str, date: dt.date, rng: random.Random, 
         doc.add(f"各级财政分担比例按照{_cite(st, rng, shiquan_title(code), shiquan)}规定执行。")
         w.relations.append({"relation": "applies", "docno": shiquan, "title": shiquan_title(code)})
     doc.add("\n\n（三）" + rng.choice(filler.ENROLMENT) + "\n\n")
-    wr.assistance(Decimal(rng.choice((100, 120, 150, 200))))
+    wr.assistance(py.province.assistance)
     doc.add("\n\n二、健全待遇保障机制\n\n" + filler.BENEFITS[0] + "\n\n")
     wr.benefits()
     doc.add(rng.choice(filler.BENEFITS[1:]) + "\n\n三、扎实推进参保扩面\n\n")
@@ -340,7 +340,7 @@ def prefecture(city: str, py: ProvinceYear, parent: Written, docno: str, date: d
         follow["contribution"] = (cy, level)
     wr.contribution(level, None, cy, at_least=False)
     doc.add("\n\n三、进一步提高困难群众参保资助标准。")
-    wr.assistance(Decimal(rng.choice((100, 150, 200))))
+    wr.assistance(py.province.assistance)
     doc.add("\n\n四、" + rng.choice(filler.LOCAL).format(place=r.short_name) + "\n\n")
     if rng.random() < 0.5:
         wr.periods(year + 1)

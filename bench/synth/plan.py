@@ -48,6 +48,7 @@ class Province:
     tier_of: dict[str, int] = field(default_factory=dict)  # prefecture → 第N档 (style C)
     poor: set[str] = field(default_factory=set)  # counties counted as 贫困县/脱贫县 (style A)
     western: set[str] = field(default_factory=set)  # counties under the western policy (style B)
+    assistance: Decimal = Decimal(100)  # the fixed assistance for 低保 members, restated by the prefectures
 
 
 def draw_province(code: str, rng: random.Random) -> Province:
@@ -57,7 +58,10 @@ def draw_province(code: str, rng: random.Random) -> Province:
     else:
         style = rng.choice("AACD" if pct != 60 else "ABCD")
     bonus = rng.choice((0, 0, 0, 10, 20)) if pct <= 50 else rng.choice((0, 0, 0, 0, 10))
-    province = Province(code, style, bonus, rng.choice((0, 0, 0, 20)), rng.random() < 0.4)
+    # The contribution is the national one: a province above an exact national standard would be flagged
+    # (agrees-with-followed) without having been planted.
+    province = Province(code, style, bonus, 0, rng.random() < 0.4,
+                        assistance=Decimal(rng.choice((100, 120, 150, 200))))
     prefectures = children(code, "municipal")
     for i, city in enumerate(sorted(prefectures, key=lambda c: rng.random())):
         province.tier_of[city] = 1 + i * 3 // max(1, len(prefectures))

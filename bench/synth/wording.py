@@ -127,7 +127,7 @@ class Writer:
         self.fig(f"对{full}参加城乡居民基本医疗保险个人缴费部分给予全额资助", "contribution-assistance", "100", "%",
                  year=cyear, year_type="insurance", scope=full)
         self.add("；")
-        group = self.rng.choice(("城乡低保对象", "城市低保差额保障对象", "低保对象"))
+        group = "城乡低保对象"  # one group name, so that a prefecture's restatement compares with its province's
         self.fig(f"对{group}参加城乡居民基本医疗保险的个人缴费部分给予{s.n(amount)}元的定额资助",
                  "contribution-assistance", amount, "元", year=cyear, year_type="insurance", scope=group)
         self.add("。")
