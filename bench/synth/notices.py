@@ -217,7 +217,7 @@ def provincial(py: ProvinceYear, docno: str, date: dt.date, rng: random.Random, 
     local = py.local
     if plant == "shares-add-up":
         local = local + rng.choice((Decimal(10), Decimal(-10), Decimal(5)))
-        w.findings.append({"rule": "shares-add-up", "docno": docno, "accept": ["shares-add-up", "row-adds-up"],
+        w.findings.append({"rule": "shares-add-up", "docno": docno, "accept": ["shares-add-up", "row-adds-up", "tier-shares-add-up"],
                            "message": f"central {py.central} + local {local} != {py.subsidy}"})
     if py.province.style != "B":
         wr.central_local(py.central, local, "我区" if pword == "自治区" else "地方")
