@@ -113,7 +113,8 @@ def test_shares_add_up_except_planted(corpus: tuple[Path, dict]) -> None:
                 if kind == "provincial-subsidy" and scope is not None:
                     below = [v for (k, s, p), v in amounts.items()
                              if s == scope and k in ("city-subsidy", "county-subsidy")]
-                    if below and ("tier-shares-add-up", n["docno"]) not in planted:
+                    # A planted central/local mismatch leaves the tiers on the true local share.
+                    if below and not {("tier-shares-add-up", n["docno"]), ("shares-add-up", n["docno"])} & planted:
                         checked += 1
                         assert value + below[0] == local, (n["docno"], scope)
     assert checked > 30
@@ -157,9 +158,10 @@ def test_texts_parse_into_the_notices_and_relations_of_the_truth(corpus: tuple[P
 
 def test_bench_smoke_writes_every_field(tmp_path: Path) -> None:
     out = tmp_path / "latest.md"
-    run = subprocess.run([sys.executable, str(ROOT / "bench" / "run.py"), "--sizes", "4", "--requests", "4",
-                          "--seconds", "2", "--rounds", "1", "--out", str(out), "--json", str(tmp_path / "r.json"),
-                          "--build-timeout", "120", "--stage-timeout", "120", "--rdflib-timeout", "60"],
+    run = subprocess.run([sys.executable, str(ROOT / "bench" / "run.py"), "--sizes", "4", "--requests", "2",
+                          "--seconds", "1", "--rounds", "1", "--out", str(out), "--json", str(tmp_path / "r.json"),
+                          "--build-timeout", "120", "--stage-timeout", "120", "--rdflib-timeout", "90",
+                          "--rdflib-query-timeout", "3", "--request-timeout", "5"],
                          cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert run.returncode == 0, run.stdout[-2000:] + run.stderr[-2000:]
     report = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
