@@ -74,8 +74,10 @@ def agencies(place: str, level: str, year: int) -> tuple[str, ...]:
     department before the medical-insurance bureaus were set up (2019), then the bureau with finance and tax."""
     if level == "provincial":
         if year < 2019:
-            return (f"{place}人力资源和社会保障厅", f"{place}财政厅")
-        return (f"{place}医疗保障局", f"{place}财政厅", f"国家税务总局{place}税务局")
+            return (f"{place}人力资源和社会保障{'局' if place.endswith('市') else '厅'}",
+                    f"{place}财政{'局' if place.endswith('市') else '厅'}")
+        finance = "财政局" if place.endswith("市") else "财政厅"  # 北京市财政局, 广西壮族自治区财政厅
+        return (f"{place}医疗保障局", f"{place}{finance}", f"国家税务总局{place}税务局")
     if year < 2019:
         return (f"{place}人力资源和社会保障局", f"{place}财政局")
     return (f"{place}医疗保障局", f"{place}财政局", f"国家税务总局{place}税务局")

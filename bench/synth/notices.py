@@ -14,7 +14,7 @@ from decimal import Decimal
 from graph import regions
 
 from . import filler
-from .facts import NATIONAL, agencies
+from .facts import MUNICIPALITIES, NATIONAL, agencies
 from .plan import RATIOS, ProvinceYear, Tier, split
 from .style import Style
 from .text import Doc, add_noise
@@ -194,7 +194,8 @@ def provincial(py: ProvinceYear, docno: str, date: dt.date, rng: random.Random, 
     w = Written(docno, "provincial", code, year, title, issuers, date)
     doc = Doc()
     pword = _provincial_word(code)
-    _header(doc, st, rng, w, "各市、县（市、区）医疗保障局、财政局、税务局" if year >= 2019 else "各市、县（市、区）人力资源社会保障局、财政局")
+    lower = "各区" if code in MUNICIPALITIES else "各市、县（市、区）"
+    _header(doc, st, rng, w, f"{lower}医疗保障局、财政局、税务局" if year >= 2019 else f"{lower}人力资源社会保障局、财政局")
     body = doc.length
     cite = _cite(st, rng, nat.title, nat.docno)
     if forwards:
@@ -373,7 +374,7 @@ def county(code: str, parent: Written, follow: dict, year: int, docno: str, date
     title = f"关于转发《{parent.title}》的通知"
     w = Written(docno, "county", code, year, title, issuers, date)
     doc = Doc()
-    _header(doc, st, rng, w, "各乡（镇）人民政府、街道办事处，县直各有关单位")
+    _header(doc, st, rng, w, f"各乡（镇）人民政府、街道办事处，{'区' if r.name.endswith('区') else '县'}直各有关单位")
     body = doc.length
     doc.add(f"现将{_cite(st, rng, parent.title, parent.docno)}转发给你们，请认真贯彻执行。结合{_we(code)}实际，"
             f"现就有关事项补充通知如下：\n\n")
