@@ -32,8 +32,11 @@ browser-deps:
 test: $(VENV)/.installed browser-deps
 	$(BIN)/python -m pytest -q
 
+# The synthetic national corpus at each size (bench/synth), built, validated and served; 30,000 is opt-in:
+# `make bench SIZES=1000,10000,30000`. Results: bench/results/<date>.json and bench/results/latest.md.
+SIZES   ?= 1000,10000
 bench: $(VENV)/.installed
-	$(BIN)/python bench/run.py --out bench/results/latest.md
+	$(BIN)/python bench/run.py --sizes $(SIZES) --out bench/results/latest.md
 
 # The parser's long fuzz run (tests/fuzz_notices.py, not collected by pytest): cases, crashes, slowest per KB.
 FUZZ_MINUTES ?= 10

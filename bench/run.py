@@ -1,197 +1,240 @@
-"""`make bench`: what the pipeline and the service cost, side by side in one run, written to a file.
+"""`make bench`: the whole pipeline and the service on the synthetic national corpus, in one run, to files.
 
-    .venv/bin/python bench/run.py [--sizes 8,100,1000] [--requests 300] [--out bench/results/latest.md]
+    .venv/bin/python bench/run.py [--sizes 1000,10000] [--requests 200] [--seconds 10] [--rounds 3]
 
-1. build: parse, to_rdf, load, per notice, at each size of a synthetic corpus (bench/synth.py);
-2. the governing-figure look-up (graph.resolve) at each size: it must stay flat as the corpus grows;
-3. validation: one notice's graph (incremental) against the whole graph;
-4. HTTP: the same point look-up through our /sparql (waitress, time-limited workers) and through
-   `oxigraph serve` on the same data, alternating in one run, bounded request loops on loopback.
-
-The machines are shared and noisy: read the ratios, not the milliseconds.
+For each size: generate the corpus (bench/synth) with its truth; time the ingest stages in a child process
+(parse, to_rdf, load, validate; bench/stages.py) and score extraction against the truth; build with the real
+CLI (`noticekg build DIR --store oxigraph:…`), timing it end to end and reading the peak resident memory of
+its process tree; the store's size on disk; the validation recall of the planted findings; then, alternating
+rounds, `/api/governs`, every canned query of ontology/queries/ through `/sparql`, and a notice page against
+the production server (`noticekg serve`, waitress), and the same queries against the raw `oxigraph serve` on
+a copy of the same data, at 1 and 8 clients; at the sizes up to --rdflib-max, rdflib in memory on the same
+queries (bench/rdflib_baseline.py). Every loop is bounded in count and time; everything is on loopback.
+Writes bench/results/<date>.json and the markdown table (--out, default bench/results/latest.md).
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
+import json
 import os
 import platform
-import socket
-import statistics
+import random
+import shutil
+import signal
 import subprocess
 import sys
 import tempfile
 import time
 import urllib.parse
-import urllib.request
-from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.synth import synth_corpus  # noqa: E402
-from graph.parse import parse_paths  # noqa: E402
-from graph.resolve import governing_figure  # noqa: E402
-from graph.store import open_store  # noqa: E402
-from graph.to_rdf import to_dataset  # noqa: E402
-from graph.validate import validate  # noqa: E402
+from bench.http_load import Request, Server, free_port, median_of, run_load, tree_rss, wait_for  # noqa: E402
+from bench.queries import canned_variants, planted_recall  # noqa: E402
+from bench.report import markdown  # noqa: E402
+from bench.synth import generate  # noqa: E402
 
-POINT_QUERY = """PREFIX nkg: <https://noticekg.org/def/>
-SELECT ?f ?amount WHERE {
-  ?f nkg:kind <https://noticekg.org/def/kind/central-subsidy> ; nkg:year 2023 ;
-     nkg:region <https://noticekg.org/id/region/450000> ; nkg:amount ?amount .
-}"""
+BIN = Path(sys.executable).parent
 
 
-def median_ms(fn: Callable[[], object], runs: int) -> float:
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times) * 1000
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_for(url: str, seconds: float = 20) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        try:
-            urllib.request.urlopen(url, timeout=1).read()
-            return
-        except OSError:
-            time.sleep(0.1)
-    raise RuntimeError(f"{url} did not come up")
-
-
-def load(requests: int, url: str, workers: int = 4) -> dict[str, float]:
-    """`requests` GETs of the point query at `url` from `workers` threads; req/s and latency percentiles."""
-    full = url + "?" + urllib.parse.urlencode({"query": POINT_QUERY})
-
-    def one(_: int) -> float:
-        start = time.perf_counter()
-        with urllib.request.urlopen(urllib.request.Request(
-                full, headers={"Accept": "application/sparql-results+json"}), timeout=30) as response:
-            response.read()
-        return time.perf_counter() - start
-
+def watch(argv: list[str], timeout: float, log: Path) -> dict:
+    """Run a child in its own session until it ends or `timeout`; its wall time, peak tree RSS, exit code
+    and the lines it printed (the JSON lines of bench/stages.py, the build's summary)."""
     start = time.perf_counter()
-    with ThreadPoolExecutor(workers) as pool:
-        latencies = sorted(pool.map(one, range(requests)))
-    wall = time.perf_counter() - start
-    return {"rps": requests / wall, "p50": latencies[len(latencies) // 2] * 1000,
-            "p99": latencies[int(len(latencies) * 0.99) - 1] * 1000}
+    peak = 0
+    with log.open("wb") as out:
+        process = subprocess.Popen(argv, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+        timed_out = False
+        try:
+            while process.poll() is None:
+                peak = max(peak, tree_rss(process.pid))
+                if time.perf_counter() - start > timeout:
+                    timed_out = True
+                    break
+                time.sleep(0.5)
+        finally:
+            if process.poll() is None:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait()
+    text = log.read_text(encoding="utf-8", errors="replace")
+    return {"seconds": round(time.perf_counter() - start, 2), "peak_rss_bytes": peak, "exit_code": process.returncode,
+            "timed_out": timed_out, "output": text}
 
 
-def bench_sizes(sizes: list[int], validate_at: int, tmp: Path, lines: list[str]) -> Path:
-    lines += ["## Build and look-up by corpus size", "",
-              "| notices | triples | parse ms/notice | to_rdf ms/notice | load ms/notice | governs ms (median of 30) | point SPARQL ms (median of 30) |",
-              "|---|---|---|---|---|---|---|"]
-    biggest = None
-    for n in sizes:
-        src = tmp / f"synth{n}"
-        paths = [ROOT / "corpus"] if n <= 8 else [ROOT / "corpus", *synth_corpus(n - 8, src, ROOT / "corpus" / "002_26cb3cc93e1dcd9c.txt")]
-        t0 = time.perf_counter()
-        results = parse_paths(paths)
-        t1 = time.perf_counter()
-        dataset = to_dataset(results)
-        t2 = time.perf_counter()
-        store_dir = tmp / f"store{n}"
-        store = open_store(f"oxigraph:{store_dir}")
-        store.load_dataset(dataset)
-        t3 = time.perf_counter()
-        count = sum(len(r.notices) for r in results)
-        governs = median_ms(lambda s=store: governing_figure(s, "central-subsidy", "南宁市", 2023), 30)
-        point = median_ms(lambda s=store: s.select(POINT_QUERY), 30)
-        lines.append(f"| {count} | {store.triple_count():,} | {(t1 - t0) * 1000 / count:.1f} | "
-                     f"{(t2 - t1) * 1000 / count:.1f} | {(t3 - t2) * 1000 / count:.1f} | {governs:.1f} | {point:.2f} |")
-        print(lines[-1], flush=True)
-        if n == max(sizes):
-            biggest = store_dir
-        if n == validate_at:
-            whole = median_ms(lambda d=dataset: validate(d), 1)
-            one_graph = next(str(g.identifier) for g in dataset.graphs() if str(g.identifier).endswith("/graph"))
-            single = median_ms(lambda d=dataset, g=one_graph: validate(d, notices=[g]), 3)
-        store.close()
-        del store
-    lines += ["", "## Validation", "", "| what | ms |", "|---|---|",
-              f"| whole graph ({validate_at} notices), core shapes per notice graph + content rules | {whole:.0f} |",
-              f"| one notice (incremental: its graph + the cross-notice rules it takes part in) | {single:.0f} |", ""]
-    assert biggest is not None
-    return biggest
+def du(path: Path) -> int:
+    return sum(f.stat().st_size for f in path.rglob("*") if f.is_file()) if path.exists() else 0
 
 
-def bench_http(store_dir: Path, requests: int, lines: list[str]) -> None:
-    bin_dir = Path(sys.executable).parent
-    ours_port, ox_port = free_port(), free_port()
-    ours = subprocess.Popen([str(bin_dir / "noticekg"), "serve", "--store", f"oxigraph:{store_dir}?ro",
-                             "--port", str(ours_port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+def stages(corpus: Path, store: Path, timeout: float, tmp: Path) -> dict:
+    run = watch([sys.executable, str(ROOT / "bench" / "stages.py"), str(corpus), "--store", str(store)],
+                timeout, tmp / f"{corpus.name}-stages.log")
+    lines = [json.loads(line) for line in run["output"].splitlines() if line.startswith("{")]
+    by_stage = {line.pop("stage"): line for line in lines}
+    notices = by_stage.get("parse", {}).get("notices")
+    for name in ("parse", "to_rdf", "load", "validate"):
+        if name in by_stage and notices:
+            by_stage[name]["notices_per_s"] = round(notices / max(by_stage[name]["seconds"], 1e-9), 2)
+    missing = [s for s in ("parse", "extraction", "to_rdf", "load", "validate") if s not in by_stage]
+    if missing:
+        by_stage["unfinished"] = {"stages": missing, "timed_out": run["timed_out"], "after_s": run["seconds"],
+                                  "tail": run["output"][-800:] if not run["timed_out"] else ""}
+    by_stage["peak_rss_bytes"] = run["peak_rss_bytes"]
+    return by_stage
+
+
+def build(corpus: Path, store: Path, timeout: float, tmp: Path) -> dict:
+    run = watch([str(BIN / "noticekg"), "build", str(corpus), "--store", f"oxigraph:{store}", "--replace"],
+                timeout, tmp / f"{corpus.name}-build.log")
+    output = run.pop("output")
+    run["ok"] = not run["timed_out"] and run["exit_code"] in (0, 1)  # 1: loaded, with validation findings
+    run["output_tail"] = output.strip().splitlines()[-12:]
+    return run
+
+
+def serve_and_load(store: Path, truth: dict, args: argparse.Namespace, tmp: Path, with_rdflib: bool) -> dict:
+    rng = random.Random(args.seed)
+    variants = canned_variants(ROOT / "ontology" / "queries", truth, rng)
+    ours_port, raw_port = free_port(), free_port()
+    ours = Server([str(BIN / "noticekg"), "serve", "--store", f"oxigraph:{store}?ro", "--port", str(ours_port)],
+                  tmp / "ours.log")
     raw = None
+    out: dict = {"targets": {}}
     try:
-        wait_for(f"http://127.0.0.1:{ours_port}/sparql?query=ASK%7B%7D")
-        ours_url = f"http://127.0.0.1:{ours_port}/sparql"
-        # oxigraph serve takes the store directory exclusively: give it a copy of the same data.
-        copy = store_dir.with_name(store_dir.name + "-raw")
-        subprocess.run([str(bin_dir / "oxigraph"), "load", "--location", str(copy), "--file",
-                        str(_dump(store_dir))], check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        raw = subprocess.Popen([str(bin_dir / "oxigraph"), "serve", "--location", str(copy), "--bind",
-                                f"127.0.0.1:{ox_port}", "--union-default-graph"],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        raw_url = f"http://127.0.0.1:{ox_port}/query"
-        wait_for(raw_url + "?query=ASK%7B%7D")
-        load(50, ours_url), load(50, raw_url)  # warm both
-        rounds = {"ours": [], "raw": []}
-        for _ in range(3):  # alternate so both see the same machine weather
-            rounds["ours"].append(load(requests, ours_url))
-            rounds["raw"].append(load(requests, raw_url))
-        med = {k: {m: statistics.median(r[m] for r in v) for m in ("rps", "p50", "p99")} for k, v in rounds.items()}
-        lines += ["## HTTP: point look-up, 4 client threads, same machine", "",
-                  f"{requests} requests per round, 3 alternating rounds, medians.", "",
-                  "| endpoint | req/s | p50 ms | p99 ms | req/s vs oxigraph serve |", "|---|---|---|---|---|",
-                  f"| oxigraph serve (raw engine) | {med['raw']['rps']:.0f} | {med['raw']['p50']:.1f} | {med['raw']['p99']:.1f} | 1.00 |",
-                  f"| noticekg serve (Flask + waitress + time-limited workers) | {med['ours']['rps']:.0f} | "
-                  f"{med['ours']['p50']:.1f} | {med['ours']['p99']:.1f} | {med['ours']['rps'] / med['raw']['rps']:.2f} |", ""]
-        print("\n".join(lines[-6:]), flush=True)
+        base = f"http://127.0.0.1:{ours_port}"
+        wait_for(base + "/sparql?query=ASK%7B%7D")
+        nq = tmp / f"{store.name}.nq"
+        copy = tmp / f"{store.name}-raw"
+        dump = subprocess.run([sys.executable, "-c", "import sys; from graph.store import open_store; "
+                               "s = open_store('oxigraph:' + sys.argv[1] + '?ro'); open(sys.argv[2], 'wb').write(s.dump('nq'))",
+                               str(store), str(nq)], cwd=ROOT, capture_output=True, text=True)
+        if dump.returncode:
+            raise RuntimeError(dump.stderr[-500:])
+        shutil.rmtree(copy, ignore_errors=True)
+        subprocess.run([str(BIN / "oxigraph"), "load", "--location", str(copy), "--file", str(nq)], check=True,
+                       capture_output=True)
+        raw = Server([str(BIN / "oxigraph"), "serve", "--location", str(copy), "--bind", f"127.0.0.1:{raw_port}",
+                      "--union-default-graph"], tmp / "raw.log")
+        raw_base = f"http://127.0.0.1:{raw_port}"
+        wait_for(raw_base + "/query?query=ASK%7B%7D")
+        targets: dict[str, dict[str, list[Request]]] = {}
+        governs = [Request(f"{base}/api/governs?" + urllib.parse.urlencode(p), "application/json")
+                   for p in variants.pop("_governs")]
+        notices = [Request(base + p, "text/html") for p in _notice_paths(base, truth, rng)]
+        targets["/api/governs"] = {"ours": governs,
+                                   "raw": [Request(raw_base + "/query?" + urllib.parse.urlencode({"query": q}))
+                                           for q in variants["governing-figure.rq"]]}
+        for name, queries in variants.items():
+            targets[f"/sparql {name}"] = {
+                "ours": [Request(base + "/sparql?" + urllib.parse.urlencode({"query": q})) for q in queries],
+                "raw": [Request(raw_base + "/query?" + urllib.parse.urlencode({"query": q})) for q in queries]}
+        if notices:
+            targets["notice page"] = {"ours": notices}
+        for sides in targets.values():  # warm both
+            for reqs in sides.values():
+                run_load(reqs, 2, min(20, args.requests), args.seconds, args.request_timeout)
+        for clients in (1, 8):
+            rounds: dict[tuple[str, str], list[dict]] = {}
+            for _ in range(args.rounds):  # alternate, so that both see the same machine weather
+                for name, sides in targets.items():
+                    for side, reqs in sides.items():
+                        rounds.setdefault((name, side), []).append(
+                            run_load(reqs, clients, args.requests, args.seconds, args.request_timeout))
+            for (name, side), rs in rounds.items():
+                out["targets"].setdefault(name, {}).setdefault(side, {})[f"c{clients}"] = median_of(rs)
+        out["memory_bytes"] = {"noticekg serve": ours.rss_bytes(), "oxigraph serve": raw.rss_bytes()}
+        if with_rdflib:
+            run = watch([sys.executable, str(ROOT / "bench" / "rdflib_baseline.py"), str(nq),
+                         "--queries", json.dumps({k: v[0] for k, v in variants.items()}, ensure_ascii=False),
+                         "--query-timeout", str(args.rdflib_query_timeout)],
+                        args.rdflib_timeout, tmp / "rdflib.log")
+            lines = [json.loads(x) for x in run["output"].splitlines() if x.startswith("{")]
+            out["rdflib"] = {"load_s": next((x["seconds"] for x in lines if x.get("what") == "load"), None),
+                             "queries": {x["what"]: x for x in lines if x.get("what") != "load"},
+                             "timed_out": run["timed_out"], "peak_rss_bytes": run["peak_rss_bytes"]}
     finally:
-        for process in (ours, raw):
-            if process is not None:
-                process.terminate()
-                process.wait(timeout=20)
+        ours.stop()
+        if raw is not None:
+            raw.stop()
+    return out
 
 
-def _dump(store_dir: Path) -> Path:
-    store = open_store(f"oxigraph:{store_dir}?ro")
-    target = store_dir.with_name(store_dir.name + ".nq")
-    target.write_bytes(store.dump("nq"))
-    store.close()
-    return target
+def _notice_paths(base: str, truth: dict, rng: random.Random) -> list[str]:
+    """The pages of a few notices: their IRIs asked of the server by 文号 (a bound literal, not text)."""
+    from rdflib import Literal
+    docnos = rng.sample([n["docno"] for n in truth["corpus"]], min(10, len(truth["corpus"])))
+    query = ("PREFIX nkg: <https://noticekg.org/def/> SELECT ?n WHERE { VALUES ?d { "
+             + " ".join(Literal(d).n3() for d in docnos) + " } ?n nkg:docNo ?d }")
+    import urllib.request
+    with urllib.request.urlopen(urllib.request.Request(base + "/sparql?" + urllib.parse.urlencode({"query": query}),
+                                                       headers={"Accept": "application/sparql-results+json"})) as r:
+        rows = json.load(r)["results"]["bindings"]
+    return sorted({urllib.parse.urlsplit(row["n"]["value"]).path for row in rows})
+
+
+def bench_size(n: int, args: argparse.Namespace, tmp: Path) -> dict:
+    corpus, store, stage_store = tmp / f"corpus{n}", tmp / f"store{n}", tmp / f"stages{n}"
+    t = time.perf_counter()
+    truth = generate(n, corpus, args.seed)
+    result: dict = {"notices": n, "generate_s": round(time.perf_counter() - t, 2), "years": truth["years"],
+                    "figures": sum(len(x["figures"]) for x in truth["corpus"]), "planted": len(truth["findings"]),
+                    "corpus_bytes": du(corpus)}
+    print(f"[{n}] generated in {result['generate_s']} s", flush=True)
+    result["stages"] = stages(corpus, stage_store, args.stage_timeout, tmp)
+    print(f"[{n}] stages: " + ", ".join(f"{k} {v.get('seconds', 0):.1f} s" for k, v in result["stages"].items()
+                                        if isinstance(v, dict) and "seconds" in v), flush=True)
+    result["extraction"] = result["stages"].pop("extraction", None)
+    result["build"] = build(corpus, store, args.build_timeout, tmp)
+    b = result["build"]
+    b["notices_per_s"] = round(n / b["seconds"], 2) if b["ok"] else None
+    print(f"[{n}] build: {b['seconds']} s, ok={b['ok']}, peak {b['peak_rss_bytes'] / 2**20:.0f} MiB", flush=True)
+    served = store if b["ok"] else stage_store if "load" in result["stages"] else None
+    result["served_store"] = "build" if served == store else "stages (not validated)" if served else None
+    result["store_bytes"] = du(served) if served else None
+    result["validation"] = planted_recall(store, truth, ROOT / "ontology" / "queries") if b["ok"] else None
+    if served:
+        result["http"] = serve_and_load(served, truth, args, tmp, n <= args.rdflib_max)
+    shutil.rmtree(corpus, ignore_errors=True)
+    return result
+
+
+def _stop(signum: int, frame: object) -> None:
+    raise SystemExit(128 + signum)  # so that the servers and children started here are stopped on the way out
 
 
 def main() -> None:
+    signal.signal(signal.SIGTERM, _stop)
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", default="8,100,1000")
-    parser.add_argument("--requests", type=int, default=300)
-    parser.add_argument("--validate-at", type=int, default=100, help="the corpus size at which to time validation")
+    parser.add_argument("--sizes", default="1000,10000")
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--requests", type=int, default=200, help="requests per round, per target and client count")
+    parser.add_argument("--seconds", type=float, default=10, help="time limit of one round")
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--request-timeout", type=float, default=30, help="one request's client-side limit")
+    parser.add_argument("--build-timeout", type=float, default=3600)
+    parser.add_argument("--stage-timeout", type=float, default=3600)
+    parser.add_argument("--rdflib-max", type=int, default=1000, help="largest size rdflib in memory is run at")
+    parser.add_argument("--rdflib-timeout", type=float, default=1200, help="for the whole rdflib run")
+    parser.add_argument("--rdflib-query-timeout", type=float, default=120, help="for one query on rdflib")
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "latest.md")
+    parser.add_argument("--json", type=Path, default=None, help="default: bench/results/<date>.json beside --out")
     args = parser.parse_args()
-    sizes = sorted({int(s) for s in args.sizes.split(",")} | {args.validate_at})
-    lines = [f"# noticekg benchmark, {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC", "",
-             f"{platform.platform()}, {os.cpu_count()} cores, Python {platform.python_version()}; "
-             f"command: `{' '.join([Path(sys.argv[0]).name, *sys.argv[1:]])}`", ""]
-    with tempfile.TemporaryDirectory() as tmp:
-        biggest = bench_sizes(sizes, args.validate_at, Path(tmp), lines)
-        bench_http(biggest, args.requests, lines)
+    now = dt.datetime.now(dt.UTC)
+    report: dict = {"date": now.strftime("%Y-%m-%d %H:%M UTC"),
+                    "machine": {"platform": platform.platform(), "cores": os.cpu_count(),
+                                "python": platform.python_version()},
+                    "command": " ".join([Path(sys.argv[0]).name, *sys.argv[1:]]), "sizes": []}
+    with tempfile.TemporaryDirectory(prefix="noticekg-bench-") as tmp:
+        for n in sorted({int(s) for s in args.sizes.split(",")}):
+            report["sizes"].append(bench_size(n, args, Path(tmp)))
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    print(f"written to {args.out}")
+    json_path = args.json or args.out.parent / f"{now:%Y-%m-%d}.json"
+    json_path.write_text(json.dumps(report, ensure_ascii=False, indent=1), encoding="utf-8")
+    args.out.write_text(markdown(report), encoding="utf-8")
+    print(f"written to {json_path} and {args.out}")
 
 
 if __name__ == "__main__":
