@@ -55,7 +55,7 @@ __all__ = [
     "DEFAULT_BASE", "LEVELS", "QUALIFIERS", "RELATIONS", "YEAR_TYPES", "agency_iri", "citation_iris",
     "dataset_graph_iri", "default_base", "docno_of", "duplicate_notices", "figure_iris", "figure_label",
     "graph_iri", "iri_of_notice", "issuer_slug", "name_slug", "notice_graph", "notice_iri", "region_iri",
-    "regions_graph", "report_graph", "result_iri", "section_iri", "source_iri", "to_dataset", "unnumbered_notice_iri", "validation_graph_iri", "vocabulary_graph",
+    "regions_graph", "Batch", "report_graph", "result_iri", "section_iri", "source_iri", "to_dataset", "unnumbered_notice_iri", "validation_graph_iri", "vocabulary_graph",
 ]
 
 
@@ -86,9 +86,10 @@ def regions_graph(base: str | None = None) -> rdflib.Graph:
     return graph
 
 
-def to_dataset(results: Iterable[ParseResult], base: str | None = None) -> rdflib.Dataset:
+def to_dataset(results: Iterable[ParseResult], base: str | None = None, batch: Batch | None = None
+               ) -> rdflib.Dataset:
     """One named graph per notice (a 文号 seen twice keeps its first reading), plus `B graph/vocabulary`
-    and `B graph/regions`."""
+    and `B graph/regions`. `batch` (`Batch.of` every notice of a build) when `results` is one part of it."""
     base = base_of(base)
     results = list(results)
     pairs, seen = [], set()
@@ -98,7 +99,7 @@ def to_dataset(results: Iterable[ParseResult], base: str | None = None) -> rdfli
             if iri not in seen:
                 seen.add(iri)
                 pairs.append((notice, result.source))
-    batch = Batch.of((n for n, _ in pairs), base)
+    batch = batch or Batch.of((n for n, _ in pairs), base)
     dataset = rdflib.Dataset()
     for prefix, namespace in PREFIXES.items():
         dataset.bind(prefix, namespace)

@@ -1,0 +1,401 @@
+"""A build: notice files → the store, streaming, in parallel, incremental, and atomic on an on-disk store.
+
+    build(paths, store_url, options, progress=None) -> BuildSummary
+
+1. Read and parse the files in worker processes (both cores). A file whose SHA-256 the store's manifest
+   already holds under its name is skipped; a file over the size limit is refused before it is read; a file
+   that yields no notice says so. Parsed files are spilled to disk in parts, so memory holds one part.
+2. Turn each part into RDF against the index of every notice of the build (which 文号 are in the corpus, their
+   figures, their attachments) and bulk-load it: a notice's graph replaces the one of the same IRI, the graphs
+   a changed file gave before are removed first.
+3. Validate the notices of this run and store the report. Only then does the new generation become current
+   (`graph.generations`): a kill at any moment leaves the old store, whole, with its report.
+
+The summary and its exit code speak of this run only: its files, its problems, the findings in which one of
+its notices takes part. `read_source` is the one place a file's bytes become a `ParseResult`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import multiprocessing
+import os
+import pickle
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+from rdflib import RDF, SH, URIRef
+
+from . import generations
+from .errors import InputError, NoticeParseError
+from .records import Notice, ParseResult, Problem
+from .store import OxigraphStore, Store, open_store
+from .to_rdf import Batch, dataset_graph_iri, iri_of_notice, report_graph, to_dataset, validation_graph_iri
+from .validate import validate
+from .vocab import PREFIXES
+
+MAX_FILE_SIZE = 5 * 1024 * 1024  # bytes; --max-file-size
+PART_FILES = 200  # files per part spilled, converted and loaded together
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    base: str
+    replace: bool = False
+    max_file_size: int = MAX_FILE_SIZE
+    workers: int = min(2, os.cpu_count() or 1)
+    part_files: int = PART_FILES
+    output: Path | None = None  # also write what this run built to a .trig or .nq file
+
+
+@dataclass
+class BuildSummary:
+    files: int = 0
+    new: list[str] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    notices: int = 0
+    citations: int = 0
+    figures: int = 0
+    triples: int = 0  # written by this run
+    store: int = 0  # in the store after it
+    findings: int = 0  # of this run: findings in which one of its notices takes part
+    stored_findings: int = 0  # the whole stored report
+    problems: list[Problem] = field(default_factory=list)
+    generation: str | None = None
+
+    @property
+    def errors(self) -> int:
+        return sum(p.severity == "error" for p in self.problems)
+
+    @property
+    def warnings(self) -> int:
+        return sum(p.severity == "warning" for p in self.problems)
+
+    @property
+    def exit_code(self) -> int:
+        """README's table: 2 when a file or notice could not be read (even if others loaded), else 1 on findings."""
+        return 2 if self.errors else 1 if self.findings else 0
+
+    def counts(self) -> dict[str, int]:
+        return {"files": self.files, "new": len(self.new), "changed": len(self.changed),
+                "unchanged": len(self.unchanged), "notices": self.notices, "citations": self.citations,
+                "figures": self.figures, "triples": self.triples, "store": self.store,
+                "warnings": self.warnings, "errors": self.errors, "findings": self.findings}
+
+
+Progress = Callable[[str, int, int], None]  # (stage, done, total)
+
+
+def source_files(paths: Sequence[Path]) -> list[tuple[Path, str]]:
+    """(path, name) of every notice file: a directory gives its `*.txt`, named relative to it."""
+    files = []
+    for path in paths:
+        if path.is_dir():
+            files += [(p, p.relative_to(path).as_posix()) for p in sorted(path.rglob("*.txt"))]
+        elif path.is_file():
+            files.append((path, path.name))
+        else:
+            raise InputError(f"{path}: no such file or directory")
+    if not files:
+        raise InputError(f"no .txt notices in {', '.join(map(str, paths))}")
+    return files
+
+
+# -- 1. reading one file (runs in a worker process) -------------------------------------------------------------
+
+
+def read_source(path: Path, name: str, data: bytes) -> ParseResult:
+    """The file's bytes as a `ParseResult`: the one place the build turns bytes into text."""
+    from .parse import parse_text
+
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        line = data[: e.start].count(b"\n") + 1
+        around = data[max(0, e.start - 12): e.start + 12]
+        raise NoticeParseError(name, line, repr(around),
+                               f"not UTF-8 text (byte {e.start} cannot be decoded)") from e
+    result = parse_text(text, name)
+    # The file's digest, not the text's: it is what an unchanged file is recognised by.
+    return replace(result, source=replace(result.source, sha256=hashlib.sha256(data).hexdigest()))
+
+
+@dataclass(frozen=True)
+class _Job:
+    path: str
+    name: str
+    max_size: int
+    known_sha256: str | None  # what the store's manifest holds for this name
+
+
+@dataclass(frozen=True)
+class _Outcome:
+    name: str
+    sha256: str | None = None
+    result: ParseResult | None = None
+    problems: tuple[Problem, ...] = ()
+    unchanged: bool = False
+
+
+def _read_one(job: _Job) -> _Outcome:
+    path = Path(job.path)
+    try:
+        size = path.stat().st_size
+        if size > job.max_size:
+            return _Outcome(job.name, problems=(Problem(
+                "error", job.name, 0, "", f"file of {size / 1e6:.1f} MB is over the limit of "
+                f"{job.max_size / 1e6:.1f} MB (--max-file-size): not read"),))
+        data = path.read_bytes()
+    except OSError as e:
+        return _Outcome(job.name, problems=(Problem("error", job.name, 0, "", f"cannot read the file: {e}"),))
+    sha = hashlib.sha256(data).hexdigest()
+    if sha == job.known_sha256:
+        return _Outcome(job.name, sha, unchanged=True)
+    if not data.strip():
+        return _Outcome(job.name, sha, problems=(Problem("error", job.name, 1, "", "empty file: no notice"),))
+    try:
+        result = read_source(path, job.name, data)
+    except NoticeParseError as e:
+        return _Outcome(job.name, sha, problems=(Problem("error", e.file, e.line, e.text, e.message),))
+    except InputError as e:
+        return _Outcome(job.name, sha, problems=(Problem("error", job.name, 0, "", str(e)),))
+    problems = result.problems
+    if not result.notices and not any(p.severity == "error" for p in problems):
+        first = next((ln for ln in result.source.text.splitlines() if ln.strip()), "")
+        problems += (Problem("error", job.name, 1, first[:80], "no notice found in this file"),)
+    return _Outcome(job.name, sha, result, problems)
+
+
+def _outcomes(jobs: list[_Job], workers: int) -> Iterator[_Outcome]:
+    """Outcomes in the order of `jobs`; in processes when there are enough files to pay for them."""
+    if workers <= 1 or len(jobs) < 8:
+        yield from map(_read_one, jobs)
+        return
+    # fork only from a single-threaded process (a server's or a test runner's threads hold locks).
+    method = "fork" if threading.active_count() == 1 else "forkserver"
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context(method)) as pool:
+        yield from pool.map(_read_one, jobs, chunksize=4)
+
+
+# -- 2. loading ------------------------------------------------------------------------------------------------
+
+
+class _Loader:
+    """Writes parts of the build into an Oxigraph store by its bulk loader (or any store graph by graph)."""
+
+    def __init__(self, store: Store, base: str, output: Path | None) -> None:
+        self.store, self.base = store, base
+        self.engine = store.engine if isinstance(store, OxigraphStore) else None
+        self.constant = {dataset_graph_iri("vocabulary", base), dataset_graph_iri("regions", base)}
+        self.loaded_constant: set[str] = set()
+        self.triples = 0
+        self.output = output
+        self._spill = open(output.with_name(output.name + ".part.nq"), "wb") if output else None  # noqa: SIM115
+
+    def remove(self, graph_iris: Sequence[str]) -> None:
+        for iri in graph_iris:
+            if self.engine is not None:
+                node = ox.NamedNode(iri)
+                if self.engine.contains_named_graph(node):
+                    self.engine.remove_graph(node)
+            else:
+                self.store.replace_graph(iri, _empty())
+
+    def load(self, results: list[ParseResult], batch: Batch) -> list[str]:
+        """Load one part; returns the IRIs of the notice graphs it wrote."""
+        dataset = to_dataset(results, self.base, batch=batch)
+        quads: list[ox.Quad] = []
+        written = []
+        for graph in dataset.graphs():
+            iri = str(graph.identifier)
+            if not isinstance(graph.identifier, URIRef) or not len(graph) or iri in self.loaded_constant:
+                continue
+            if iri.endswith("/graph") or iri in self.constant:  # replaced; other shared graphs accumulate
+                self.remove([iri])
+            if iri in self.constant:
+                self.loaded_constant.add(iri)
+            if iri.endswith("/graph"):
+                written.append(iri)
+            if self.engine is None:  # a remote endpoint: graph by graph, by the Graph Store Protocol
+                self.store.replace_graph(iri, graph)
+            name = ox.NamedNode(iri)
+            quads += (ox.Quad(t.subject, t.predicate, t.object, name) for t in
+                      ox.parse(graph.serialize(format="nt", encoding="utf-8"), ox.RdfFormat.N_TRIPLES))
+        self.triples += len(quads)
+        data = ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b""
+        if self.engine is not None and data:
+            self.engine.bulk_load(data, ox.RdfFormat.N_QUADS)
+        if self._spill is not None:
+            self._spill.write(data)
+        return written
+
+    def finish(self) -> None:
+        if self._spill is None or self.output is None:
+            return
+        self._spill.close()
+        formats = {".trig": ox.RdfFormat.TRIG, ".nq": ox.RdfFormat.N_QUADS}
+        fmt = formats.get(self.output.suffix.lower())
+        part = Path(self._spill.name)
+        try:
+            if fmt is None:
+                raise InputError(f"{self.output}: write the graph to a .trig or .nq file")
+            ox.serialize(ox.parse(path=str(part), format=ox.RdfFormat.N_QUADS), output=str(self.output),
+                         format=fmt, prefixes=PREFIXES)
+        except OSError as exc:
+            raise InputError(f"cannot write {self.output}: {exc}") from exc
+        finally:
+            part.unlink(missing_ok=True)
+
+
+def _empty():  # noqa: ANN202
+    import rdflib
+
+    return rdflib.Graph()
+
+
+# -- 3. the whole build -------------------------------------------------------------------------------------------
+
+
+def build(paths: Sequence[Path], store_url: str, options: BuildOptions,
+          progress: Progress | None = None) -> BuildSummary:
+    """Build `paths` into the store at `store_url`: see the module docstring."""
+    files = source_files(paths)
+    on_disk = store_url.startswith("oxigraph:") and "?" not in store_url
+    if on_disk:
+        root = Path(store_url[len("oxigraph:"):])
+        with generations.stage(root, options.replace) as staging:
+            store = OxigraphStore(staging.store, f"oxigraph:{staging.path}")
+            summary, manifest = _run(files, store, options, staging.previous_manifest.get("files", {}),
+                                     staging.checkpoint, progress, spill_dir=root)
+            if staging.previous and not (options.replace or summary.new or summary.changed):
+                staging.discard("no file new or changed")
+                summary.generation = staging.previous
+            else:
+                staging.commit(manifest, summary.counts())
+                summary.generation = staging.name
+            return summary
+    store = open_store(store_url)
+    try:
+        if options.replace:
+            store.clear()
+        summary, _ = _run(files, store, options, {}, lambda stage: None, progress, spill_dir=None)
+        return summary
+    finally:
+        store.close()
+
+
+def _run(files: list[tuple[Path, str]], store: Store, options: BuildOptions, known: dict[str, Any],
+         checkpoint: Callable[[str], None], progress: Progress | None, spill_dir: Path | None
+         ) -> tuple[BuildSummary, dict[str, Any]]:
+    summary = BuildSummary(files=len(files))
+    tell = progress or (lambda stage, done, total: None)
+    base = options.base
+    jobs = [_Job(str(p), name, options.max_file_size, known.get(name, {}).get("sha256")) for p, name in files]
+    manifest: dict[str, Any] = {}
+    notices: list[Notice] = []
+    seen: set[str] = set()
+    parts: list[Path] = []
+    pending: list[ParseResult] = []
+    graphs_of: dict[str, list[str]] = {}
+    with tempfile.TemporaryDirectory(prefix="noticekg-build-", dir=spill_dir) as spill:
+        checkpoint("parsing")
+        for done, outcome in enumerate(_outcomes(jobs, options.workers), 1):
+            summary.problems += outcome.problems
+            if outcome.unchanged:
+                summary.unchanged.append(outcome.name)
+                manifest[outcome.name] = known[outcome.name]
+            elif outcome.result is not None:
+                (summary.changed if outcome.name in known else summary.new).append(outcome.name)
+                kept = _first_readings(outcome.result, base, seen, summary.problems)
+                notices += kept.notices
+                graphs_of[outcome.name] = [iri_of_notice(n, kept.source, base) + "/graph" for n in kept.notices]
+                manifest[outcome.name] = {"sha256": outcome.sha256, "graphs": graphs_of[outcome.name]}
+                pending.append(kept)
+                if len(pending) >= options.part_files:
+                    parts.append(_spill(Path(spill), len(parts), pending))
+                    pending = []
+            elif outcome.name in known:  # unreadable now: what the store had from it stays, and says so
+                manifest[outcome.name] = known[outcome.name]
+            tell("parsing", done, len(jobs))
+        batch = Batch.of(notices, base)
+        loader = _Loader(store, base, options.output)
+        stale = [g for name in summary.changed for g in known[name].get("graphs", ())]
+        checkpoint("loading")
+        loader.remove(stale)
+        built: list[str] = []
+        chunks = [*parts, pending] if pending or not parts else parts
+        for n, part in enumerate(chunks, 1):
+            results = part if isinstance(part, list) else _unspill(part)
+            built += loader.load(results, batch) if results else []
+            tell("loading", n, len(chunks))
+            if n == 1:
+                checkpoint("loaded-part")
+        loader.finish()
+    summary.triples = loader.triples
+    summary.notices = len(notices)
+    summary.citations = sum(len(n.citations) for n in notices)
+    summary.figures = sum(len(n.figures) for n in notices)
+    checkpoint("validating")
+    summary.findings, summary.stored_findings = _validation(store, base, built)
+    checkpoint("reported")
+    summary.store = store.triple_count()
+    return summary, manifest
+
+
+def _first_readings(result: ParseResult, base: str, seen: set[str], problems: list[Problem]) -> ParseResult:
+    """The result without the notices whose IRI an earlier file of this run already gave (the first is kept)."""
+    kept = []
+    for notice in result.notices:
+        iri = iri_of_notice(notice, result.source, base)
+        if iri in seen:
+            problems.append(Problem("warning", result.source.name, 0, iri,
+                                    "a notice with this 文号 was already read; kept the first"))
+            continue
+        seen.add(iri)
+        kept.append(notice)
+    return result if len(kept) == len(result.notices) else replace(result, notices=tuple(kept))
+
+
+def _spill(where: Path, n: int, results: list[ParseResult]) -> Path:
+    path = where / f"part-{n:05d}.pickle"
+    with open(path, "wb") as out:
+        pickle.dump(results, out, protocol=pickle.HIGHEST_PROTOCOL)
+    return path
+
+
+def _unspill(path: Path) -> list[ParseResult]:
+    with open(path, "rb") as handle:
+        results = pickle.load(handle)  # noqa: S301 - our own file, written a moment ago
+    path.unlink()
+    return results
+
+
+def _validation(store: Store, base: str, built: list[str]) -> tuple[int, int]:
+    """Validate the notices just loaded and merge the report into `B graph/validation`, keeping earlier results
+    that concern none of them: (findings of this run, findings the stored report holds)."""
+    target = validation_graph_iri(base)
+    previous = store.construct(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{target}> {{ ?s ?p ?o }} }}")
+    if not built:
+        return 0, sum(1 for _ in previous.subjects(RDF.type, SH.ValidationResult))
+    result = validate(store, notices=built)
+    report = report_graph(result.report, base, previous, [g.removesuffix("/graph") for g in built])
+    store.replace_graph(target, report)
+    return len(result.results), sum(1 for _ in report.subjects(RDF.type, SH.ValidationResult))
+
+
+class RateMeter:
+    """Notices per second since it was made: for progress lines."""
+
+    def __init__(self) -> None:
+        self.start = time.monotonic()
+
+    def rate(self, done: int) -> float:
+        return done / max(time.monotonic() - self.start, 1e-9)
