@@ -31,13 +31,23 @@ from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
+import rdflib
 from rdflib import RDF, SH, URIRef
 
 from . import generations
 from .errors import InputError, NoticeParseError
 from .records import Notice, ParseResult, Problem
 from .store import OxigraphStore, Store, open_store
-from .to_rdf import Batch, dataset_graph_iri, iri_of_notice, report_graph, to_dataset, validation_graph_iri
+from .to_rdf import (
+    Batch,
+    dataset_graph_iri,
+    iri_of_notice,
+    regions_graph,
+    report_graph,
+    to_dataset,
+    validation_graph_iri,
+    vocabulary_graph,
+)
 from .validate import validate
 from .vocab import PREFIXES
 
@@ -195,7 +205,6 @@ class _Loader:
         self.store, self.base = store, base
         self.engine = store.engine if isinstance(store, OxigraphStore) else None
         self.constant = {dataset_graph_iri("vocabulary", base), dataset_graph_iri("regions", base)}
-        self.loaded_constant: set[str] = set()
         self.triples = 0
         self.output = output
         self._spill = open(output.with_name(output.name + ".part.nq"), "wb") if output else None  # noqa: SIM115
@@ -209,19 +218,28 @@ class _Loader:
             else:
                 self.store.replace_graph(iri, _empty())
 
+    def load_constant(self, replace: bool) -> None:
+        """The vocabulary, always (it may have changed), and the regions when the store lacks them."""
+        regions = dataset_graph_iri("regions", self.base)
+        dataset = rdflib.Dataset()
+        dataset.graph(URIRef(dataset_graph_iri("vocabulary", self.base))).__iadd__(vocabulary_graph())
+        if replace or not self.store.ask(f"ASK {{ GRAPH <{regions}> {{ ?s ?p ?o }} }}"):
+            dataset.graph(URIRef(regions)).__iadd__(regions_graph(self.base))
+        self._write(dataset)
+
     def load(self, results: list[ParseResult], batch: Batch) -> list[str]:
         """Load one part; returns the IRIs of the notice graphs it wrote."""
-        dataset = to_dataset(results, self.base, batch=batch)
+        return self._write(to_dataset(results, self.base, batch=batch, constant_graphs=False))
+
+    def _write(self, dataset: rdflib.Dataset) -> list[str]:
         quads: list[ox.Quad] = []
         written = []
         for graph in dataset.graphs():
             iri = str(graph.identifier)
-            if not isinstance(graph.identifier, URIRef) or not len(graph) or iri in self.loaded_constant:
+            if not isinstance(graph.identifier, URIRef) or not len(graph):
                 continue
             if iri.endswith("/graph") or iri in self.constant:  # replaced; other shared graphs accumulate
                 self.remove([iri])
-            if iri in self.constant:
-                self.loaded_constant.add(iri)
             if iri.endswith("/graph"):
                 written.append(iri)
             if self.engine is None:  # a remote endpoint: graph by graph, by the Graph Store Protocol
@@ -255,9 +273,7 @@ class _Loader:
             part.unlink(missing_ok=True)
 
 
-def _empty():  # noqa: ANN202
-    import rdflib
-
+def _empty() -> rdflib.Graph:
     return rdflib.Graph()
 
 
@@ -330,6 +346,7 @@ def _run(files: list[tuple[Path, str]], store: Store, options: BuildOptions, kno
         stale = [g for name in summary.changed for g in known[name].get("graphs", ())]
         checkpoint("loading")
         loader.remove(stale)
+        loader.load_constant(options.replace)
         built: list[str] = []
         chunks = [*parts, pending] if pending or not parts else parts
         for n, part in enumerate(chunks, 1):

@@ -22,7 +22,7 @@ from typing import Any, Protocol
 import rdflib
 
 from ..errors import NoticeKGError, QueryError, QueryForbidden, QuerySyntaxError, QueryTimeout, StoreError
-from ..store import OxigraphStore, RemoteStore, Store, open_store
+from ..store import OxigraphStore, RemoteStore, Store, follow, open_store
 from .protocol import Format
 
 BOOT_TIMEOUT = 60.0  # seconds a new query worker may take to start (imports, opening the store)
@@ -134,6 +134,8 @@ def _serve(conn: Any, source: Store | str, forked: bool) -> None:
         except (EOFError, OSError):
             return
         try:
+            if failure is None:
+                store = follow(store)  # a build made a new generation current: answer from it
             reply: tuple = failure or ("ok", *execute(store, request))
         except QuerySyntaxError as exc:
             reply = ("syntax", exc.message, exc.position)

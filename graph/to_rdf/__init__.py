@@ -86,10 +86,11 @@ def regions_graph(base: str | None = None) -> rdflib.Graph:
     return graph
 
 
-def to_dataset(results: Iterable[ParseResult], base: str | None = None, batch: Batch | None = None
-               ) -> rdflib.Dataset:
+def to_dataset(results: Iterable[ParseResult], base: str | None = None, batch: Batch | None = None,
+               constant_graphs: bool = True) -> rdflib.Dataset:
     """One named graph per notice (a 文号 seen twice keeps its first reading), plus `B graph/vocabulary`
-    and `B graph/regions`. `batch` (`Batch.of` every notice of a build) when `results` is one part of it."""
+    and `B graph/regions` (unless `constant_graphs` is false: they are the same for every batch).
+    `batch` (`Batch.of` every notice of a build) when `results` is one part of it."""
     base = base_of(base)
     results = list(results)
     pairs, seen = [], set()
@@ -106,8 +107,9 @@ def to_dataset(results: Iterable[ParseResult], base: str | None = None, batch: B
     for notice, source in pairs:
         writer = NoticeWriter(notice, source, base, batch)
         _put(dataset, graph_iri(writer.iri), writer.write())
-    _put(dataset, dataset_graph_iri("vocabulary", base), vocabulary_graph())
-    _put(dataset, dataset_graph_iri("regions", base), regions_graph(base))
+    if constant_graphs:
+        _put(dataset, dataset_graph_iri("vocabulary", base), vocabulary_graph())
+        _put(dataset, dataset_graph_iri("regions", base), regions_graph(base))
     return dataset
 
 
