@@ -12,20 +12,16 @@
    (`graph.generations`): a kill at any moment leaves the old store, whole, with its report.
 
 The summary and its exit code speak of this run only: its files, its problems, the findings in which one of
-its notices takes part. `read_source` is the one place a file's bytes become a `ParseResult`.
+its notices takes part. Reading the files is `graph.sources`.
 """
 
 from __future__ import annotations
 
-import hashlib
-import multiprocessing
 import os
 import pickle
 import tempfile
-import threading
 import time
-from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -35,8 +31,9 @@ import rdflib
 from rdflib import RDF, SH, URIRef
 
 from . import generations
-from .errors import InputError, NoticeParseError
+from .errors import InputError
 from .records import Notice, ParseResult, Problem
+from .sources import Job, outcomes, source_files
 from .store import OxigraphStore, Store, open_store
 from .to_rdf import (
     Batch,
@@ -80,6 +77,7 @@ class BuildSummary:
     stored_findings: int = 0  # the whole stored report
     problems: list[Problem] = field(default_factory=list)
     generation: str | None = None
+    seconds: dict[str, float] = field(default_factory=dict)  # wall time of each stage
 
     @property
     def errors(self) -> int:
@@ -101,98 +99,7 @@ class BuildSummary:
                 "warnings": self.warnings, "errors": self.errors, "findings": self.findings}
 
 
-Progress = Callable[[str, int, int], None]  # (stage, done, total)
-
-
-def source_files(paths: Sequence[Path]) -> list[tuple[Path, str]]:
-    """(path, name) of every notice file: a directory gives its `*.txt`, named relative to it."""
-    files = []
-    for path in paths:
-        if path.is_dir():
-            files += [(p, p.relative_to(path).as_posix()) for p in sorted(path.rglob("*.txt"))]
-        elif path.is_file():
-            files.append((path, path.name))
-        else:
-            raise InputError(f"{path}: no such file or directory")
-    if not files:
-        raise InputError(f"no .txt notices in {', '.join(map(str, paths))}")
-    return files
-
-
-# -- 1. reading one file (runs in a worker process) -------------------------------------------------------------
-
-
-def read_source(path: Path, name: str, data: bytes) -> ParseResult:
-    """The file's bytes as a `ParseResult`: the one place the build turns bytes into text."""
-    from .parse import parse_text
-
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as e:
-        line = data[: e.start].count(b"\n") + 1
-        around = data[max(0, e.start - 12): e.start + 12]
-        raise NoticeParseError(name, line, repr(around),
-                               f"not UTF-8 text (byte {e.start} cannot be decoded)") from e
-    result = parse_text(text, name)
-    # The file's digest, not the text's: it is what an unchanged file is recognised by.
-    return replace(result, source=replace(result.source, sha256=hashlib.sha256(data).hexdigest()))
-
-
-@dataclass(frozen=True)
-class _Job:
-    path: str
-    name: str
-    max_size: int
-    known_sha256: str | None  # what the store's manifest holds for this name
-
-
-@dataclass(frozen=True)
-class _Outcome:
-    name: str
-    sha256: str | None = None
-    result: ParseResult | None = None
-    problems: tuple[Problem, ...] = ()
-    unchanged: bool = False
-
-
-def _read_one(job: _Job) -> _Outcome:
-    path = Path(job.path)
-    try:
-        size = path.stat().st_size
-        if size > job.max_size:
-            return _Outcome(job.name, problems=(Problem(
-                "error", job.name, 0, "", f"file of {size / 1e6:.1f} MB is over the limit of "
-                f"{job.max_size / 1e6:.1f} MB (--max-file-size): not read"),))
-        data = path.read_bytes()
-    except OSError as e:
-        return _Outcome(job.name, problems=(Problem("error", job.name, 0, "", f"cannot read the file: {e}"),))
-    sha = hashlib.sha256(data).hexdigest()
-    if sha == job.known_sha256:
-        return _Outcome(job.name, sha, unchanged=True)
-    if not data.strip():
-        return _Outcome(job.name, sha, problems=(Problem("error", job.name, 1, "", "empty file: no notice"),))
-    try:
-        result = read_source(path, job.name, data)
-    except NoticeParseError as e:
-        return _Outcome(job.name, sha, problems=(Problem("error", e.file, e.line, e.text, e.message),))
-    except InputError as e:
-        return _Outcome(job.name, sha, problems=(Problem("error", job.name, 0, "", str(e)),))
-    problems = result.problems
-    if not result.notices and not any(p.severity == "error" for p in problems):
-        first = next((ln for ln in result.source.text.splitlines() if ln.strip()), "")
-        problems += (Problem("error", job.name, 1, first[:80], "no notice found in this file"),)
-    return _Outcome(job.name, sha, result, problems)
-
-
-def _outcomes(jobs: list[_Job], workers: int) -> Iterator[_Outcome]:
-    """Outcomes in the order of `jobs`; in processes when there are enough files to pay for them."""
-    if workers <= 1 or len(jobs) < 8:
-        yield from map(_read_one, jobs)
-        return
-    # fork only from a single-threaded process (a server's or a test runner's threads hold locks).
-    method = "fork" if threading.active_count() == 1 else "forkserver"
-    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context(method)) as pool:
-        yield from pool.map(_read_one, jobs, chunksize=4)
+Progress = Callable[[str, int, int, int], None]  # (stage, files done, files in all, notices so far)
 
 
 # -- 2. loading ------------------------------------------------------------------------------------------------
@@ -312,9 +219,19 @@ def _run(files: list[tuple[Path, str]], store: Store, options: BuildOptions, kno
          checkpoint: Callable[[str], None], progress: Progress | None, spill_dir: Path | None
          ) -> tuple[BuildSummary, dict[str, Any]]:
     summary = BuildSummary(files=len(files))
-    tell = progress or (lambda stage, done, total: None)
+    clock = [time.monotonic(), ""]
+
+    def checkpoint_timed(stage: str) -> None:  # the time since the last checkpoint goes to the stage it ended
+        now = time.monotonic()
+        if clock[1]:
+            summary.seconds[clock[1]] = summary.seconds.get(clock[1], 0.0) + now - clock[0]
+        clock[:] = [now, stage]
+        if stage != "done":
+            checkpoint(stage)
+
+    tell = progress or (lambda stage, done, total, notices: None)
     base = options.base
-    jobs = [_Job(str(p), name, options.max_file_size, known.get(name, {}).get("sha256")) for p, name in files]
+    jobs = [Job(str(p), name, options.max_file_size, known.get(name, {}).get("sha256")) for p, name in files]
     manifest: dict[str, Any] = {}
     notices: list[Notice] = []
     seen: set[str] = set()
@@ -322,8 +239,8 @@ def _run(files: list[tuple[Path, str]], store: Store, options: BuildOptions, kno
     pending: list[ParseResult] = []
     graphs_of: dict[str, list[str]] = {}
     with tempfile.TemporaryDirectory(prefix="noticekg-build-", dir=spill_dir) as spill:
-        checkpoint("parsing")
-        for done, outcome in enumerate(_outcomes(jobs, options.workers), 1):
+        checkpoint_timed("parsing")
+        for done, outcome in enumerate(outcomes(jobs, options.workers), 1):
             summary.problems += outcome.problems
             if outcome.unchanged:
                 summary.unchanged.append(outcome.name)
@@ -340,11 +257,11 @@ def _run(files: list[tuple[Path, str]], store: Store, options: BuildOptions, kno
                     pending = []
             elif outcome.name in known:  # unreadable now: what the store had from it stays, and says so
                 manifest[outcome.name] = known[outcome.name]
-            tell("parsing", done, len(jobs))
+            tell("parsing", done, len(jobs), len(notices))
         batch = Batch.of(notices, base)
         loader = _Loader(store, base, options.output)
         stale = [g for name in summary.changed for g in known[name].get("graphs", ())]
-        checkpoint("loading")
+        checkpoint_timed("loading")
         loader.remove(stale)
         loader.load_constant(options.replace)
         built: list[str] = []
@@ -352,7 +269,7 @@ def _run(files: list[tuple[Path, str]], store: Store, options: BuildOptions, kno
         for n, part in enumerate(chunks, 1):
             results = part if isinstance(part, list) else _unspill(part)
             built += loader.load(results, batch) if results else []
-            tell("loading", n, len(chunks))
+            tell("loading", n, len(chunks), len(notices))
             if n == 1:
                 checkpoint("loaded-part")
         loader.finish()
@@ -360,10 +277,11 @@ def _run(files: list[tuple[Path, str]], store: Store, options: BuildOptions, kno
     summary.notices = len(notices)
     summary.citations = sum(len(n.citations) for n in notices)
     summary.figures = sum(len(n.figures) for n in notices)
-    checkpoint("validating")
+    checkpoint_timed("validating")
     summary.findings, summary.stored_findings = _validation(store, base, built)
-    checkpoint("reported")
+    checkpoint_timed("reported")
     summary.store = store.triple_count()
+    checkpoint_timed("done")
     return summary, manifest
 
 

@@ -22,6 +22,7 @@ import json
 import os
 import shutil
 import signal
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -135,14 +136,15 @@ def status(root: Path) -> Status:
 
 def _locked(root: Path) -> bool:
     path = root / LOCK
-    if not path.exists():
+    try:
+        with open(path, "rb") as handle:  # flock needs no write access
+            try:
+                fcntl.flock(handle, fcntl.LOCK_SH | fcntl.LOCK_NB)
+            except BlockingIOError:
+                return True
+            fcntl.flock(handle, fcntl.LOCK_UN)
+    except OSError:  # no lock file: no build ever ran here
         return False
-    with open(path, "a") as handle:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            return True
-        fcntl.flock(handle, fcntl.LOCK_UN)
     return False
 
 
@@ -161,11 +163,15 @@ class Staging:
             raise StoreError(f"{root} holds a store from before generations: build into a new directory "
                              f"(or remove {root} first)")
         self._lock = open(root / LOCK, "a")  # noqa: SIM115 - held until commit or abort
-        try:
-            fcntl.flock(self._lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            self._lock.close()
-            raise StoreError(f"another build is writing {root}; wait for it to finish") from None
+        for attempt in range(40):  # a reader asking `status` holds it shared for an instant
+            try:
+                fcntl.flock(self._lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if attempt == 39:
+                    self._lock.close()
+                    raise StoreError(f"another build is writing {root}; wait for it to finish") from None
+                time.sleep(0.05)
         self.previous = current(root)
         self.previous_manifest = manifest(root, self.previous) if self.previous else {}
         self.name = self._next_name()
@@ -176,10 +182,14 @@ class Staging:
             "previous_finished": self.previous_manifest.get("finished"),
         }
         _write_json(root / JOURNAL, self.journal)
-        if self.previous and not replace:
-            # A checkpoint: hard links to the old generation's files, so the copy costs little.
-            ox.Store.read_only(str(root / self.previous)).backup(str(self.path))
-        self.store = ox.Store(str(self.path))
+        try:
+            if self.previous and not replace:
+                # A checkpoint: hard links to the old generation's files, so the copy costs little.
+                ox.Store.read_only(str(root / self.previous)).backup(str(self.path))
+            self.store = ox.Store(str(self.path))
+        except OSError as exc:
+            self.abort(f"cannot make {self.path}: {exc}")
+            raise StoreError(f"cannot make a new generation in {root}: {exc}") from exc
 
     def _next_name(self) -> str:
         numbers = [int(p.name[len(PREFIX):]) for p in self.root.glob(PREFIX + "*")

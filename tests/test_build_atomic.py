@@ -18,6 +18,7 @@ import pytest
 
 from graph import generations
 from graph.build import BuildOptions, build
+from graph.errors import StoreError
 from graph.store import open_store
 from graph.to_rdf import DEFAULT_BASE, validation_graph_iri
 
@@ -128,3 +129,23 @@ def test_a_second_build_skips_unchanged_files_and_replaces_changed_ones(old_stor
     changed = build([folder], f"oxigraph:{store}", BuildOptions(base=DEFAULT_BASE))
     assert changed.changed == [lanzhou.name] and len(changed.unchanged) == 4
     assert notices(store) == 7
+
+
+def test_a_build_in_progress_is_told_and_a_second_one_refused(old_store: Path, tmp_path: Path) -> None:
+    store = tmp_path / "store"
+    shutil.copytree(old_store / "store", store)
+    seen: list[tuple[bool, str, str]] = []
+
+    def probe(stage: str, *counts: int) -> None:
+        told = generations.status(store)
+        try:
+            generations.stage(store)
+            refused = ""
+        except StoreError as exc:
+            refused = str(exc)
+        seen.append((told.running, told.warning() or "", refused))
+
+    build([old_store / "in"], f"oxigraph:{store}", BuildOptions(base=DEFAULT_BASE), progress=probe)
+    assert seen and all(running and "is running" in warning and "another build" in refused
+                        for running, warning, refused in seen)
+    assert not generations.status(store).running and generations.status(store).warning() is None

@@ -64,7 +64,7 @@ def test_the_server_sees_the_old_store_during_a_build_and_the_new_one_after(serv
         shutil.copy(path, folder)
     seen = []
 
-    def probe(stage: str, done: int, total: int) -> None:  # called by the build at every step of its work
+    def probe(stage: str, *counts: int) -> None:  # called by the build at every step of its work
         seen.append((stage, view(client)))
 
     summary = build([folder], f"oxigraph:{store}", BuildOptions(base=DEFAULT_BASE), progress=probe)

@@ -12,20 +12,20 @@ from . import DEFAULT_CORPUS, DEFAULT_STORE, main
 
 
 class _Progress:
-    """A line redrawn on a terminal; elsewhere (a pipe, a log) a line per thousand notices parsed."""
+    """A line redrawn on a terminal; elsewhere (a pipe, a log) a line per thousand notices parsed, and the last."""
 
     def __init__(self) -> None:
         self.tty = sys.stderr.isatty()
         self.meter = RateMeter()
+        self.told = 0  # thousands of notices already told
 
-    def __call__(self, stage: str, done: int, total: int) -> None:
+    def __call__(self, stage: str, done: int, total: int, notices: int) -> None:
+        line = f"{stage}: {done}/{total} files, {notices} notices ({self.meter.rate(notices):.1f} notices/s)"
         if self.tty:
-            end = "\n" if done == total else ""
-            click.echo(f"\r{stage} {done}/{total} files ({self.meter.rate(done):.1f}/s)", err=True, nl=False)
-            if end:
-                click.echo("", err=True)
-        elif stage == "parsing" and (done % 1000 == 0 or done == total):
-            click.echo(f"noticekg: parsed {done} of {total} files ({self.meter.rate(done):.1f}/s)", err=True)
+            click.echo(f"\r{line}", err=True, nl=done == total)
+        elif stage == "parsing" and (notices // 1000 > self.told or done == total):
+            self.told = notices // 1000
+            click.echo(f"noticekg: {line}", err=True)
 
 
 @main.command()
@@ -61,6 +61,7 @@ def build_command(obj: dict, paths: tuple[Path, ...], store_url: str, output: Pa
             click.echo(f"noticekg: unchanged, skipped: {', '.join(names)}", err=True)
     for p in summary.problems:
         click.echo(f"{p.file}:{p.line}: {p.severity}: {p.message}: {p.text!r}", err=True)
+    click.echo("noticekg: seconds: " + ", ".join(f"{k} {v:.1f}" for k, v in summary.seconds.items()), err=True)
     if summary.generation:
         click.echo(f"noticekg: the store is now {summary.generation} "
                    f"({summary.stored_findings} findings in its report)", err=True)
