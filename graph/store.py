@@ -66,6 +66,9 @@ def open_store(url: str) -> Store:
         if not path:
             raise StoreError("oxigraph: needs a directory, e.g. oxigraph:var/store")
         generation = generations.current(Path(path))
+        if generation is None and (Path(path) / generations.JOURNAL).exists():
+            raise StoreError(f"no finished build in {path} yet: "
+                             f"{generations.status(Path(path)).warning() or 'its first build did not finish'}")
         where = str(Path(path) / generation) if generation else path
         try:
             if flags == "ro":
