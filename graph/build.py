@@ -139,7 +139,7 @@ class _Loader:
         return self._write(to_dataset(results, self.base, batch=batch, constant_graphs=False))
 
     def _write(self, dataset: rdflib.Dataset) -> list[str]:
-        quads: list[ox.Quad] = []
+        chunks: list[bytes] = []
         written = []
         for graph in dataset.graphs():
             iri = str(graph.identifier)
@@ -151,11 +151,9 @@ class _Loader:
                 written.append(iri)
             if self.engine is None:  # a remote endpoint: graph by graph, by the Graph Store Protocol
                 self.store.replace_graph(iri, graph)
-            name = ox.NamedNode(iri)
-            quads += (ox.Quad(t.subject, t.predicate, t.object, name) for t in
-                      ox.parse(graph.serialize(format="nt", encoding="utf-8"), ox.RdfFormat.N_TRIPLES))
-        self.triples += len(quads)
-        data = ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b""
+            chunks.append(_quads(graph.serialize(format="nt", encoding="utf-8"), iri))
+        data = b"".join(chunks)
+        self.triples += data.count(b"\n")
         if self.engine is not None and data:
             self.engine.bulk_load(data, ox.RdfFormat.N_QUADS)
         if self._spill is not None:
@@ -178,6 +176,12 @@ class _Loader:
             raise InputError(f"cannot write {self.output}: {exc}") from exc
         finally:
             part.unlink(missing_ok=True)
+
+
+def _quads(ntriples: bytes, graph_iri: str) -> bytes:
+    """N-Triples (one triple a line, each ending ` .`, as rdflib writes them) as N-Quads in `graph_iri`."""
+    tail = f" <{graph_iri}> .".encode()
+    return b"".join(line[:-2] + tail + b"\n" for line in ntriples.splitlines() if line.endswith(b" ."))
 
 
 def _empty() -> rdflib.Graph:
@@ -263,7 +267,8 @@ def _run(files: list[tuple[Path, str]], store: Store, options: BuildOptions, kno
         stale = [g for name in summary.changed for g in known[name].get("graphs", ())]
         checkpoint_timed("loading")
         loader.remove(stale)
-        loader.load_constant(options.replace)
+        if notices or stale or options.replace:
+            loader.load_constant(options.replace)
         built: list[str] = []
         chunks = [*parts, pending] if pending or not parts else parts
         for n, part in enumerate(chunks, 1):
