@@ -205,6 +205,7 @@ class Staging:
     def commit(self, files: dict[str, Any], counts: dict[str, Any]) -> None:
         """Flush, write the manifest, rename `GENERATION` (the commit), then collect old generations."""
         self.checkpoint("committing")
+        self.store.optimize()  # compact what the bulk loads wrote: the generation is read-only from now on
         self.store.flush()
         del self.store  # RocksDB closes when the last handle goes
         finished = _now()
