@@ -2,6 +2,8 @@
 
     oxigraph:PATH          embedded Oxigraph on disk (what `make run` builds)
     oxigraph:PATH?ro       the same, opened read-only (several processes may share it)
+                           (when PATH holds generations, `graph.generations`, the current one is opened,
+                           and `follow(store)` reopens it once a build has made a newer one current)
     memory:                embedded Oxigraph in memory
     http(s)://host/query   a remote SPARQL 1.1 endpoint; when it is an Oxigraph server,
                            writes go to its /update and /store (Graph Store Protocol) siblings
@@ -22,6 +24,7 @@ import pyoxigraph as ox
 import rdflib
 from rdflib.term import Node
 
+from . import generations
 from .errors import QuerySyntaxError, StoreError
 
 RDF_FORMATS = {  # name → (pyoxigraph format, media type)
@@ -65,16 +68,32 @@ def open_store(url: str) -> Store:
         path, _, flags = url[len("oxigraph:") :].partition("?")
         if not path:
             raise StoreError("oxigraph: needs a directory, e.g. oxigraph:var/store")
+        generation = generations.current(Path(path))
+        if generation is None and (Path(path) / generations.JOURNAL).exists():
+            raise StoreError(f"no finished build in {path} yet: "
+                             f"{generations.status(Path(path)).warning() or 'its first build did not finish'}")
+        where = str(Path(path) / generation) if generation else path
         try:
             if flags == "ro":
-                return OxigraphStore(ox.Store.read_only(path), url)
+                return OxigraphStore(ox.Store.read_only(where), url, generation)
             Path(path).mkdir(parents=True, exist_ok=True)
-            return OxigraphStore(ox.Store(path), url)
+            return OxigraphStore(ox.Store(where), url, generation)
         except OSError as exc:
-            raise StoreError(f"cannot open the Oxigraph store at {path}: {exc}") from exc
+            raise StoreError(f"cannot open the Oxigraph store at {where}: {exc}") from exc
     if url.startswith(("http://", "https://")):
         return RemoteStore(url)
     raise StoreError(f"unknown store URL {url!r}: use oxigraph:PATH, memory: or an http(s) SPARQL endpoint")
+
+
+def follow(store: Store) -> Store:
+    """`store` while it is its directory's current generation, else that generation newly opened (read-only
+    stores only: a writer keeps what it opened). One small file read: cheap enough for every request."""
+    if not isinstance(store, OxigraphStore) or store.generation is None or not store.url.endswith("?ro"):
+        return store
+    root = Path(store.url[len("oxigraph:"):].partition("?")[0])
+    if generations.current(root) == store.generation:
+        return store
+    return open_store(store.url)
 
 
 # -- term conversion ------------------------------------------------------------------------------------
@@ -129,9 +148,10 @@ class _Loading:
 
 
 class OxigraphStore(_Loading):
-    def __init__(self, store: ox.Store, url: str) -> None:
+    def __init__(self, store: ox.Store, url: str, generation: str | None = None) -> None:
         self._store = store
         self.url = url
+        self.generation = generation  # the generation directory opened, when the URL names a root of them
 
     @property
     def engine(self) -> ox.Store:

@@ -1,5 +1,7 @@
 """One store and one query runner per app: opened lazily from `STORE_URL`, shared by every request.
 
+An on-disk store built in generations (`graph.generations`) is followed: each request sees the generation that
+was current when it started, threads and query workers alike, so a build swaps the whole store at once.
 The runner (`graph.sparql.query_runner`) runs user SPARQL under `QUERY_TIMEOUT` in `QUERY_WORKERS` worker
 processes; `close(app)` stops them (the app's own process exit does too: they are daemons).
 """
@@ -8,15 +10,20 @@ from __future__ import annotations
 
 import threading
 
-from flask import Flask, current_app
+from flask import Flask, current_app, g
 
 from graph.sparql import Runner, query_runner
-from graph.store import Store, open_store
+from graph.store import Store, follow, open_store
 
 _lock = threading.Lock()  # two first requests at once must not open two stores or two worker pools
 
 
 def get_store() -> Store:
+    """The store for this request: the same one for all of the request, and the current generation of an
+    on-disk store at its start (a build that finished since the last request is followed, without restart)."""
+    pinned = g.get("noticekg_store")
+    if pinned is not None:
+        return pinned
     app = current_app
     store = app.extensions.get("noticekg.store")
     if store is None:
@@ -25,7 +32,14 @@ def get_store() -> Store:
             if store is None:
                 store = open_store(app.config["STORE_URL"])
                 app.extensions["noticekg.store"] = store
-    return store
+    current = follow(store)
+    if current is not store:
+        with _lock:  # the old generation is read-only: requests still on it finish, then it is dropped
+            if app.extensions.get("noticekg.store") is store:
+                app.extensions["noticekg.store"] = current
+            current = app.extensions["noticekg.store"]
+    g.noticekg_store = current
+    return current
 
 
 def get_runner() -> Runner:

@@ -35,7 +35,7 @@ from typing import Any
 
 import click
 
-from .. import __version__
+from .. import __version__, generations
 from ..columns import pad, width
 from ..errors import InputError, NoticeKGError, StoreError
 from ..store import Store, open_store
@@ -104,10 +104,18 @@ def opened_graph(store_url: str, graph_file: Path | None) -> Iterator[Store]:
         if path is not None and not path.is_dir():
             raise StoreError(f"no store at {path}: build one with `noticekg build --store {store_url}`")
         store = open_store(store_url if path is None or "?" in store_url else store_url + "?ro")
+        warn_unfinished(path)
     try:
         yield store
     finally:
         store.close()
+
+
+def warn_unfinished(path: Path | None) -> None:
+    """Say so on stderr when the store comes from a build that did not finish (or one still running)."""
+    warning = generations.status(path).warning() if path is not None else None
+    if warning:
+        click.echo(f"noticekg: warning: {warning}", err=True)
 
 
 def reads_graph(command: Callable[..., Any]) -> Callable[..., Any]:

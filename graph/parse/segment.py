@@ -5,6 +5,11 @@ carries it after its own text, as a new 版头: issuers (often ending with 文�
 文号 line that follows a body starts a new notice, whose header runs back over the header-like lines before
 it (issuers, title) up to the container's last footer line. A line `附件` between the two belongs to neither.
 A file without any 文号 line is one notice.
+
+A 文号 line can be mangled past recognition (or lost), and the notice it headed would then run into its
+neighbour. So each block is checked against the shape of a new notice inside it: after a body and a closing
+(the signature's date or a 版记 line), header-like lines with a title (…关于…的通知) followed by an addressee
+line (各…：) or led by issuers (…文件). Such a header starts a notice of its own, reported as an error.
 """
 
 from __future__ import annotations
@@ -82,7 +87,7 @@ def segment(lines: list[Line], view: View, report: Reporter) -> list[Block]:
         if broken:
             report.at("error", view.source(lines[i].start), "malformed 文号 in a notice header")
     if not starts:
-        return [Block(0, len(lines) - 1, None)]
+        return _split_hidden([Block(0, len(lines) - 1, None)], lines, view, report)
     blocks = []
     for n, (head, docno_at) in enumerate(starts):
         last = starts[n + 1][0] - 1 if n + 1 < len(starts) else len(lines) - 1
@@ -90,4 +95,62 @@ def segment(lines: list[Line], view: View, report: Reporter) -> list[Block]:
         while last > head and L.ATTACHMENT_MARK.match(lines[last].text):
             last -= 1
         blocks.append(Block(head, last, docno_at))
-    return blocks
+    return _split_hidden(blocks, lines, view, report)
+
+
+# -- the segment check: a notice whose 文号 line could not be read ---------------------------------------------
+
+
+def _closing(line: str) -> bool:
+    return L.date_line(line) is not None or L.footer_line(line)
+
+
+def _addressee(line: str) -> bool:
+    return len(line) <= 120 and line.endswith(":") and not L.METADATA.match(line) and L.label_of(line) is None
+
+
+def _hidden_header(lines: list[Line], j: int, last: int) -> int | None:
+    """The title line of a notice header that starts at line `j` (none above it), or None."""
+    for t in range(j, min(j + _MAX_HEADER_LINES, last) + 1):
+        text = lines[t].text
+        if not (_header_like(text) or L.broken_docno_line(text)):
+            return None
+        if "关于" in text and L.TITLE_END.search(text):
+            led = any("文件" in lines[k].text for k in range(j, t))
+            if led or (t + 1 <= last and _addressee(lines[t + 1].text)):
+                return t
+    return None
+
+
+def _split_hidden(blocks: list[Block], lines: list[Line], view: View, report: Reporter) -> list[Block]:
+    """Each block, cut where a notice header without a readable 文号 starts inside it (module docstring)."""
+    out = []
+    for block in blocks:
+        first = block.first
+        k = first
+        body = False
+        while k <= block.last:
+            text = lines[k].text
+            body = body or (L.ends_sentence(text) and not L.METADATA.match(text) and not _addressee(text))
+            if not (body and _closing(text)):
+                k += 1
+                continue
+            j = k + 1
+            while j <= block.last and (_closing(lines[j].text) or L.ATTACHMENT_MARK.match(lines[j].text)):
+                j += 1
+            title = _hidden_header(lines, j, block.last) if j <= block.last else None
+            if title is None:
+                k = j
+                continue
+            last = j - 1
+            while last > first and L.ATTACHMENT_MARK.match(lines[last].text):
+                last -= 1
+            out.append(Block(first, last, block.docno_line if block.docno_line is None or
+                             block.docno_line <= last else None))
+            report.at("error", view.source(lines[j].start),
+                      f"a notice header with no readable 文号 (title {lines[title].raw[:40]!r}): "
+                      "kept as a notice of its own, not merged into the one before it")
+            first, k, body = j, title + 1, False
+        out.append(Block(first, block.last, block.docno_line if block.docno_line is not None
+                         and block.docno_line >= first else None))
+    return out

@@ -24,7 +24,7 @@ from typing import Any, Protocol
 import rdflib
 
 from ..errors import NoticeKGError, QueryError, QueryForbidden, QuerySyntaxError, QueryTimeout, StoreError
-from ..store import OxigraphStore, RemoteStore, Store, open_store
+from ..store import OxigraphStore, RemoteStore, Store, follow, open_store
 from .guard import Limits, QueryBusy, QueryCrashed, QueryRefused, cores
 from .protocol import Format
 
@@ -154,6 +154,8 @@ def _serve(conn: Any, source: Store | str, forked: bool, limits: Limits) -> None
         except (EOFError, OSError):
             return
         try:
+            if failure is None:
+                store = follow(store)  # a build made a new generation current: answer from it
             reply: tuple = failure or ("ok", *run_capped(store, request, limits))
         except QuerySyntaxError as exc:
             reply = ("syntax", exc.message, exc.position)

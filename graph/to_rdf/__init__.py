@@ -62,9 +62,10 @@ SHARED_GRAPHS = ("vocabulary", "regions", "agencies", "sources", "stubs")
 
 __all__ = [
     "DEFAULT_BASE", "LEVELS", "QUALIFIERS", "RELATIONS", "YEAR_TYPES", "agency_iri", "citation_iris",
-    "SHARED_GRAPHS", "Shared", "dataset_graph_iri", "default_base", "docno_of", "duplicate_notices", "figure_iris", "figure_label",
-    "graph_iri", "iri_of_notice", "issuer_slug", "name_slug", "notice_graph", "notice_graphs", "notice_iri", "region_iri",
-    "regions_graph", "report_graph", "result_iri", "section_iri", "source_iri", "to_dataset", "unnumbered_notice_iri", "validation_graph_iri", "vocabulary_graph",
+    "SHARED_GRAPHS", "Shared", "dataset_graph_iri", "default_base", "docno_of", "duplicate_notices", "figure_iris",
+    "figure_label", "graph_iri", "iri_of_notice", "issuer_slug", "name_slug", "notice_graph", "notice_graphs",
+    "notice_iri", "region_iri", "regions_graph", "Batch", "report_graph", "result_iri", "section_iri", "source_iri",
+    "to_dataset", "unnumbered_notice_iri", "validation_graph_iri", "vocabulary_graph",
 ]
 
 
@@ -104,9 +105,13 @@ def regions_graph(base: str | None = None) -> rdflib.Graph:
     return graph
 
 
-def to_dataset(results: Iterable[ParseResult], base: str | None = None) -> rdflib.Dataset:
+def to_dataset(results: Iterable[ParseResult], base: str | None = None, batch: Batch | None = None,
+               constant_graphs: bool = True) -> rdflib.Dataset:
     """One named graph per notice (a 文号 seen twice keeps its first reading), plus the shared graphs
-    `B graph/vocabulary`, `B graph/regions`, `B graph/agencies`, `B graph/sources` and `B graph/stubs`."""
+    `B graph/agencies`, `B graph/sources`, `B graph/stubs` and `B graph/regions` (the regions its notices
+    name) and, unless `constant_graphs` is false (they are the same for every part of a build),
+    `B graph/vocabulary` and every GB/T 2260 division in `B graph/regions`. `batch` (`Batch.of` every notice
+    of a build) when `results` is one part of it."""
     base = base_of(base)
     results = list(results)
     pairs, seen = [], set()
@@ -116,7 +121,7 @@ def to_dataset(results: Iterable[ParseResult], base: str | None = None) -> rdfli
             if iri not in seen:
                 seen.add(iri)
                 pairs.append((notice, result.source))
-    batch = Batch.of((n for n, _ in pairs), base)
+    batch = batch or Batch.of((n for n, _ in pairs), base)
     dataset = rdflib.Dataset()
     for prefix, namespace in PREFIXES.items():
         dataset.bind(prefix, namespace)
@@ -131,8 +136,9 @@ def to_dataset(results: Iterable[ParseResult], base: str | None = None) -> rdfli
         for iri, (docno, titles) in writer.shared.stubs.items():
             stubs.setdefault(iri, (docno, set()))[1].update(titles)
     shared["stubs"] += stub_graph(stubs)
-    shared["vocabulary"] += vocabulary_graph()
-    shared["regions"] += regions_graph(base)
+    if constant_graphs:
+        shared["vocabulary"] += vocabulary_graph()
+        shared["regions"] += regions_graph(base)
     return dataset
 
 

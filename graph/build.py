@@ -1,0 +1,345 @@
+"""A build: notice files → the store, streaming, in parallel, incremental, and atomic on an on-disk store.
+
+    build(paths, store_url, options, progress=None) -> BuildSummary
+
+1. Read and parse the files in worker processes (both cores). A file whose SHA-256 the store's manifest
+   already holds under its name is skipped; a file over the size limit is refused before it is read; a file
+   that yields no notice says so. Parsed files are spilled to disk in parts, so memory holds one part.
+2. Turn each part into RDF against the index of every notice of the build (which 文号 are in the corpus, their
+   figures, their attachments) and bulk-load it: a notice's graph replaces the one of the same IRI, the graphs
+   a changed file gave before are removed first.
+3. Validate the notices of this run and store the report. Only then does the new generation become current
+   (`graph.generations`): a kill at any moment leaves the old store, whole, with its report.
+
+The summary and its exit code speak of this run only: its files, its problems, the findings in which one of
+its notices takes part. Reading the files is `graph.sources`.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+import rdflib
+from rdflib import RDF, SH, Literal, URIRef
+
+from . import generations
+from .errors import InputError
+from .layout import drop_stubs_in_corpus
+from .records import Notice, ParseResult, Problem
+from .sources import Job, outcomes, source_files
+from .store import OxigraphStore, Store, open_store
+from .to_rdf import (
+    Batch,
+    dataset_graph_iri,
+    iri_of_notice,
+    regions_graph,
+    report_graph,
+    to_dataset,
+    validation_graph_iri,
+    vocabulary_graph,
+)
+from .validate import validate
+from .vocab import NKG, PREFIXES
+
+MAX_FILE_SIZE = 5 * 1024 * 1024  # bytes; --max-file-size
+PART_FILES = 200  # files per part spilled, converted and loaded together
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    base: str
+    replace: bool = False
+    max_file_size: int = MAX_FILE_SIZE
+    workers: int = min(2, os.cpu_count() or 1)
+    part_files: int = PART_FILES
+    output: Path | None = None  # also write what this run built to a .trig or .nq file
+
+
+@dataclass
+class BuildSummary:
+    files: int = 0
+    new: list[str] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    notices: int = 0
+    citations: int = 0
+    figures: int = 0
+    triples: int = 0  # written by this run
+    store: int = 0  # in the store after it
+    findings: int = 0  # of this run: findings in which one of its notices takes part
+    stored_findings: int = 0  # the whole stored report
+    problems: list[Problem] = field(default_factory=list)
+    generation: str | None = None
+    seconds: dict[str, float] = field(default_factory=dict)  # wall time of each stage
+
+    @property
+    def errors(self) -> int:
+        return sum(p.severity == "error" for p in self.problems)
+
+    @property
+    def warnings(self) -> int:
+        return sum(p.severity == "warning" for p in self.problems)
+
+    @property
+    def exit_code(self) -> int:
+        """README's table: 2 when a file or notice could not be read (even if others loaded), else 1 on findings."""
+        return 2 if self.errors else 1 if self.findings else 0
+
+    def counts(self) -> dict[str, int]:
+        return {"files": self.files, "new": len(self.new), "changed": len(self.changed),
+                "unchanged": len(self.unchanged), "notices": self.notices, "citations": self.citations,
+                "figures": self.figures, "triples": self.triples, "store": self.store,
+                "warnings": self.warnings, "errors": self.errors, "findings": self.findings}
+
+
+Progress = Callable[[str, int, int, int], None]  # (stage, files done, files in all, notices so far)
+
+
+# -- 2. loading ------------------------------------------------------------------------------------------------
+
+
+class _Loader:
+    """Writes parts of the build into an Oxigraph store by its bulk loader (or any store graph by graph)."""
+
+    def __init__(self, store: Store, base: str, output: Path | None) -> None:
+        self.store, self.base = store, base
+        self.engine = store.engine if isinstance(store, OxigraphStore) else None
+        self.constant = {dataset_graph_iri("vocabulary", base), dataset_graph_iri("regions", base)}
+        self.triples = 0
+        self.output = output
+        self._spill = open(output.with_name(output.name + ".part.nq"), "wb") if output else None  # noqa: SIM115
+
+    def remove(self, graph_iris: Sequence[str]) -> None:
+        for iri in graph_iris:
+            if self.engine is not None:
+                node = ox.NamedNode(iri)
+                if self.engine.contains_named_graph(node):
+                    self.engine.remove_graph(node)
+            else:
+                self.store.replace_graph(iri, _empty())
+
+    def load_constant(self, replace: bool) -> None:
+        """The vocabulary, always (it may have changed), and the regions when the store lacks them."""
+        regions = dataset_graph_iri("regions", self.base)
+        dataset = rdflib.Dataset()
+        dataset.graph(URIRef(dataset_graph_iri("vocabulary", self.base))).__iadd__(vocabulary_graph())
+        if replace or not self.store.ask(f"ASK {{ GRAPH <{regions}> {{ ?s ?p ?o }} }}"):
+            dataset.graph(URIRef(regions)).__iadd__(regions_graph(self.base))
+        self._write(dataset)
+
+    def load(self, results: list[ParseResult], batch: Batch) -> list[str]:
+        """Load one part; returns the IRIs of the notice graphs it wrote."""
+        return self._write(to_dataset(results, self.base, batch=batch, constant_graphs=False))
+
+    def _write(self, dataset: rdflib.Dataset) -> list[str]:
+        chunks: list[bytes] = []
+        written = []
+        for graph in dataset.graphs():
+            iri = str(graph.identifier)
+            if not isinstance(graph.identifier, URIRef) or not len(graph):
+                continue
+            if iri.endswith("/graph") or iri in self.constant:  # replaced; other shared graphs accumulate
+                self.remove([iri])
+            if iri.endswith("/graph"):
+                written.append(iri)
+            if self.engine is None:  # a remote endpoint: graph by graph, by the Graph Store Protocol
+                self.store.replace_graph(iri, graph)
+            chunks.append(_quads(graph.serialize(format="nt", encoding="utf-8"), iri))
+        data = b"".join(chunks)
+        self.triples += data.count(b"\n")
+        if self.engine is not None and data:
+            self.engine.bulk_load(data, ox.RdfFormat.N_QUADS)
+        # A stub whose notice this part brings into the corpus leaves graph/stubs (graph.layout).
+        drop_stubs_in_corpus(self.store, {str(s) for g in dataset.graphs() if str(g.identifier).endswith("/graph")
+                                          for s in g.subjects(NKG.inCorpus, Literal(True))})
+        if self._spill is not None:
+            self._spill.write(data)
+        return written
+
+    def finish(self) -> None:
+        if self._spill is None or self.output is None:
+            return
+        self._spill.close()
+        formats = {".trig": ox.RdfFormat.TRIG, ".nq": ox.RdfFormat.N_QUADS}
+        fmt = formats.get(self.output.suffix.lower())
+        part = Path(self._spill.name)
+        try:
+            if fmt is None:
+                raise InputError(f"{self.output}: write the graph to a .trig or .nq file")
+            ox.serialize(ox.parse(path=str(part), format=ox.RdfFormat.N_QUADS), output=str(self.output),
+                         format=fmt, prefixes=PREFIXES)
+        except OSError as exc:
+            raise InputError(f"cannot write {self.output}: {exc}") from exc
+        finally:
+            part.unlink(missing_ok=True)
+
+
+def _quads(ntriples: bytes, graph_iri: str) -> bytes:
+    """N-Triples (one triple a line, each ending ` .`, as rdflib writes them) as N-Quads in `graph_iri`."""
+    tail = f" <{graph_iri}> .".encode()
+    return b"".join(line[:-2] + tail + b"\n" for line in ntriples.splitlines() if line.endswith(b" ."))
+
+
+def _empty() -> rdflib.Graph:
+    return rdflib.Graph()
+
+
+# -- 3. the whole build -------------------------------------------------------------------------------------------
+
+
+def build(paths: Sequence[Path], store_url: str, options: BuildOptions,
+          progress: Progress | None = None) -> BuildSummary:
+    """Build `paths` into the store at `store_url`: see the module docstring."""
+    files = source_files(paths)
+    on_disk = store_url.startswith("oxigraph:") and "?" not in store_url
+    if on_disk:
+        root = Path(store_url[len("oxigraph:"):])
+        with generations.stage(root, options.replace) as staging:
+            store = OxigraphStore(staging.store, f"oxigraph:{staging.path}")
+            summary, manifest = _run(files, store, options, staging.previous_manifest.get("files", {}),
+                                     staging.checkpoint, progress, spill_dir=root)
+            if staging.previous and not (options.replace or summary.new or summary.changed):
+                staging.discard("no file new or changed")
+                summary.generation = staging.previous
+            else:
+                staging.commit(manifest, summary.counts())
+                summary.generation = staging.name
+            return summary
+    store = open_store(store_url)
+    try:
+        if options.replace:
+            store.clear()
+        summary, _ = _run(files, store, options, {}, lambda stage: None, progress, spill_dir=None)
+        return summary
+    finally:
+        store.close()
+
+
+def _run(files: list[tuple[Path, str]], store: Store, options: BuildOptions, known: dict[str, Any],
+         checkpoint: Callable[[str], None], progress: Progress | None, spill_dir: Path | None
+         ) -> tuple[BuildSummary, dict[str, Any]]:
+    summary = BuildSummary(files=len(files))
+    clock = [time.monotonic(), ""]
+
+    def checkpoint_timed(stage: str) -> None:  # the time since the last checkpoint goes to the stage it ended
+        now = time.monotonic()
+        if clock[1]:
+            summary.seconds[clock[1]] = summary.seconds.get(clock[1], 0.0) + now - clock[0]
+        clock[:] = [now, stage]
+        if stage != "done":
+            checkpoint(stage)
+
+    tell = progress or (lambda stage, done, total, notices: None)
+    base = options.base
+    jobs = [Job(str(p), name, options.max_file_size, known.get(name, {}).get("sha256")) for p, name in files]
+    manifest: dict[str, Any] = {}
+    notices: list[Notice] = []
+    seen: set[str] = set()
+    parts: list[Path] = []
+    pending: list[ParseResult] = []
+    graphs_of: dict[str, list[str]] = {}
+    with tempfile.TemporaryDirectory(prefix="noticekg-build-", dir=spill_dir) as spill:
+        checkpoint_timed("parsing")
+        for done, outcome in enumerate(outcomes(jobs, options.workers), 1):
+            summary.problems += outcome.problems
+            if outcome.unchanged:
+                summary.unchanged.append(outcome.name)
+                manifest[outcome.name] = known[outcome.name]
+            elif outcome.result is not None:
+                (summary.changed if outcome.name in known else summary.new).append(outcome.name)
+                kept = _first_readings(outcome.result, base, seen, summary.problems)
+                notices += kept.notices
+                graphs_of[outcome.name] = [iri_of_notice(n, kept.source, base) + "/graph" for n in kept.notices]
+                manifest[outcome.name] = {"sha256": outcome.sha256, "graphs": graphs_of[outcome.name]}
+                pending.append(kept)
+                if len(pending) >= options.part_files:
+                    parts.append(_spill(Path(spill), len(parts), pending))
+                    pending = []
+            elif outcome.name in known:  # unreadable now: what the store had from it stays, and says so
+                manifest[outcome.name] = known[outcome.name]
+            tell("parsing", done, len(jobs), len(notices))
+        batch = Batch.of(notices, base)
+        loader = _Loader(store, base, options.output)
+        stale = [g for name in summary.changed for g in known[name].get("graphs", ())]
+        checkpoint_timed("loading")
+        loader.remove(stale)
+        if notices or stale or options.replace:
+            loader.load_constant(options.replace)
+        built: list[str] = []
+        chunks = [*parts, pending] if pending or not parts else parts
+        for n, part in enumerate(chunks, 1):
+            results = part if isinstance(part, list) else _unspill(part)
+            built += loader.load(results, batch) if results else []
+            tell("loading", n, len(chunks), len(notices))
+            if n == 1:
+                checkpoint("loaded-part")
+        loader.finish()
+    summary.triples = loader.triples
+    summary.notices = len(notices)
+    summary.citations = sum(len(n.citations) for n in notices)
+    summary.figures = sum(len(n.figures) for n in notices)
+    checkpoint_timed("validating")
+    summary.findings, summary.stored_findings = _validation(store, base, built)
+    checkpoint_timed("reported")
+    summary.store = store.triple_count()
+    checkpoint_timed("done")
+    return summary, manifest
+
+
+def _first_readings(result: ParseResult, base: str, seen: set[str], problems: list[Problem]) -> ParseResult:
+    """The result without the notices whose IRI an earlier file of this run already gave (the first is kept)."""
+    kept = []
+    for notice in result.notices:
+        iri = iri_of_notice(notice, result.source, base)
+        if iri in seen:
+            problems.append(Problem("warning", result.source.name, 0, iri,
+                                    "a notice with this 文号 was already read; kept the first"))
+            continue
+        seen.add(iri)
+        kept.append(notice)
+    return result if len(kept) == len(result.notices) else replace(result, notices=tuple(kept))
+
+
+def _spill(where: Path, n: int, results: list[ParseResult]) -> Path:
+    path = where / f"part-{n:05d}.pickle"
+    with open(path, "wb") as out:
+        pickle.dump(results, out, protocol=pickle.HIGHEST_PROTOCOL)
+    return path
+
+
+def _unspill(path: Path) -> list[ParseResult]:
+    with open(path, "rb") as handle:
+        results = pickle.load(handle)  # noqa: S301 - our own file, written a moment ago
+    path.unlink()
+    return results
+
+
+def _validation(store: Store, base: str, built: list[str]) -> tuple[int, int]:
+    """Validate the notices just loaded and merge the report into `B graph/validation`, keeping earlier results
+    that concern none of them: (findings of this run, findings the stored report holds)."""
+    target = validation_graph_iri(base)
+    previous = store.construct(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{target}> {{ ?s ?p ?o }} }}")
+    if not built:
+        return 0, sum(1 for _ in previous.subjects(RDF.type, SH.ValidationResult))
+    result = validate(store, notices=built)
+    report = report_graph(result.report, base, previous, [g.removesuffix("/graph") for g in built])
+    store.replace_graph(target, report)
+    return len(result.results), sum(1 for _ in report.subjects(RDF.type, SH.ValidationResult))
+
+
+class RateMeter:
+    """Notices per second since it was made: for progress lines."""
+
+    def __init__(self) -> None:
+        self.start = time.monotonic()
+
+    def rate(self, done: int) -> float:
+        return done / max(time.monotonic() - self.start, 1e-9)
