@@ -41,9 +41,17 @@ def waitress_url(app) -> Iterator[str]:
     with app.app_context():
         get_runner().start()
     server = production_server(app, "127.0.0.1", 0, threads=4)
-    thread = threading.Thread(target=server.run, name="waitress", daemon=True)
+    stop = threading.Event()
+
+    def serve() -> None:  # waitress' own loop, one round at a time, so that it ends before the sockets close
+        while not stop.is_set():
+            server.asyncore.loop(timeout=0.05, map=server._map, count=1)
+
+    thread = threading.Thread(target=serve, name="waitress", daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.effective_port}"
+    stop.set()
+    thread.join(timeout=10)
     server.close()
     server.task_dispatcher.shutdown()
 
