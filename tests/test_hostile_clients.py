@@ -52,7 +52,8 @@ def waitress_url(app) -> Iterator[str]:
     yield f"http://127.0.0.1:{server.effective_port}"
     stop.set()
     thread.join(timeout=10)
-    server.close()
+    for channel in list(server._map.values()):  # the listening socket and any connection still open
+        channel.close()
     server.task_dispatcher.shutdown()
 
 
