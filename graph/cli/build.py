@@ -22,17 +22,20 @@ from . import DEFAULT_CORPUS, DEFAULT_STORE, main
 
 
 def source_files(paths: Sequence[Path]) -> list[tuple[Path, str]]:
-    """(path, name) of every notice file: a directory gives its `*.txt`, named relative to it."""
+    """(path, name) of every notice file: a directory gives the files `graph.ingest` reads (.txt, .html, .pdf,
+    .docx, and .doc/.wps to say they need converting), named relative to it."""
+    from ..ingest import is_notice_file
+
     files = []
     for path in paths:
         if path.is_dir():
-            files += [(p, p.relative_to(path).as_posix()) for p in sorted(path.rglob("*.txt"))]
+            files += [(p, p.relative_to(path).as_posix()) for p in sorted(path.rglob("*")) if is_notice_file(p)]
         elif path.is_file():
             files.append((path, path.name))
         else:
             raise InputError(f"{path}: no such file or directory")
     if not files:
-        raise InputError(f"no .txt notices in {', '.join(map(str, paths))}")
+        raise InputError(f"no notice files (.txt, .html, .pdf, .docx) in {', '.join(map(str, paths))}")
     return files
 
 
@@ -57,12 +60,17 @@ def validation_findings(dataset: rdflib.Dataset, store: Store, base: str) -> int
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="Also write the built graph to this .trig or .nq file.")
 @click.option("--replace", is_flag=True, help="Empty the store first (else each notice's graph is replaced).")
+@click.option("--source-url", help="Where the file was published (one file; else NAME.meta.json or the page's own link).")
 @click.pass_obj
-def build(obj: dict, paths: tuple[Path, ...], store_url: str, output: Path | None, replace: bool) -> None:
+def build(obj: dict, paths: tuple[Path, ...], store_url: str, output: Path | None, replace: bool,
+          source_url: str | None) -> None:
     """Read notices (default: corpus/), turn them into RDF and load the store."""
     from ..parse import parse_file
 
     files = source_files(paths or (Path(DEFAULT_CORPUS),))
+    if source_url and len(files) != 1:
+        raise InputError(f"--source-url names the source of one file; {len(files)} were given "
+                         "(give each its NAME.meta.json instead)")
     located = {name: path for path, name in files}
     results: list[ParseResult] = []
     problems: list[Problem] = []
@@ -71,7 +79,7 @@ def build(obj: dict, paths: tuple[Path, ...], store_url: str, output: Path | Non
                            item_show_func=lambda f: f[1] if f else None) as bar:
         for path, name in bar:
             try:
-                result = parse_file(path, name)
+                result = parse_file(path, name, source_url)
             except NoticeParseError as exc:
                 problems.append(Problem("error", exc.file, exc.line, exc.text, exc.message))
                 continue

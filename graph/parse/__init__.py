@@ -20,8 +20,8 @@ from collections.abc import Iterable
 from dataclasses import replace
 from pathlib import Path
 
-from ..errors import InputError
-from ..records import DocNo, Notice, ParseResult, SourceFile
+from ..ingest import Read, SourceInfo, is_notice_file, read_bytes, read_path
+from ..records import DocNo, Extraction, Notice, ParseResult, SourceFile
 from .citations import DocNoMatch, file_docnos, find_citations, normal_title
 from .docno import find_docnos, parse_docno
 from .figures import extract_figures
@@ -29,23 +29,30 @@ from .footer import Footer, parse_footer
 from .header import Header, agencies, parse_header, title_issuers
 from .sections import parse_sections, section_path_at
 from .segment import Block, segment
-from .text import GARBAGE, Context, Reporter, clean, lines_of
+from .text import GARBAGE, Context, Reporter, clean, furniture, lines_of
 
-__all__ = ["parse_file", "parse_text", "parse_paths", "parse_docno", "find_docnos", "section_path_at"]
+__all__ = ["parse_bytes", "parse_file", "parse_read", "parse_text", "parse_paths", "parse_docno", "find_docnos",
+           "section_path_at"]
 
 
-def parse_file(path: str | os.PathLike[str], name: str | None = None) -> ParseResult:
-    """Parse one file. Raises `InputError` only when the file is missing, unreadable or not UTF-8."""
+def parse_file(path: str | os.PathLike[str], name: str | None = None, source_url: str | None = None
+               ) -> ParseResult:
+    """Parse one file of any format `graph.ingest` reads (text in any encoding, HTML, PDF, DOCX). Raises
+    `InputError` only when the file is missing, unreadable, or needs something first (OCR, conversion)."""
     path = Path(path)
-    try:
-        data = path.read_bytes()
-    except OSError as e:
-        raise InputError(f"{path}: cannot read the file: {e.strerror or e}") from e
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as e:
-        raise InputError(f"{path}: not UTF-8 text (byte {e.start} cannot be decoded)") from e
-    return _parse(text, name or path.name, hashlib.sha256(data).hexdigest())
+    return parse_read(read_path(path, name or path.name, source_url), name or path.name)
+
+
+def parse_bytes(data: bytes, name: str, media_type: str | None = None, source: SourceInfo | None = None
+                ) -> ParseResult:
+    """Parse a file's bytes (an upload): as `parse_file`, with the media type it came with."""
+    return parse_read(read_bytes(data, name, media_type, source), name)
+
+
+def parse_read(read: Read, name: str) -> ParseResult:
+    """Parse what `graph.ingest` read; its problems (an undecodable byte, a bad sidecar) come first."""
+    result = _parse(read.text, name, read.sha256, read.extraction)
+    return replace(result, problems=(*read.problems, *result.problems)) if read.problems else result
 
 
 def parse_text(text: str, name: str) -> ParseResult:
@@ -53,15 +60,21 @@ def parse_text(text: str, name: str) -> ParseResult:
 
 
 def parse_paths(paths: Iterable[str | os.PathLike[str]]) -> list[ParseResult]:
-    """Parse files and directories (a directory stands for its *.txt files, sorted by name)."""
+    """Parse files and directories (a directory stands for the notice files in it, sorted by name)."""
     results = []
     for p in map(Path, paths):
-        files = sorted(p.glob("*.txt")) if p.is_dir() else [p]
+        files = sorted(f for f in p.iterdir() if is_notice_file(f)) if p.is_dir() else [p]
         results += [parse_file(f) for f in files]
     return results
 
 
-def _parse(text: str, name: str, sha256: str) -> ParseResult:
+def _parse(text: str, name: str, sha256: str, extraction: Extraction | None = None) -> ParseResult:
+    marked = [(s.start, s.end) for s in extraction.furniture] if extraction else []
+    with furniture(text, marked):
+        return _parse_marked(text, name, sha256, extraction)
+
+
+def _parse_marked(text: str, name: str, sha256: str, extraction: Extraction | None) -> ParseResult:
     report = Reporter(name, text)
     for m in GARBAGE.finditer(text):
         report.at("error", m.start(), "unreadable characters (binary garbage) skipped")
@@ -88,7 +101,7 @@ def _parse(text: str, name: str, sha256: str) -> ParseResult:
             notice = replace(notice, attached_to=container.key)
         notices.append(_with_figures(text, notice, ctx))
     problems = sorted(report.problems, key=lambda p: p.line)  # stable: each line's problems in finding order
-    return ParseResult(SourceFile(name, sha256, text), tuple(notices), tuple(problems))
+    return ParseResult(SourceFile(name, sha256, text, extraction), tuple(notices), tuple(problems))
 
 
 def _notice(ctx: Context, name: str, block: Block, h: Header, f: Footer,
