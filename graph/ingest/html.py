@@ -64,6 +64,13 @@ def page_text(data: bytes, name: str) -> Page:
         raise InputError(f"{name}: no notice text found in this web page (no main content)")
     root = ElementTree.fromstring(xml)
     lines, panel = _lines(root)
+    # trafilatura finds the content but drops a paragraph it has seen before (an attached notice's
+    # 公开方式, a date): its first and last paragraphs locate the container in the page, which is then
+    # written out whole.
+    container = _container(markup, lines) if len(lines) > 1 else _densest(markup)
+    if container is not None:
+        lines, panel = _lines(container)
+    panel = panel or _page_panel(markup)
     title = (root.get("title") or "").strip() or None
     if not _has_docno_line(lines):  # a bare body (no 版头): the <h1> title and the panel's fields before it
         lines = _with_title(lines, title)
@@ -74,13 +81,145 @@ def page_text(data: bytes, name: str) -> Page:
     return Page(text, decoded, _page_url(markup), title, f"trafilatura {version('trafilatura')}")
 
 
+def _container(markup: str, lines: list[str]) -> ElementTree.Element | None:
+    """The page element holding trafilatura's first and last paragraphs, as trafilatura-style XML."""
+    import lxml.html
+
+    probes = [re.sub(r"\s+", "", line)[:12] for line in (lines[:1] + lines[-1:]) if line.strip()]
+    if len(probes) < 2:
+        return None
+    try:
+        tree = lxml.html.document_fromstring(markup)
+    except (ValueError, lxml.etree.ParserError):
+        return None
+    for bad in tree.xpath("//script|//style|//noscript|//template|//head|//select|//button|//iframe"):
+        bad.drop_tree()
+    holders = [el for el in tree.iter() if isinstance(el.tag, str)]
+    first = next((el for el in holders if probes[0] in _own_text(el)), None)
+    last = next((el for el in reversed(holders) if probes[1] in _own_text(el)), None)
+    if first is None or last is None:
+        return None
+    above = set(first.iterancestors()) | {first}
+    common = next((el for el in [last, *last.iterancestors()] if el in above), None)
+    return None if common is None else _as_xml(common)
+
+
+def _densest(markup: str) -> ElementTree.Element | None:
+    """When trafilatura finds no structure (a short page comes back as one run of everything): the element
+    whose paragraphs hold the most text outside links and page furniture, as readability scores it."""
+    import lxml.html
+
+    try:
+        tree = lxml.html.document_fromstring(markup)
+    except (ValueError, lxml.etree.ParserError):
+        return None
+    for bad in tree.xpath("//script|//style|//noscript|//template|//head|//nav|//footer|//aside|//a"):
+        bad.drop_tree()
+    for el in list(tree.iter()):
+        if isinstance(el.tag, str) and el.getparent() is not None and \
+                _CHROME_CLASS.search(f"{el.get('class', '')} {el.get('id', '')}"):
+            el.drop_tree()
+    scores: dict = {}
+    for el in tree.iter():
+        if not isinstance(el.tag, str) or el.tag == "table":
+            continue
+        size = len(re.findall(r"[\u4e00-\u9fff]", _own_text(el)))
+        parent = el.getparent()
+        if size and parent is not None:
+            scores[parent] = scores.get(parent, 0) + size
+            if parent.getparent() is not None:
+                scores[parent.getparent()] = scores.get(parent.getparent(), 0) + size / 2
+    if not scores:
+        return None
+    return _as_xml(max(scores, key=lambda el: scores[el]))
+
+
+def _page_panel(markup: str) -> dict[str, str]:
+    """The 索引号 panel's fields, wherever on the page it is (often above the content, outside it)."""
+    import lxml.html
+
+    try:
+        tree = lxml.html.document_fromstring(markup)
+    except (ValueError, lxml.etree.ParserError):
+        return {}
+    for table in tree.iter("table"):
+        rows = [[re.sub(r"\s+", " ", c.text_content()).strip() for c in tr if c.tag in ("td", "th")]
+                for tr in table.iter("tr")]
+        if _is_panel(rows):
+            return _panel_fields(rows)
+    return {}
+
+
+def _own_text(el) -> str:  # noqa: ANN001 - an lxml element
+    parts = [el.text or ""] + [child.tail or "" for child in el]
+    return re.sub(r"\s+", "", "".join(parts))
+
+
+_BLOCK = {"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "dl", "dt", "dd", "tr", "section",
+          "article", "main", "blockquote", "pre", "center", "form", "header", "footer", "nav", "aside", "body",
+          "hr", "address", "figure", "figcaption", "caption"}
+_CHROME_CLASS = re.compile(r"share|fenxiang|bshare|print|dayin|tool|crumb|position|location|nav|menu|related|"
+                           r"xgwz|xglj|footer|bottom|copyright|comment|pager", re.I)
+
+
+def _as_xml(container) -> ElementTree.Element:  # noqa: ANN001 - an lxml element
+    """The container as the XML `_lines` reads: <p> per line of the page, <table><row><cell> per data table."""
+    out = ElementTree.Element("main")
+    buffer: list[str] = []
+
+    def flush() -> None:
+        text = re.sub(r"[ \t\r\n]+", " ", "".join(buffer)).strip()
+        buffer.clear()
+        if text:
+            ElementTree.SubElement(out, "p").text = text
+
+    def walk(el) -> None:  # noqa: ANN001
+        tag = el.tag if isinstance(el.tag, str) else ""
+        chrome = el is not container and _CHROME_CLASS.search(f"{el.get('class', '')} {el.get('id', '')}")
+        if tag in ("nav", "footer", "aside") or chrome:
+            buffer.append(el.tail or "")
+            return
+        if tag == "br":
+            flush()
+        elif tag == "table" and _is_data_table(el):
+            flush()
+            table = ElementTree.SubElement(out, "table")
+            for tr in el.iter("tr"):
+                row = ElementTree.SubElement(table, "row")
+                for cell in tr:
+                    if cell.tag in ("td", "th"):
+                        ElementTree.SubElement(row, "cell").text = re.sub(r"\s+", " ", cell.text_content()).strip()
+        else:
+            block = tag in _BLOCK or tag in ("table", "td", "th")
+            if block:
+                flush()
+            buffer.append(el.text or "")
+            for child in el:
+                walk(child)
+            if block:
+                flush()
+        if el is not container:
+            buffer.append(el.tail or "")
+
+    walk(container)
+    flush()
+    return out
+
+
+def _is_data_table(table) -> bool:  # noqa: ANN001
+    """A table of figures (附表) or a panel, not a page laid out in a table: short cells, no paragraphs."""
+    cells = table.xpath(".//td|.//th")
+    return bool(cells) and all(len(c.text_content()) < 300 and not c.xpath(".//p|.//div|.//table|.//br")
+                               for c in cells)
+
+
 def _lines(root: ElementTree.Element) -> tuple[list[str], dict[str, str]]:
     """Paragraph and heading texts, table rows as tab-separated cells; the 索引号 panel taken out."""
     from ..parse.text import fold_width
 
     lines: list[str] = []
     panel: dict[str, str] = {}
-    main = root.find("main")
+    main = root if root.tag == "main" else root.find("main")
     for element in (main if main is not None else root):
         if element.tag == "table":
             rows = [[_text(c) for c in row.iter("cell")] for row in element.iter("row")]
