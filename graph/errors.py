@@ -2,7 +2,8 @@
 
     NoticeKGError                  base; `exit_code` is the CLI's exit status for it
     ├── InputError                 a file or argument we cannot read (exit 2)
-    │   └── NoticeParseError       a notice that cannot be parsed: names file, line and text
+    │   ├── NoticeParseError       a notice that cannot be parsed: names file, line and text
+    │   └── Conflict               a write that does not fit what the store holds (HTTP 409)
     ├── StoreError                 the store cannot be opened or answered (exit 3)
     ├── QueryError                 a SPARQL query that is malformed or not allowed (exit 4)
     │   ├── QuerySyntaxError       carries `position` (line, column) when the engine gives one
@@ -30,6 +31,10 @@ class NoticeParseError(InputError):
     def __init__(self, file: str, line: int, text: str, message: str) -> None:
         self.file, self.line, self.text, self.message = file, line, text, message
         super().__init__(f"{file}:{line}: {message}: {text!r}")
+
+
+class Conflict(InputError):
+    http_status = 409
 
 
 class StoreError(NoticeKGError):

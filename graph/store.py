@@ -12,6 +12,7 @@ Every query sees the union of the named graphs as its default graph, on every ba
 from __future__ import annotations
 
 import re
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -64,7 +65,7 @@ def open_store(url: str) -> Store:
             raise StoreError("oxigraph: needs a directory, e.g. oxigraph:var/store")
         try:
             if flags == "ro":
-                return OxigraphStore(ox.Store.read_only(path), url)
+                return OxigraphStore(_read_only(path), url)
             Path(path).mkdir(parents=True, exist_ok=True)
             return OxigraphStore(ox.Store(path), url)
         except OSError as exc:
@@ -72,6 +73,20 @@ def open_store(url: str) -> Store:
     if url.startswith(("http://", "https://")):
         return RemoteStore(url)
     raise StoreError(f"unknown store URL {url!r}: use oxigraph:PATH, memory: or an http(s) SPARQL endpoint")
+
+
+def _read_only(path: str, attempts: int = 20) -> ox.Store:
+    """Open a store read-only. A writer in another handle may be compacting it (the write API): the files
+    the manifest names can vanish under the opening, which RocksDB reports as corruption; a moment later the
+    new manifest names the new files, so the open is tried again."""
+    for attempt in range(attempts):
+        try:
+            return ox.Store.read_only(path)
+        except (OSError, RuntimeError) as exc:
+            if attempt == attempts - 1 or "No such file" not in str(exc):
+                raise StoreError(f"cannot open the Oxigraph store at {path} read-only: {exc}") from exc
+            time.sleep(0.05 * (attempt + 1))
+    raise AssertionError("unreachable")
 
 
 # -- term conversion ------------------------------------------------------------------------------------
