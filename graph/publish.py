@@ -77,10 +77,11 @@ def publish(store: Store, result: ParseResult, base: str | None = None, replaces
         if replaces is not None and replaces not in iris:
             found = ", ".join(iris)
             raise Conflict(f"the file holds {found}, not the notice at {replaces}: a PUT replaces a notice by itself")
-        if replaces is None and stored and stored != {result.source.sha256}:
+        same = bool(stored) and all(sha == result.source.sha256 or text == result.source.text for sha, text in stored)
+        if replaces is None and stored and not same:
             raise Conflict(f"{', '.join(i for i in iris if is_stored(store, i))} is already stored from other text: "
                            "PUT it to its IRI to replace it, or DELETE it first")
-        if stored == {result.source.sha256} and all(is_stored(store, i) for i in iris):
+        if same and all(is_stored(store, i) for i in iris):  # the same bytes, or the same text in another form
             return Published(iris, validate(store, notices=iris), result.problems, changed=False)
         removed = _carried(store, replaces) if replaces else []
         with _staging(store) as stage:
@@ -129,12 +130,13 @@ def is_stored(store: Store, notice_iri: str) -> bool:
     return store.ask(f"ASK {{ GRAPH <{graph_iri(notice_iri)}> {{ <{notice_iri}> <{NKG.inCorpus}> true }} }}")
 
 
-def _stored_sources(store: Store, iris: Iterable[str]) -> set[str]:
-    """The SHA-256 of the files the stored notices among `iris` were read from."""
+def _stored_sources(store: Store, iris: Iterable[str]) -> set[tuple[str, str]]:
+    """(SHA-256, text) of the files the stored notices among `iris` were read from."""
     values = " ".join(f"<{i}>" for i in iris)
-    rows = store.select(f"""SELECT DISTINCT ?sha WHERE {{ VALUES ?n {{ {values} }}
-        ?n <{NKG.inCorpus}> true ; <{PROV.wasDerivedFrom}> ?source . ?source <{NKG.sha256}> ?sha }}""")
-    return {str(r["sha"]) for r in rows}
+    rows = store.select(f"""SELECT DISTINCT ?sha ?text WHERE {{ VALUES ?n {{ {values} }}
+        ?n <{NKG.inCorpus}> true ; <{PROV.wasDerivedFrom}> ?source .
+        ?source <{NKG.sha256}> ?sha ; <{NKG.text}> ?text }}""")
+    return {(str(r["sha"]), str(r["text"])) for r in rows}
 
 
 def _carried(store: Store, notice_iri: str) -> list[str]:
