@@ -1,8 +1,13 @@
 """Text → records: a file of notices becomes a `ParseResult` (the notices, their parts, and the problems).
 
-    parse_file(path, name=None) -> ParseResult      read one file (UTF-8)
-    parse_text(text, name) -> ParseResult           the same for text in hand
-    parse_paths(paths) -> list[ParseResult]         files and directories (their *.txt, sorted)
+    parse_file(path, name=None, source_url=None)    read one file: text in any encoding, HTML, PDF, DOCX
+    parse_bytes(data, name, media_type, source)     the same for bytes in hand (an upload)
+    parse_read(read, name)                          what `graph.ingest` read, with its problems first
+    parse_text(text, name) -> ParseResult           text in hand
+    parse_paths(paths) -> list[ParseResult]         files and directories (their notice files, sorted)
+
+Every file goes through `graph.ingest` (bytes → text plus how); a PDF's page furniture comes with it as
+ranges that `text.furniture` makes the cleaning drop, so offsets stay those of the stored text.
 
 The steps, one module each: `text` (cleaned views with an offset map), `segment` (notices in a file),
 `header` (版头), `footer` (附件说明, signature, dates, 版记), `sections` (the numbered body; also
