@@ -27,12 +27,14 @@ from graph.ingest import SUFFIXES, SourceInfo
 from graph.parse import parse_bytes
 from graph.publish import Published, is_stored, publish, withdraw
 from graph.report import format_json
+from graph.store import OxigraphStore, Store, open_store
 
 from .errors import error_response
 from .store import get_store
 
 bp = Blueprint("write", __name__)
 MAX_BYTES = 20 * 1024 * 1024  # an upload larger than this is refused (413) before it is read
+_swapping = threading.Lock()
 
 
 # -- the token ---------------------------------------------------------------------------------------------
@@ -66,6 +68,20 @@ def refused(read_methods: str) -> Response | None:
     if not hmac.compare_digest(given.strip().encode("utf-8"), token.encode("utf-8")):
         return error_response(403, "Forbidden", "the bearer token is not the write token")
     return None
+
+
+def writable_store() -> Store:
+    """The app's store, writable: `noticekg serve` opens an on-disk store read-only (so that a build can run
+    beside it); the first write reopens it for writing, and every reader of the app uses that handle from then
+    on (a read-only handle would keep seeing the store as it was when it was opened)."""
+    store = get_store()
+    if isinstance(store, OxigraphStore) and store.url.startswith("oxigraph:") and store.url.endswith("?ro"):
+        with _swapping:
+            store = get_store()
+            if store.url.endswith("?ro"):
+                store = open_store(store.url.removesuffix("?ro"))
+                current_app.extensions["noticekg.store"] = store
+    return store
 
 
 # -- reading the upload ------------------------------------------------------------------------------------
@@ -123,7 +139,7 @@ def delete(path: str) -> Response:
     if (answer := refused("GET, HEAD, OPTIONS")) is not None:
         return answer
     iri = current_app.config["BASE"] + "notice/" + path
-    gone = withdraw(get_store(), iri, current_app.config["BASE"])
+    gone = withdraw(writable_store(), iri, current_app.config["BASE"])
     refresh_queries(current_app._get_current_object())  # type: ignore[attr-defined]
     return jsonify({"withdrawn": list(gone)})
 
@@ -141,8 +157,9 @@ def _write(replaces: str | None, read_methods: str) -> Response:
     source = SourceInfo(_field("source_url"), _field("retrieved"))
     result = parse_bytes(data, name, media, source)
     base = current_app.config["BASE"]
-    existed = replaces is not None and is_stored(get_store(), replaces)
-    published = publish(get_store(), result, base, replaces=replaces)
+    store = writable_store()
+    existed = replaces is not None and is_stored(store, replaces)
+    published = publish(store, result, base, replaces=replaces)
     if published.changed:
         refresh_queries(current_app._get_current_object())  # type: ignore[attr-defined]
     status = 200 if not published.changed or existed else 201

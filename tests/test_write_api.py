@@ -17,6 +17,7 @@ import pytest
 from ingest_samples import docx_file
 from werkzeug.serving import make_server
 
+from graph.store import open_store
 from server import create_app
 from server.store import close
 
@@ -40,8 +41,11 @@ def serve(config: dict) -> Iterator[str]:
 
 @pytest.fixture(scope="module")
 def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    store = tmp_path_factory.mktemp("write") / "store"
-    yield from serve({"STORE_URL": f"oxigraph:{store}", "WRITE_TOKEN": TOKEN})
+    """As `noticekg serve` runs it: an on-disk store handed in read-only (the first write reopens it)."""
+    path = tmp_path_factory.mktemp("write") / "store"
+    open_store(f"oxigraph:{path}").close()
+    store = open_store(f"oxigraph:{path}?ro")
+    yield from serve({"STORE": store, "STORE_URL": store.url, "WRITE_TOKEN": TOKEN})
 
 
 def call(url: str, method: str = "GET", body: bytes | None = None, headers: dict | None = None
