@@ -62,6 +62,17 @@ def html_page(text: str, charset: str = "gb2312", title: str = "关于做好城�
     return page.encode("gb18030")
 
 
+def table_layout_page(text: str) -> bytes:
+    """An older site's page: laid out in tables, the body one cell with <br> between lines, GBK declared."""
+    body = "<br>\n".join(html.escape(line) for line in lines_of(text))
+    page = f"""<html><head><meta charset="gbk"><title>通知</title></head><body>
+<table width="100%"><tr><td class="menu"><a href="/">首页</a> <a href="/zwgk">政务公开</a> <a href="/bs">办事服务</a></td></tr>
+<tr><td><table><tr><td>索引号：</td><td>000014349/2023-0001</td></tr><tr><td>发布机构：</td><td>某局</td></tr></table></td></tr>
+<tr><td class="zoom"><font size="3">{body}</font></td></tr>
+<tr><td class="bottom">版权所有：某省医疗保障局 技术支持：某公司 地址：某市某路1号</td></tr></table></body></html>"""
+    return page.encode("gb18030")
+
+
 def wrap(line: str, width: float, size: float) -> list[str]:
     """The line broken where the next character would pass the column's right edge, as a typesetter does."""
     import pymupdf

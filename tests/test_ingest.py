@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import rdflib
 from click.testing import CliRunner
-from ingest_samples import PAGE_URL, docx_file, html_page, pdf_file, scanned_pdf
+from ingest_samples import PAGE_URL, docx_file, html_page, pdf_file, scanned_pdf, table_layout_page
 
 from graph.cli import main
 from graph.errors import InputError
@@ -129,6 +129,16 @@ def test_a_web_page_keeps_the_notice_and_drops_the_page(converted) -> None:
         assert chrome not in text, chrome
     for kept in ("南医保发〔2020〕60号", "南宁市医疗保障局办公室", "桂医保发〔2020〕46号"):
         assert kept in text
+
+
+def test_a_page_laid_out_in_tables_with_line_breaks(plain) -> None:
+    name = FILES[1]
+    result = parse_bytes(table_layout_page((CORPUS / name).read_text(encoding="utf-8")), "old-site.html")
+    assert [notice_record(n) for n in result.notices] == [notice_record(n) for n in plain[name].notices]
+    for want, have in zip(plain[name].notices, result.notices, strict=True):
+        assert sorted(map(figure_key, have.figures), key=repr) == sorted(map(figure_key, want.figures), key=repr)
+    for chrome in ("首页", "版权所有", "索引号"):
+        assert chrome not in result.source.text
 
 
 def test_a_bare_web_page_gets_its_docno_and_issuer_from_the_panel() -> None:

@@ -30,7 +30,9 @@ _HREF = re.compile(r"""\b(?:href|content)\s*=\s*["']([^"']+)["']""", re.I)
 _PANEL_KEYS = re.compile(r"^(?:索\s*引\s*号|信息名称|发布机构|发文机关|文\s*号|发文字号|文件编号|成文日期|发布日期|生成日期|"
                          r"公开日期|主题分类|分\s*类|所属主题|有效性|废止日期|公开方式|公开范围|体裁分类|内容概述|名\s*称)\s*[:：]?\s*$")
 _PANEL_LINE = re.compile(r"^\s*(?:索\s*引\s*号|信息索引号)\s*[:：]")
-_CHROME = re.compile(r"(?:发布时间|发布日期|来源|浏览次数|阅读次数|点击数|访问量)\s*[:：].{0,40}(?:字体|字号|打印|分享|$)"
+# A page's own furniture, one line of it: only at a line start (资金来源：… in a notice is text).
+_CHROME = re.compile(r"^\s*(?:发布时间|发布日期|信息来源|来源|浏览次数|阅读次数|点击数|访问量)\s*[:：].{0,40}"
+                     r"(?:字体|字号|打印|分享|浏览|来源|$)"
                      r"|字体\s*[:：]?\s*[\[【(（]?\s*大\s*中\s*小|^\s*(?:【?\s*(?:打印|关闭|打印本页|关闭窗口|返回顶部|"
                      r"收藏|分享到?|微信|微博|QQ空间)\s*】?\s*)+$|^\s*分享到\s*[:：]")
 # What the parser reads as a metadata block (its METADATA keys), for panel fields put back.
@@ -67,7 +69,7 @@ def page_text(data: bytes, name: str) -> Page:
     # trafilatura finds the content but drops a paragraph it has seen before (an attached notice's
     # 公开方式, a date): its first and last paragraphs locate the container in the page, which is then
     # written out whole.
-    container = _container(markup, lines) if len(lines) > 1 else _densest(markup)
+    container = (_container(markup, lines) if len(lines) > 1 else None) or _densest(markup)
     if container is not None:
         lines, panel = _lines(container)
     panel = panel or _page_panel(markup)
@@ -82,11 +84,13 @@ def page_text(data: bytes, name: str) -> Page:
 
 
 def _container(markup: str, lines: list[str]) -> ElementTree.Element | None:
-    """The page element holding trafilatura's first and last paragraphs, as trafilatura-style XML."""
+    """The page element holding trafilatura's longest paragraphs (the body, never a menu or a footer), as the
+    XML `_lines` reads; None when they cannot be found in the page."""
     import lxml.html
 
-    probes = [re.sub(r"\s+", "", line)[:12] for line in (lines[:1] + lines[-1:]) if line.strip()]
-    if len(probes) < 2:
+    longest = sorted((re.sub(r"\s+", "", line) for line in lines), key=len, reverse=True)[:5]
+    probes = [p[:20] for p in longest if len(p) >= 8]
+    if not probes:
         return None
     try:
         tree = lxml.html.document_fromstring(markup)
@@ -94,14 +98,18 @@ def _container(markup: str, lines: list[str]) -> ElementTree.Element | None:
         return None
     for bad in tree.xpath("//script|//style|//noscript|//template|//head|//select|//button|//iframe"):
         bad.drop_tree()
-    holders = [el for el in tree.iter() if isinstance(el.tag, str)]
-    first = next((el for el in holders if probes[0] in _own_text(el)), None)
-    last = next((el for el in reversed(holders) if probes[1] in _own_text(el)), None)
-    if first is None or last is None:
-        return None
-    above = set(first.iterancestors()) | {first}
-    common = next((el for el in [last, *last.iterancestors()] if el in above), None)
-    return None if common is None else _as_xml(common)
+    texts = {el: re.sub(r"\s+", "", "".join(el.itertext())) for el in tree.iter() if isinstance(el.tag, str)}
+    holders = []
+    for probe in probes:
+        found = [el for el, text in texts.items() if probe in text]
+        if not found:
+            return None
+        holders.append(max(found, key=lambda el: len(list(el.iterancestors()))))  # the deepest
+    common = holders[0]
+    for el in holders[1:]:
+        above = {common, *common.iterancestors()}
+        common = next((a for a in [el, *el.iterancestors()] if a in above), common)
+    return _as_xml(common)
 
 
 def _densest(markup: str) -> ElementTree.Element | None:
