@@ -287,7 +287,8 @@ def _has_docno_line(lines: list[str]) -> bool:
     from ..parse.lines import METADATA
     from ..parse.text import fold_width
 
-    return any(find_docnos(fold_width(line)) and len(line) < 40 for line in lines[:15] if not METADATA.match(line))
+    return any(find_docnos(fold_width(line)) and (len(line) < 40 or METADATA.match(fold_width(line)))
+               for line in lines[:15])
 
 
 def _with_title(lines: list[str], title: str | None) -> list[str]:
