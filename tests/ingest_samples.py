@@ -124,7 +124,8 @@ def pdf_file(text: str, running_head: str = "城乡居民基本医疗保障工�
             page.insert_text((left + (indent if n == 0 else 0), y), chunk, fontname="wqy", fontsize=size)
             y += leading
         y += leading / 2  # a paragraph gap
-    data = doc.tobytes()
+    doc.subset_fonts()  # only the glyphs used, as a typesetter embeds them
+    data = doc.tobytes(garbage=3, deflate=True)
     doc.close()
     return data
 
