@@ -15,6 +15,7 @@ offers no transaction across graphs.
 
 from __future__ import annotations
 
+import re
 import shutil
 import tempfile
 import threading
@@ -48,6 +49,7 @@ from .vocab import NKG, PROV
 __all__ = ["Conflict", "Published", "is_stored", "publish", "withdraw"]
 
 _WRITING = threading.Lock()
+_UNSAFE_IRI = re.compile(r'[\x00-\x20<>"{}|^`\\]')  # an IRI with one of these names nothing we minted
 
 
 @dataclass(frozen=True)
@@ -74,7 +76,7 @@ def publish(store: Store, result: ParseResult, base: str | None = None, replaces
     iris = tuple(dict.fromkeys(iri.removesuffix("/graph") for iri in graphs))
     with _WRITING:
         stored = _stored_sources(store, iris)
-        if replaces is not None and replaces not in iris:
+        if replaces is not None and replaces not in iris:  # (so `replaces` is one of our IRIs from here on)
             found = ", ".join(iris)
             raise Conflict(f"the file holds {found}, not the notice at {replaces}: a PUT replaces a notice by itself")
         same = bool(stored) and all(sha == result.source.sha256 or text == result.source.text for sha, text in stored)
@@ -105,7 +107,7 @@ def withdraw(store: Store, notice_iri: str, base: str | None = None) -> tuple[st
     base = base_of(base)
     engine = _engine(store)
     with _WRITING:
-        if not is_stored(store, notice_iri):
+        if _UNSAFE_IRI.search(notice_iri) or not is_stored(store, notice_iri):
             raise NotFound(f"no notice of the corpus is named {notice_iri}")
         removed = _carried(store, notice_iri)
         gone = [g.removesuffix("/graph") for g in removed]

@@ -30,6 +30,7 @@ from graph.report import format_json
 from graph.store import OxigraphStore, Store, open_store
 
 from .errors import error_response
+from .linked_data import safe_iri
 from .store import get_store
 
 bp = Blueprint("write", __name__)
@@ -139,6 +140,8 @@ def delete(path: str) -> Response:
     if (answer := refused("GET, HEAD, OPTIONS")) is not None:
         return answer
     iri = current_app.config["BASE"] + "notice/" + path
+    if not safe_iri(iri):
+        return error_response(404, "NotFound", f"no notice of the corpus is named {iri}")
     gone = withdraw(writable_store(), iri, current_app.config["BASE"])
     refresh_queries(current_app._get_current_object())  # type: ignore[attr-defined]
     return jsonify({"withdrawn": list(gone)})
@@ -157,6 +160,8 @@ def _write(replaces: str | None, read_methods: str) -> Response:
     source = SourceInfo(_field("source_url"), _field("retrieved"))
     result = parse_bytes(data, name, media, source)
     base = current_app.config["BASE"]
+    if replaces is not None and not safe_iri(replaces):
+        return error_response(404, "NotFound", f"no notice of the corpus is named {replaces}")
     store = writable_store()
     existed = replaces is not None and is_stored(store, replaces)
     published = publish(store, result, base, replaces=replaces)

@@ -164,6 +164,10 @@ def test_bad_uploads_are_refused_with_a_reason(live: str) -> None:
     status, _, answer = call(f"{live}/api/notices", "POST", "只有一句话，没有通知。".encode(),
                              {"Content-Type": "text/plain", **bearer()})
     assert status == 400 and "no notice" in error_of(answer)["message"]
+    # A path that could not be an IRI of ours never reaches a query.
+    for method in ("DELETE", "PUT"):
+        status, _, answer = call(f"{live}/api/notices/x%3E%20%7D%20DROP", method, b"x", bearer())
+        assert status == 404 and error_of(answer)["type"] == "NotFound"
 
 
 @pytest.fixture(scope="module")
