@@ -89,7 +89,8 @@ def writable_store() -> Store:
 
 
 def _field(name: str) -> str | None:
-    value = request.form.get(name) or request.args.get(name)
+    form = request.form if request.mimetype == "multipart/form-data" else {}
+    value = form.get(name) or request.args.get(name)
     return value.strip() if value and value.strip() else None
 
 
@@ -97,14 +98,16 @@ def upload() -> tuple[bytes, str, str | None]:
     """(bytes, file name, media type) of the notice in the request: a multipart file, or the raw body."""
     if request.content_length is not None and request.content_length > MAX_BYTES:
         raise _TooLarge()
-    if request.files:
+    if request.mimetype == "multipart/form-data" and request.files:
         part = request.files.get("file") or next(iter(request.files.values()))
         data = part.read(MAX_BYTES + 1)
         name = _field("name") or Path(part.filename or "").name or "upload"
         media = part.mimetype if part.mimetype and part.mimetype != "application/octet-stream" else None
     else:
-        data = request.get_data(cache=False)
-        media = request.mimetype or None
+        # The body is the file, whatever it is labelled (curl --data-binary says form-urlencoded): read it
+        # whole before anything parses it as a form.
+        data = request.get_data(cache=True, parse_form_data=False)
+        media = request.mimetype if request.mimetype != "application/x-www-form-urlencoded" else None
         name = _field("name") or _suffixed("upload", media)
     if len(data) > MAX_BYTES:
         raise _TooLarge()
@@ -150,6 +153,8 @@ def delete(path: str) -> Response:
 def _write(replaces: str | None, read_methods: str) -> Response:
     if (answer := refused(read_methods)) is not None:
         return answer
+    if replaces is not None and not safe_iri(replaces):
+        return error_response(404, "NotFound", f"no notice of the corpus is named {replaces}")
     try:
         data, name, media = upload()
     except _TooLarge:
@@ -160,8 +165,6 @@ def _write(replaces: str | None, read_methods: str) -> Response:
     source = SourceInfo(_field("source_url"), _field("retrieved"))
     result = parse_bytes(data, name, media, source)
     base = current_app.config["BASE"]
-    if replaces is not None and not safe_iri(replaces):
-        return error_response(404, "NotFound", f"no notice of the corpus is named {replaces}")
     store = writable_store()
     existed = replaces is not None and is_stored(store, replaces)
     published = publish(store, result, base, replaces=replaces)
