@@ -61,6 +61,7 @@ class BuildOptions:
     workers: int = min(2, os.cpu_count() or 1)
     part_files: int = PART_FILES
     output: Path | None = None  # also write what this run built to a .trig or .nq file
+    source_url: str | None = None  # where the one file of this build was published
 
 
 @dataclass
@@ -239,7 +240,11 @@ def _run(files: list[tuple[Path, str]], store: Store, options: BuildOptions, kno
 
     tell = progress or (lambda stage, done, total, notices: None)
     base = options.base
-    jobs = [Job(str(p), name, options.max_file_size, known.get(name, {}).get("sha256")) for p, name in files]
+    if options.source_url and len(files) != 1:
+        raise InputError(f"--source-url names the source of one file; {len(files)} were given "
+                         "(give each its NAME.meta.json instead)")
+    jobs = [Job(str(p), name, options.max_file_size, known.get(name, {}).get("sha256"), options.source_url)
+            for p, name in files]
     manifest: dict[str, Any] = {}
     notices: list[Notice] = []
     seen: set[str] = set()

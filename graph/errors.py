@@ -2,8 +2,9 @@
 
     NoticeKGError                  base; `exit_code` is the CLI's exit status for it
     ├── InputError                 a file or argument we cannot read (exit 2)
-    │   └── NoticeParseError       a notice that cannot be parsed: names file, line and text
-    │       └── ParseTimeout       a file that took longer to parse than its time budget
+    │   ├── NoticeParseError       a notice that cannot be parsed: names file, line and text
+    │   │   └── ParseTimeout       a file that took longer to parse than its time budget
+    │   └── Conflict               a write that does not fit what the store holds (HTTP 409)
     ├── StoreError                 the store cannot be opened or answered (exit 3)
     ├── QueryError                 a SPARQL query that is malformed or not allowed (exit 4)
     │   ├── QuerySyntaxError       carries `position` (line, column) when the engine gives one
@@ -35,6 +36,10 @@ class NoticeParseError(InputError):
 
 class ParseTimeout(NoticeParseError):
     """Reading a file took longer than its parse budget (`graph.parse.budget`)."""
+
+
+class Conflict(InputError):
+    http_status = 409
 
 
 class StoreError(NoticeKGError):

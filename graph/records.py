@@ -139,10 +139,25 @@ class Notice:
 
 
 @dataclass(frozen=True)
+class Extraction:
+    """How a source file became text (`graph.ingest`): what was read and with what, and where it came from."""
+
+    media_type: str  # text/plain, text/html, application/pdf, …wordprocessingml.document
+    method: str  # decode, html-main-content, pdf-text-layer, docx-body
+    library: str  # the library and version that did it: "charset-normalizer 3.4.0", "PyMuPDF 1.25.1" …
+    encoding: str | None = None  # the codec the bytes were read with (text and HTML)
+    confidence: float | None = None  # 1.0 when the bytes say it (BOM, valid UTF-8, a meta charset that reads)
+    source_url: str | None = None  # where it was published: --source-url, NAME.meta.json, canonical / og:url
+    retrieved: str | None = None  # ISO date it was fetched, when known
+    furniture: tuple[Span, ...] = ()  # page numbers, running heads and footers the cleaning drops
+
+
+@dataclass(frozen=True)
 class SourceFile:
     name: str
-    sha256: str
-    text: str
+    sha256: str  # of the bytes that were read (the file), or of the text's UTF-8 when given text
+    text: str  # the text the parser read; every offset indexes into it
+    extraction: Extraction | None = None
 
 
 @dataclass(frozen=True)

@@ -24,33 +24,31 @@ from .records import ParseResult, Problem
 
 
 def source_files(paths: Sequence[Path]) -> list[tuple[Path, str]]:
-    """(path, name) of every notice file: a directory gives its `*.txt`, named relative to it."""
+    """(path, name) of every notice file: a directory gives the files `graph.ingest` reads (.txt, .html, .pdf,
+    .docx, and .doc/.wps to say they need converting), named relative to it."""
+    from .ingest import is_notice_file
+
     files = []
     for path in paths:
         if path.is_dir():
-            files += [(p, p.relative_to(path).as_posix()) for p in sorted(path.rglob("*.txt"))]
+            files += [(p, p.relative_to(path).as_posix()) for p in sorted(path.rglob("*")) if is_notice_file(p)]
         elif path.is_file():
             files.append((path, path.name))
         else:
             raise InputError(f"{path}: no such file or directory")
     if not files:
-        raise InputError(f"no .txt notices in {', '.join(map(str, paths))}")
+        raise InputError(f"no notice files (.txt, .html, .pdf, .docx) in {', '.join(map(str, paths))}")
     return files
 
 
-def read_source(path: Path, name: str, data: bytes) -> ParseResult:
-    """The file's bytes as a `ParseResult`: the one place the build turns bytes into text."""
-    from .parse import parse_text
+def read_source(path: Path, name: str, data: bytes, source_url: str | None = None) -> ParseResult:
+    """The file as a `ParseResult`: the one place the build turns a file into text (`graph.ingest`: any
+    encoding, HTML, PDF, DOCX; an undecodable byte is reported with its line and the bytes around it)."""
+    from .ingest import read_path
+    from .parse import parse_read
 
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as e:
-        line = data[: e.start].count(b"\n") + 1
-        around = data[max(0, e.start - 12): e.start + 12]
-        raise NoticeParseError(name, line, repr(around),
-                               f"not UTF-8 text (byte {e.start} cannot be decoded)") from e
-    result = parse_text(text, name)
-    # The file's digest, not the text's: it is what an unchanged file is recognised by.
+    result = parse_read(read_path(path, name, source_url), name)
+    # The file's digest: it is what an unchanged file is recognised by.
     return replace(result, source=replace(result.source, sha256=hashlib.sha256(data).hexdigest()))
 
 
@@ -60,6 +58,7 @@ class Job:
     name: str
     max_size: int
     known_sha256: str | None  # what the store's manifest holds for this name
+    source_url: str | None = None  # where the file was published (--source-url, for a build of one file)
 
 
 @dataclass(frozen=True)
@@ -88,7 +87,7 @@ def _read_one(job: Job) -> Outcome:
     if not data.strip():
         return Outcome(job.name, sha, problems=(Problem("error", job.name, 1, "", "empty file: no notice"),))
     try:
-        result = read_source(path, job.name, data)
+        result = read_source(path, job.name, data, job.source_url)
     except NoticeParseError as e:
         return Outcome(job.name, sha, problems=(Problem("error", e.file, e.line, e.text, e.message),))
     except InputError as e:

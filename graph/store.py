@@ -14,6 +14,7 @@ Every query sees the union of the named graphs as its default graph, on every ba
 from __future__ import annotations
 
 import re
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -75,7 +76,7 @@ def open_store(url: str) -> Store:
         where = str(Path(path) / generation) if generation else path
         try:
             if flags == "ro":
-                return OxigraphStore(ox.Store.read_only(where), url, generation)
+                return OxigraphStore(_read_only(where), url, generation)
             Path(path).mkdir(parents=True, exist_ok=True)
             return OxigraphStore(ox.Store(where), url, generation)
         except OSError as exc:
@@ -94,6 +95,20 @@ def follow(store: Store) -> Store:
     if generations.current(root) == store.generation:
         return store
     return open_store(store.url)
+
+
+def _read_only(path: str, attempts: int = 20) -> ox.Store:
+    """Open a store read-only. A writer in another handle may be compacting it (the write API): the files
+    the manifest names can vanish under the opening, which RocksDB reports as corruption; a moment later the
+    new manifest names the new files, so the open is tried again."""
+    for attempt in range(attempts):
+        try:
+            return ox.Store.read_only(path)
+        except (OSError, RuntimeError) as exc:
+            if attempt == attempts - 1 or "No such file" not in str(exc):
+                raise StoreError(f"cannot open the Oxigraph store at {path} read-only: {exc}") from exc
+            time.sleep(0.05 * (attempt + 1))
+    raise AssertionError("unreachable")
 
 
 # -- term conversion ------------------------------------------------------------------------------------

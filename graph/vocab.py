@@ -148,6 +148,15 @@ class NKG(DefinedNamespace):
     text: URIRef
     parserVersion: URIRef
 
+    # where a source file came from and how it became text (graph.ingest)
+    mediaType: URIRef
+    encoding: URIRef
+    encodingConfidence: URIRef
+    sourceUrl: URIRef
+    retrieved: URIRef
+    extractionMethod: URIRef
+    extractedWith: URIRef
+
     # regions
     code: URIRef
     within: URIRef

@@ -34,7 +34,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
                          r"/*": {"methods": ["GET", "HEAD", "OPTIONS"]}},
          expose_headers=["Link", "Location", "Retry-After", "Content-Disposition"])
 
-    from . import api, errors, exports, linked_data, sparql, store, wsgi
+    from . import api, errors, exports, linked_data, sparql, store, write, wsgi
 
     store.init_app(app)
     errors.init_app(app)
@@ -43,4 +43,5 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     linked_data.init_app(app)
     exports.init_app(app)
     app.wsgi_app = wsgi.body_cap(app)  # type: ignore[method-assign]  # a body over the cap: 413 before any view
+    write.init_app(app)  # POST/PUT/DELETE /api/notices, with a bearer token
     return app

@@ -21,7 +21,7 @@ from flask import Blueprint, Flask, Response, current_app, render_template, requ
 from graph import export
 from graph.store import Store
 
-from . import describe, pages
+from . import describe, pages, text
 from .describe import DEF, local_url
 from .errors import error_response
 from .store import get_store
@@ -40,7 +40,8 @@ RDF_FORMATS = {
 # media type → representation; HTML first, so that */* (curl, a bare client) gets the page
 _BY_MEDIA = {HTML: "html", "application/xhtml+xml": "html",
              **{media: ext for ext, (_, media) in RDF_FORMATS.items()},
-             "application/json": "jsonld"}  # a client that asks for plain JSON gets JSON-LD
+             "application/json": "jsonld",  # a client that asks for plain JSON gets JSON-LD
+             text.MEDIA: "txt"}  # a notice's or a source file's text (server/text.py)
 # Characters an IRI written between <> in SPARQL may not hold; a path with one of them names nothing we minted.
 _UNSAFE_IRI = re.compile(r'[\x00-\x20<>"{}|^`\\]')
 # Every IRI we mint (graph/to_rdf/iris.py, the vocabulary) has a path of unreserved characters (RFC 3986)
@@ -112,7 +113,7 @@ def dereference(namespace: str, path: str) -> Response:
     iri, ext = namespace + path, None
     # An extension selects a representation, unless the IRI with the extension is itself in the graph.
     stem, dot, suffix = path.rpartition(".")
-    if dot and suffix in RDF_FORMATS and not describe.exists(store, iri):
+    if dot and (suffix in RDF_FORMATS or suffix == "txt") and not describe.exists(store, iri):
         iri, ext = namespace + stem, suffix
     if not safe_iri(iri) or not describe.exists(store, iri):
         return not_found(f"nothing in the graph is named {iri}")
@@ -122,7 +123,12 @@ def dereference(namespace: str, path: str) -> Response:
             return not_acceptable([HTML, *(m for _, m in RDF_FORMATS.values())])
         ext = _BY_MEDIA[media]
     graphs = describe.provenance_graphs(store, iri)
-    if ext == "html":
+    if ext == "txt":
+        source_text = text.source_text(store, iri)
+        if source_text is None:
+            return not_acceptable([HTML, *(m for _, m in RDF_FORMATS.values())])
+        response = text.text_response(source_text)
+    elif ext == "html":
         response = _html(render_resource(store, iri))
     else:
         response = rdf_response(describe.description(store, iri), ext)

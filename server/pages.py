@@ -28,6 +28,7 @@ from .describe import (
     statements,
     term,
 )
+from .text import provenance as source_provenance
 
 QUERIES_DIR = Path(__file__).resolve().parents[1] / "ontology" / "queries"
 MEMBERS_LIMIT = 200
@@ -97,6 +98,7 @@ def notice(store: Store, iri: str, rows: list[dict[str, Any]]) -> dict[str, Any]
         "sections": sections(store, iri),
         "full_text": source_excerpt(store, iri, own=True),
         "findings": findings(store, iri),
+        "provenance": source_provenance(store, iri),  # where it came from, how it became text (server/text.py)
     }
 
 

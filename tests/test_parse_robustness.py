@@ -137,10 +137,15 @@ def test_binary_garbage_in_the_middle_is_an_error_and_the_notices_load(corpus_di
 def test_unreadable_files_raise_input_error_naming_the_file(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="missing.txt"):
         parse_file(tmp_path / "missing.txt")
+    # GBK is no longer an input error: it is detected and read (graph.ingest, tests/test_ingest.py).
     gbk = tmp_path / "gbk.txt"
-    gbk.write_bytes("关于做好城乡居民医保工作的通知".encode("gbk"))
-    with pytest.raises(InputError, match="gbk.txt.*UTF-8"):
-        parse_file(gbk)
+    gbk.write_bytes("关于做好城乡居民医保工作的通知\n各市医疗保障局：\n现将有关事项通知如下。".encode("gbk"))
+    result = parse_file(gbk)
+    assert result.source.extraction.encoding == "gb18030"
+    assert result.source.text.startswith("关于做好城乡居民医保工作的通知")
+    with pytest.raises(InputError, match="empty.txt: the file is empty"):
+        (tmp_path / "empty.txt").write_bytes(b"")
+        parse_file(tmp_path / "empty.txt")
 
 
 def test_parse_paths_expands_directories_sorted(tmp_path: Path, corpus_dir: Path) -> None:

@@ -42,15 +42,17 @@ class _Progress:
               show_default=True, help="Processes that parse.")
 @click.option("--part-files", type=int, envvar="NOTICEKG_BUILD_PART_FILES", default=BuildOptions.part_files,
               hidden=True, help="Files converted and loaded together (memory is bounded by one part).")
+@click.option("--source-url", help="Where the file was published (one file; else NAME.meta.json or the page's own link).")
 @click.pass_obj
 def build_command(obj: dict, paths: tuple[Path, ...], store_url: str, output: Path | None, replace: bool,
-                  max_file_size: float, workers: int, part_files: int) -> None:
+                  max_file_size: float, workers: int, part_files: int, source_url: str | None) -> None:
     """Read notices (default: corpus/), turn them into RDF and load the store.
 
     On an on-disk store the build is atomic: readers see the old store until the new one, validated and
     with its report, replaces it. Exit 2 when a file or notice could not be read, 1 on validation findings."""
     options = BuildOptions(base=obj["base"], replace=replace, max_file_size=int(max_file_size * 1e6),
-                           workers=max(1, workers), part_files=max(1, part_files), output=output)
+                           workers=max(1, workers), part_files=max(1, part_files), output=output,
+                           source_url=source_url)
     summary = build(paths or (Path(DEFAULT_CORPUS),), store_url, options, _Progress())
     for key, value in summary.counts().items():
         click.echo(f"{key:<10} {value}")

@@ -1,8 +1,13 @@
 """Text → records: a file of notices becomes a `ParseResult` (the notices, their parts, and the problems).
 
-    parse_file(path, name=None) -> ParseResult      read one file (UTF-8)
-    parse_text(text, name) -> ParseResult           the same for text in hand
-    parse_paths(paths) -> list[ParseResult]         files and directories (their *.txt, sorted)
+    parse_file(path, name=None, source_url=None)    read one file: text in any encoding, HTML, PDF, DOCX
+    parse_bytes(data, name, media_type, source)     the same for bytes in hand (an upload)
+    parse_read(read, name)                          what `graph.ingest` read, with its problems first
+    parse_text(text, name) -> ParseResult           text in hand
+    parse_paths(paths) -> list[ParseResult]         files and directories (their notice files, sorted)
+
+Every file goes through `graph.ingest` (bytes → text plus how); a PDF's page furniture comes with it as
+ranges that `text.furniture` makes the cleaning drop, so offsets stay those of the stored text.
 
 The steps, one module each: `text` (cleaned views with an offset map), `segment` (notices in a file),
 `header` (版头), `footer` (附件说明, signature, dates, 版记), `sections` (the numbered body; also
@@ -26,7 +31,8 @@ from dataclasses import replace
 from pathlib import Path
 
 from ..errors import InputError, NoticeParseError, ParseTimeout
-from ..records import DocNo, Notice, ParseResult, SourceFile
+from ..ingest import Read, SourceInfo, is_notice_file, read_bytes, read_path
+from ..records import DocNo, Extraction, Notice, ParseResult, SourceFile
 from .budget import FILE_CHARS, Budget, BudgetExceeded, default_seconds
 from .citations import DocNoMatch, file_docnos, find_citations, normal_title
 from .docno import find_docnos, parse_docno
@@ -35,28 +41,35 @@ from .footer import Footer, parse_footer
 from .header import Header, agencies, parse_header, title_issuers
 from .sections import parse_sections, section_path_at
 from .segment import Block, segment
-from .text import GARBAGE, Context, Reporter, clean, lines_of
+from .text import GARBAGE, Context, Reporter, clean, furniture, lines_of
 
-__all__ = ["parse_file", "parse_text", "parse_paths", "parse_docno", "find_docnos", "section_path_at"]
+__all__ = ["parse_bytes", "parse_file", "parse_read", "parse_text", "parse_paths", "parse_docno", "find_docnos",
+           "section_path_at"]
 
 
 # Lone surrogates (from a bad decoder upstream) cannot be encoded: each becomes U+FFFD, one for one.
 _LONE_SURROGATE = re.compile(r"[\ud800-\udfff]")
 
 
-def parse_file(path: str | os.PathLike[str], name: str | None = None, budget: float | None = None) -> ParseResult:
-    """Parse one file. Raises `InputError` only when the file is missing, unreadable or not UTF-8, or
-    (`NoticeParseError`) when its text cannot be read."""
+def parse_file(path: str | os.PathLike[str], name: str | None = None, source_url: str | None = None,
+               budget: float | None = None) -> ParseResult:
+    """Parse one file of any format `graph.ingest` reads (text in any encoding, HTML, PDF, DOCX). Raises
+    `InputError` only when the file is missing, unreadable, or needs something first (OCR, conversion), and
+    `NoticeParseError` when its text cannot be read."""
     path = Path(path)
-    try:
-        data = path.read_bytes()
-    except OSError as e:
-        raise InputError(f"{path}: cannot read the file: {e.strerror or e}") from e
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as e:
-        raise InputError(f"{path}: not UTF-8 text (byte {e.start} cannot be decoded)") from e
-    return _parse(text, name or path.name, hashlib.sha256(data).hexdigest(), budget)
+    return parse_read(read_path(path, name or path.name, source_url), name or path.name, budget)
+
+
+def parse_bytes(data: bytes, name: str, media_type: str | None = None, source: SourceInfo | None = None,
+                budget: float | None = None) -> ParseResult:
+    """Parse a file's bytes (an upload): as `parse_file`, with the media type it came with."""
+    return parse_read(read_bytes(data, name, media_type, source), name, budget)
+
+
+def parse_read(read: Read, name: str, budget: float | None = None) -> ParseResult:
+    """Parse what `graph.ingest` read; its problems (an undecodable byte, a bad sidecar) come first."""
+    result = _parse(read.text, name, read.sha256, budget, read.extraction)
+    return replace(result, problems=(*read.problems, *result.problems)) if read.problems else result
 
 
 def parse_text(text: str, name: str, budget: float | None = None) -> ParseResult:
@@ -65,10 +78,10 @@ def parse_text(text: str, name: str, budget: float | None = None) -> ParseResult
 
 
 def parse_paths(paths: Iterable[str | os.PathLike[str]], budget: float | None = None) -> list[ParseResult]:
-    """Parse files and directories (a directory stands for its *.txt files, sorted by name)."""
+    """Parse files and directories (a directory stands for the notice files in it, sorted by name)."""
     results = []
     for p in map(Path, paths):
-        files = sorted(p.glob("*.txt")) if p.is_dir() else [p]
+        files = sorted(f for f in p.iterdir() if is_notice_file(f)) if p.is_dir() else [p]
         results += [parse_file(f, budget=budget) for f in files]
     return results
 
@@ -89,14 +102,17 @@ def front_matter(text: str) -> int:
     return end.end()
 
 
-def _parse(text: str, name: str, sha256: str, seconds: float | None) -> ParseResult:
+def _parse(text: str, name: str, sha256: str, seconds: float | None,
+           extraction: Extraction | None = None) -> ParseResult:
     text = original = _LONE_SURROGATE.sub("\ufffd", text)
     skip = front_matter(text)
     if skip:  # blanked, not cut: every offset still points into the file as it is
         text = re.sub(r"[^\n]", " ", text[:skip]) + text[skip:]
     seconds = default_seconds() if seconds is None else seconds
+    marked = [(s.start, s.end) for s in extraction.furniture] if extraction else []
     try:
-        return _read(text, name, sha256, seconds, original)
+        with furniture(text, marked):
+            return _read(text, name, sha256, seconds, original, extraction)
     except BudgetExceeded as e:
         raise ParseTimeout(name, 1, _first_line(text), f"{e} for the whole file; raise it with NOTICEKG_PARSE_BUDGET") from e
     except NoticeParseError:
@@ -109,7 +125,10 @@ def _first_line(text: str) -> str:
     return next((line.strip() for line in text.split("\n", 50)[:50] if line.strip()), "")[:200]
 
 
-def _read(text: str, name: str, sha256: str, seconds: float, original: str) -> ParseResult:
+def _read(text: str, name: str, sha256: str, seconds: float, original: str,
+          extraction: Extraction | None) -> ParseResult:
+
+
     report = Reporter(name, text)
     whole = Budget(seconds * max(1.0, len(text) / FILE_CHARS))  # the steps that read the whole file
     with whole.running():
@@ -149,7 +168,7 @@ def _read(text: str, name: str, sha256: str, seconds: float, original: str) -> P
         with budget.running():
             notices.append(_with_figures(text, notice, ctx))
     problems = sorted(report.problems, key=lambda p: p.line)  # stable: each line's problems in finding order
-    return ParseResult(SourceFile(name, sha256, original), tuple(notices), tuple(problems))
+    return ParseResult(SourceFile(name, sha256, original, extraction), tuple(notices), tuple(problems))
 
 
 def _notice(ctx: Context, name: str, block: Block, h: Header, f: Footer,

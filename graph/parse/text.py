@@ -17,6 +17,9 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Literal
 
@@ -46,10 +49,29 @@ def fold_width(s: str) -> str:
     return s.translate(_WIDTH)
 
 
+# Page furniture an extractor found (a PDF's running heads and footers): (the text it is in, its ranges).
+_FURNITURE: ContextVar[tuple[str, tuple[tuple[int, int], ...]] | None] = ContextVar("furniture", default=None)
+
+
+@contextmanager
+def furniture(text: str, ranges: Sequence[tuple[int, int]]) -> Iterator[None]:
+    """While parsing `text`, treat `ranges` of it as noise too: the cleaning drops them through the same
+    offset map as page numbers, so offsets stay those of the whole text."""
+    token = _FURNITURE.set((text, tuple(ranges)) if ranges else None)
+    try:
+        yield
+    finally:
+        _FURNITURE.reset(token)
+
+
 def noise_ranges(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
-    """Source ranges that are noise in text[start:end]: page-number lines, watermarks, `**`, garbage."""
+    """Source ranges that are noise in text[start:end]: page-number lines, watermarks, `**`, garbage, and
+    the page furniture of the text being parsed (`furniture`)."""
     end = len(text) if end is None else end
     found = []
+    marked = _FURNITURE.get()
+    if marked is not None and marked[0] is text:
+        found += [(max(a, start), min(b, end)) for a, b in marked[1] if a < end and b > start]
     for pattern in (PAGE_NUMBER, WATERMARK, BOLD, GARBAGE):
         found += [(m.start(), m.end()) for m in pattern.finditer(text, start, end) if m.end() > m.start()]
     return sorted(found)

@@ -343,6 +343,21 @@ class NoticeWriter:
         self.add(activity, RDF.type, PROV.Activity)
         self.add(activity, PROV.used, node)
         self.add(activity, NKG.parserVersion, __version__)
+        self._extraction(node, activity)
+
+    def _extraction(self, node: URIRef, activity: URIRef) -> None:
+        """How the file became text (graph.ingest) and where it came from, when known."""
+        e = self.source.extraction
+        if e is None:
+            return
+        self.add(node, NKG.mediaType, e.media_type)
+        self.add(node, NKG.encoding, e.encoding)
+        if e.confidence is not None:
+            self.add(node, NKG.encodingConfidence, _decimal(Decimal(str(e.confidence))))
+        self.add(node, NKG.sourceUrl, URIRef(e.source_url) if e.source_url else None)
+        self.add(node, NKG.retrieved, Literal(e.retrieved, datatype=XSD.date) if e.retrieved else None)
+        self.add(activity, NKG.extractionMethod, e.method)
+        self.add(activity, NKG.extractedWith, e.library)
 
 
 def write_region(graph: rdflib.Graph, code: str, base: str | None = None) -> None:
