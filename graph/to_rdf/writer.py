@@ -28,6 +28,7 @@ from .iris import (
     source_iri,
     source_sha256,
 )
+from .validity import write_figure_time, write_validity
 
 RELATIONS = {  # records' relation → the property that states it
     "forwards": NKG.forwards, "implements": NKG.implements, "applies": NKG.applies,
@@ -125,6 +126,7 @@ class NoticeWriter:
         self._sections()
         self._citations()
         self._figures()
+        write_validity(self)
         self._provenance()
         self._regions()
         return self.graph
@@ -259,6 +261,7 @@ class NoticeWriter:
         add(node, NKG.yieldsToLaterNationalRule, Literal(True) if f.yields_to_national else None)
         add(node, NKG.note, f.note)
         add(node, RDFS.label, figure_label(f))
+        write_figure_time(self, node, f)
         quote = URIRef(quote_iri(node))
         add(node, OA.hasSelector, quote)
         add(quote, RDF.type, OA.TextQuoteSelector)
