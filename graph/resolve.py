@@ -40,7 +40,7 @@ from .sparql import Runner
 from .store import Store
 from .timed import Select, selector
 from .validity import RULES, InForce, in_force, today
-from .vocab import ELI, KIND, NKG
+from .vocab import ELI, KIND, NKG, OA
 
 __all__ = ["Candidate", "Resolution", "Step", "Yield", "governing_figure"]
 
@@ -231,34 +231,46 @@ class _Selecting:
         self.select = select
 
 
-_NOTICE_PROPERTIES = "nkg:docNo nkg:datePrinted nkg:dateSigned"
+_FIGURE_PROPERTIES = ", ".join(f"nkg:{p}" for p in (
+    "kind", "amount", "ratio", "startDate", "endDate", "date", "unit", "qualifier", "year", "region", "scope",
+    "scopeRegion", "statedIn", "inSection", "restates", "yieldsToLaterNationalRule")) + ", oa:hasSelector"
+_NOTICE_PROPERTIES = "nkg:docNo, nkg:datePrinted, nkg:dateSigned"
 
 
 def _candidates(select: Select, slug: str, year: int, containing: list[str]
                 ) -> tuple[list[FigureView], dict[str, InForce], dict[str, dict[str, list[str]]]]:
     """The figures whose key names the kind, year and a region containing the asked one, read whole in one
     query: their triples, selectors, sections, notices (with validity statements and repeals) and what they
-    restate, transitively. Slug and codes are checked (a slug pattern, GB/T 2260 codes): safe as literals."""
+    restate, two levels deep. Slug and codes are checked (a slug pattern, GB/T 2260 codes): safe as literals.
+
+    Every branch starts from the bound figure and follows subjects (`?x ?p ?o` with a FILTER, never
+    `VALUES ?p` or a property path, which Oxigraph evaluates over the whole store before joining); a notice's
+    own title is read in its own graph, `{notice}/graph` (docs/MODEL.md)."""
     keys = " ".join(f'"{slug}|{year}|{c}"' for c in containing if re.fullmatch(r"\d{6}", c))
+    if not keys:
+        return [], {}, {}
     rows = select(SPARQL_PREFIXES + f"""PREFIX eli: <{ELI}>
-    SELECT DISTINCT ?f ?x ?p ?o ?vp ?vb ?vr ?vd ?vq WHERE {{
+    SELECT DISTINCT ?f ?x ?p ?o ?q ?v WHERE {{
       VALUES ?key {{ {keys} }}
       ?f nkg:figureKey ?key .
-      {{ ?f ?p ?o BIND(?f AS ?x) }}
-      UNION {{ ?f oa:hasSelector ?x . VALUES ?p {{ oa:exact oa:start }} ?x ?p ?o }}
-      UNION {{ ?f nkg:inSection ?x . VALUES ?p {{ nkg:path nkg:label }} ?x ?p ?o }}
-      UNION {{ ?f nkg:statedIn ?x . VALUES ?p {{ {_NOTICE_PROPERTIES} }} ?x ?p ?o }}
-      UNION {{ ?f nkg:statedIn ?x . GRAPH ?g {{ ?x nkg:inCorpus true ; dcterms:title ?o }} BIND("own-title" AS ?p) }}
-      UNION {{ ?f nkg:statedIn ?x . ?x nkg:validity ?o . ?o nkg:validityProperty ?vp ; nkg:basis ?vb .
-               OPTIONAL {{ ?o nkg:rule ?vr }} OPTIONAL {{ ?o nkg:validityDate ?vd }}
-               OPTIONAL {{ ?o oa:hasSelector ?sel . ?sel oa:exact ?vq }} BIND("validity" AS ?p) }}
-      UNION {{ ?f nkg:statedIn ?x . ?o nkg:repeals ?x . OPTIONAL {{ ?o nkg:docNo ?vb }}
-               OPTIONAL {{ ?o eli:first_date_entry_in_force ?vd }} BIND("repealed-by" AS ?p) }}
-      UNION {{ ?f nkg:restates+ ?x . VALUES ?p {{ nkg:restates nkg:statedIn }} ?x ?p ?o }} }}""") if keys else []
+      {{ ?f ?p ?o FILTER(?p IN ({_FIGURE_PROPERTIES})) BIND(?f AS ?x) }}
+      UNION {{ ?f oa:hasSelector ?x . ?x ?p ?o FILTER(?p IN (oa:exact, oa:start)) }}
+      UNION {{ ?f nkg:inSection ?x . ?x ?p ?o FILTER(?p IN (nkg:path, nkg:label)) }}
+      UNION {{ ?f nkg:statedIn ?x . ?x ?p ?o FILTER(?p IN ({_NOTICE_PROPERTIES})) }}
+      UNION {{ ?f nkg:statedIn ?x . BIND(IRI(CONCAT(STR(?x), "/graph")) AS ?g)
+               GRAPH ?g {{ ?x dcterms:title ?o }} BIND("own-title" AS ?p) }}
+      UNION {{ ?f nkg:statedIn ?x . ?x nkg:validity ?o . ?o ?q ?v
+               FILTER(?q IN (nkg:validityProperty, nkg:basis, nkg:rule, nkg:validityDate)) BIND("validity" AS ?p) }}
+      UNION {{ ?f nkg:statedIn ?x . ?x nkg:validity ?o . ?o oa:hasSelector ?sel . ?sel oa:exact ?v
+               BIND(oa:exact AS ?q) BIND("validity" AS ?p) }}
+      UNION {{ ?f nkg:statedIn ?x . ?o nkg:repeals ?x . ?o ?q ?v
+               FILTER(?q IN (nkg:docNo, eli:first_date_entry_in_force)) BIND("repealed-by" AS ?p) }}
+      UNION {{ ?f nkg:restates ?x . ?x ?p ?o FILTER(?p IN (nkg:restates, nkg:statedIn)) }}
+      UNION {{ ?f nkg:restates ?y . ?y nkg:restates ?x . ?x ?p ?o FILTER(?p IN (nkg:restates, nkg:statedIn)) }}
+    }}""")
     own: dict[str, dict[str, list]] = {}
     near: dict[str, dict[str, str]] = {}
-    statements: dict[str, dict[str, dict[str, str]]] = {}
-    repeals: dict[str, dict[str, dict[str, str]]] = {}
+    nested: dict[str, dict[str, dict[str, dict[str, list[str]]]]] = {"validity": {}, "repealed-by": {}}
     restates: dict[str, dict[str, list[str]]] = {}
     for row in rows:
         f, x, p, o = (str(row[v]) for v in ("f", "x", "p", "o"))
@@ -266,12 +278,9 @@ def _candidates(select: Select, slug: str, year: int, containing: list[str]
             values = own.setdefault(f, {}).setdefault(p, [])
             if row["o"] not in values:
                 values.append(row["o"])
-        elif p == "validity":
-            statements.setdefault(x, {})[o + str(row.get("vr", ""))] = {
-                "property": str(row["vp"]), "basis": str(row["vb"]), "rule": str(row.get("vr", "")),
-                "date": str(row.get("vd", "")), "quote": str(row["vq"]) if "vq" in row else None}
-        elif p == "repealed-by":
-            repeals.setdefault(x, {})[o] = {"by": str(row.get("vb", o)), "entry": str(row.get("vd", ""))}
+        elif p in nested:
+            props = nested[p].setdefault(x, {}).setdefault(o, {}).setdefault(str(row["q"]), [])
+            props.append(str(row["v"]))
         elif p in (_RESTATES, _STATED_IN):  # a restated figure's own links, for the chain
             found = restates.setdefault(x, {}).setdefault(p, [])
             if o not in found:
@@ -279,9 +288,25 @@ def _candidates(select: Select, slug: str, year: int, containing: list[str]
         else:
             near.setdefault(x, {}).setdefault(p, o)
     views = [view_of(iri, props, near) for iri, props in own.items() if _KIND in props]
-    force = {v.notice.iri: in_force(list(statements.get(v.notice.iri, {}).values()),
-                                    list(repeals.get(v.notice.iri, {}).values())) for v in views}
+    force = {v.notice.iri: in_force(_statements(nested["validity"].get(v.notice.iri, {})),
+                                    _repeals(nested["repealed-by"].get(v.notice.iri, {}))) for v in views}
     return views, force, restates
+
+
+def _statements(by_node: dict[str, dict[str, list[str]]]) -> list[dict[str, str]]:
+    def one(props: dict[str, list[str]], term: Any) -> str:
+        return min(props.get(str(term), [""]))
+
+    return [{"property": one(props, NKG.validityProperty), "basis": one(props, NKG.basis),
+             "rule": one(props, NKG.rule), "date": one(props, NKG.validityDate),
+             "quote": one(props, OA.exact) or None} for props in by_node.values()]  # type: ignore[dict-item]
+
+
+def _repeals(by_node: dict[str, dict[str, list[str]]]) -> list[dict[str, str]]:
+    return [{"by": min(props.get(str(NKG.docNo), [node])),
+             "entry": min(props.get(str(ELI.first_date_entry_in_force), [""]))} for node, props in by_node.items()]
+
+
 def _sift(views: list[FigureView], containing: list[str], scope: str | None
           ) -> tuple[list[_Eligible], list[Candidate]]:
     """Split candidates into those that apply to the asked region and scope, and those out for scope."""
