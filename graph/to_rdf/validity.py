@@ -57,7 +57,8 @@ def write_validity(writer: NoticeWriter) -> None:
         prop = PROPERTIES[v.aspect]
         date = v.date
         if v.relative:
-            date = notice.printed if v.relative == "printed" else notice.signed or notice.printed
+            # 自印发之日起: the printing date, else the signing date (a notice may carry only one of them).
+            date = (notice.printed or notice.signed) if v.relative == "printed" else (notice.signed or notice.printed)
         if v.aspect == "entry-into-force" and date and entry is None:
             entry = date
         statements.append((prop, v, date, None))
