@@ -38,4 +38,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     api.init_app(app)
     linked_data.init_app(app)
     exports.init_app(app)
+    from . import feed  # the `time` work: /feed and /.well-known/void
+
+    feed.init_app(app)
     return app

@@ -13,6 +13,7 @@ from rdflib import RDF, SH
 from ..errors import InputError, NoticeParseError
 from ..export import write_dataset
 from ..records import ParseResult, Problem
+from ..release import record_release
 from ..store import Store, open_store
 from ..to_rdf import duplicate_notices, report_graph, to_dataset, validation_graph_iri
 from ..validate import validate
@@ -90,6 +91,7 @@ def build(obj: dict, paths: tuple[Path, ...], store_url: str, output: Path | Non
         store.load_dataset(dataset)
         findings = validation_findings(dataset, store, obj["base"])
         stored = store.triple_count()
+        record_release(store, obj["base"])  # a dated release of what the store now holds (graph/release.py)
     finally:
         store.close()
     if output is not None:
