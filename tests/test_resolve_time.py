@@ -110,3 +110,12 @@ def test_a_figure_past_its_stated_end_no_longer_governs(with_guangxi: Store) -> 
     assert not r.governed
     assert any(c.reason.startswith("no longer in force on 2022-03-01: in force until 2021-12-31")
                for c in r.candidates)
+
+
+def test_the_timeline_of_a_kind_in_a_region(corpus: Store) -> None:
+    from graph.validity import timeline
+
+    items = timeline(corpus, "individual-contribution", "广西")
+    assert [(i["year"], i["value"], i["docno"]) for i in items] == [
+        (2018, "180", "桂人社发〔2017〕33号"), (2021, "280", GUANGXI_2020), (2024, "380", GUANGXI_2023)]
+    assert items[-1]["in_force_from"] == "2023-08-24"
