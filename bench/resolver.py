@@ -1,7 +1,7 @@
 """How much one governing-figure look-up costs: round trips to the store and milliseconds per call, on the
 bundled corpus and on a synthetic corpus of a few hundred notices (bench/synth.py).
 
-    .venv/bin/python -m bench.resolver [--notices 300] [--runs 30] [--label after] [-o bench/results/resolver.md]
+    .venv/bin/python -m bench.resolver [--notices 300] [--runs 30] [--label after] [--runner]
 
 Round trips are counted by wrapping the store (every select / ask / construct is one). Times are medians of
 `--runs` calls in this process on an in-memory Oxigraph store: trust the ratios, not the milliseconds.
@@ -55,15 +55,16 @@ def store_of(paths: list[Path]) -> Store:
     return store
 
 
-def measure(store: Store, runs: int) -> list[tuple[str, int, float]]:
+def measure(store: Store, runs: int, runner: Any = None) -> list[tuple[str, int, float]]:
     out = []
+    extra = {"runner": runner} if runner is not None else {}
     for kind, region, year in QUESTIONS:
         counting = Counting(store)
         governing_figure(counting, kind, region, year)  # type: ignore[arg-type]
         times = []
         for _ in range(runs):
             t = time.perf_counter()
-            governing_figure(store, kind, region, year)
+            governing_figure(store, kind, region, year, **extra)
             times.append((time.perf_counter() - t) * 1000)
         out.append((f"{kind} · {region} · {year}", counting.calls, statistics.median(times)))
     return out
@@ -74,6 +75,8 @@ def main() -> None:
     parser.add_argument("--notices", type=int, default=300)
     parser.add_argument("--runs", type=int, default=30)
     parser.add_argument("--label", default="now")
+    parser.add_argument("--runner", action="store_true",
+                        help="run the look-up's queries through the /sparql runner (a worker process, 5 s limit)")
     args = parser.parse_args()
     from bench.synth import synth_corpus
 
@@ -84,8 +87,18 @@ def main() -> None:
     print(f"| {args.label} | corpus | question | round trips | ms per call (median of {args.runs}) |")
     print("|---|---|---|---|---|")
     for name, store in stores.items():
-        for question, calls, ms in measure(store, args.runs):
-            print(f"| {args.label} | {name} | {question} | {calls} | {ms:.1f} |")
+        runner = None
+        if args.runner:
+            from graph.sparql import query_runner
+
+            runner = query_runner(store, 5.0, 1)
+            runner.start()
+        try:
+            for question, calls, ms in measure(store, args.runs, runner):
+                print(f"| {args.label} | {name} | {question} | {calls} | {ms:.1f} |")
+        finally:
+            if runner is not None:
+                runner.close()
 
 
 if __name__ == "__main__":

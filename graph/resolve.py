@@ -46,6 +46,7 @@ __all__ = ["Candidate", "Resolution", "Step", "Yield", "governing_figure"]
 
 _NEAREST = 8  # how many near misses a "nothing governs" answer lists
 _SAMPLE = 200  # how many figures of other regions it looks at to choose them
+_YEARS = 10  # how many years either side a "nothing governs" answer looks at in the asked region
 _KIND, _RESTATES, _STATED_IN = str(NKG.kind), str(NKG.restates), str(NKG.statedIn)
 
 
@@ -449,9 +450,10 @@ def _chain(select: Select, view: FigureView, restates: dict[str, dict[str, list[
 
 def _nearest(store: Any, slug: str, year: int, containing: list[str], skip: set[str]) -> list[Candidate]:
     """Same kind in the asked region's chain for other years, and the same year in other regions."""
-    codes = " ".join(f'"{c}"' for c in containing if re.fullmatch(r"\d{6}", c))
-    here = f"""?f nkg:kind <{KIND[slug]}> . VALUES ?code {{ {codes} }} ?r nkg:code ?code .
-      {{ ?f nkg:region ?r }} UNION {{ ?f nkg:scopeRegion ?r }}"""
+    # Other years in the asked region's chain, from the key index (±10 years): never a scan of the kind.
+    keys = " ".join(f'"{slug}|{y}|{c}"' for y in range(year - _YEARS, year + _YEARS + 1) if y != year
+                    for c in containing if re.fullmatch(r"\d{6}", c))
+    here = f"VALUES ?key {{ {keys} }} ?f nkg:figureKey ?key ."
     other_years = [v for v in figure_views(store, here) if v.iri not in skip]
     other_years.sort(key=lambda v: (abs((v.year or 0) - year), -depth_of(v.region), v.iri))
     # Other regions and, failing all, anywhere: a hint, so a bounded sample, never every figure of the kind.
