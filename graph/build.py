@@ -33,6 +33,7 @@ from rdflib import RDF, SH, Literal, URIRef
 from . import generations
 from .errors import InputError
 from .layout import drop_stubs_in_corpus
+from .release import record_release
 from .records import Notice, ParseResult, Problem
 from .sources import Job, outcomes, source_files
 from .store import OxigraphStore, Store, open_store
@@ -294,6 +295,7 @@ def _run(files: list[tuple[Path, str]], store: Store, options: BuildOptions, kno
     checkpoint_timed("validating")
     summary.findings, summary.stored_findings = _validation(store, base, built)
     checkpoint_timed("reported")
+    record_release(store, base)  # a dated release of what the new generation holds (graph/release.py)
     summary.store = store.triple_count()
     checkpoint_timed("done")
     return summary, manifest

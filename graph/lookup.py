@@ -208,7 +208,7 @@ def _read_views(store: Store, iris: list[str]) -> list[FigureView]:
           UNION {{ GRAPH ?g {{ ?x nkg:inCorpus true ; dcterms:title ?o }} BIND("own-title" AS ?p) }} }}""")
         for row in rows:
             near.setdefault(str(row["x"]), {}).setdefault(str(row["p"]), str(row["o"]))
-    return [_view(iri, props, near) for iri, props in own.items() if props]
+    return [view_of(iri, props, near) for iri, props in own.items() if props]
 
 
 def _expand(curie: str) -> str:
@@ -216,7 +216,9 @@ def _expand(curie: str) -> str:
     return PREFIXES[prefix] + local
 
 
-def _view(iri: str, props: dict[str, list], near: dict[str, dict[str, str]]) -> FigureView:
+def view_of(iri: str, props: dict[str, list], near: dict[str, dict[str, str]]) -> FigureView:
+    """A figure from its own triples (`props`: property IRI → objects) and its neighbours' (`near`: selector,
+    section and notice IRI → property → value; a notice's own title under "own-title")."""
     def one(curie: str) -> Any:
         found = props.get(_expand(curie))
         return found[0] if found else None

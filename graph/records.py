@@ -116,6 +116,29 @@ class Figure:
         return self.basis in ("sentence", "context", "fallback")
 
 
+ValidityAspect = Literal["entry-into-force", "applicability", "end", "repeals", "prevails"]
+
+
+@dataclass(frozen=True)
+class Validity:
+    """One statement of a notice about when it (or another notice) is in force, as the text words it.
+
+    entry-into-force  本通知自…起施行 (`date`, or `relative`="printed" for 自印发之日起施行)
+    applicability     从…起执行 / 自…起执行: from when its rules are applied (`date`)
+    end               有效期至… (`date`) or 有效期N年 (`years`, counted from entry into force)
+    repeals           原《…》（文号）同时废止: `repealed` is the DocNo.key of the notice it ends
+    prevails          此前规定与本通知不一致的，以本通知为准: it prevails over earlier rules
+    """
+
+    aspect: ValidityAspect
+    quote: str  # verbatim source text, == source[span.start:span.end]
+    span: Span
+    date: dt.date | None = None
+    relative: Literal["printed", "signed"] | None = None
+    years: int | None = None
+    repealed: str | None = None
+
+
 @dataclass(frozen=True)
 class Notice:
     source_file: str  # file name as given (relative to the corpus dir)
@@ -136,6 +159,7 @@ class Notice:
     attached_to: str | None = None  # DocNo.key of the notice this one is carried inside
     figures: tuple[Figure, ...] = ()
     region_code: str | None = None  # the jurisdiction of the (first) issuer
+    validity: tuple[Validity, ...] = ()  # what the text says about when it is in force (graph.parse.validity)
 
 
 @dataclass(frozen=True)

@@ -175,6 +175,39 @@ class NKG(DefinedNamespace):
     otherSection: URIRef
     otherQuote: URIRef
 
+    # time: validity, supersession, releases (appended by the `time` work; docs/MODEL.md "Time")
+    ValidityStatement: URIRef
+    Basis: URIRef
+    DerivationRule: URIRef
+    Release: URIRef
+    NoticeState: URIRef
+    Stated: URIRef
+    Derived: URIRef
+    EntryOnIssue: URIRef
+    YearsFromEntry: URIRef
+    YearlyFigure: URIRef
+    LaterNoticeSupersedes: URIRef
+    RepealEndsNotice: URIRef
+    YieldsToLaterHigherRule: URIRef
+    validity: URIRef
+    about: URIRef
+    validityProperty: URIRef
+    validityDate: URIRef
+    validityYears: URIRef
+    basis: URIRef
+    rule: URIRef
+    repeals: URIRef
+    prevailsOverEarlier: URIRef
+    applicableFrom: URIRef
+    applicableUntil: URIRef
+    applicabilityRule: URIRef
+    figureKey: URIRef
+    noticeState: URIRef
+    notice: URIRef
+    figureDigest: URIRef
+    noticeCount: URIRef
+    figureCount: URIRef
+
 
 # The prefixes every serialisation of ours binds, so exported files read the same everywhere.
 PREFIXES: dict[str, str] = {

@@ -44,4 +44,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     exports.init_app(app)
     app.wsgi_app = wsgi.body_cap(app)  # type: ignore[method-assign]  # a body over the cap: 413 before any view
     write.init_app(app)  # POST/PUT/DELETE /api/notices, with a bearer token
+    from . import feed  # the `time` work: /feed and /.well-known/void
+
+    feed.init_app(app)
     return app

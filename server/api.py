@@ -1,7 +1,9 @@
 """The look-up API, thin over `graph.resolve` and `graph.lookup`:
 
-    GET /api/governs?kind=&region=&year=[&scope=]   which notice governs a figure (JSON; HTML for a browser)
-                                                    400 bad or missing parameters, 404 nothing governs
+    GET /api/governs?kind=&region=&year=[&scope=][&as_of=YYYY-MM-DD]
+                                                    which notice governs a figure as of a date (default today;
+                                                    JSON; HTML for a browser), its queries under the /sparql
+                                                    time limit; 400 bad or missing parameters, 404 nothing governs
     GET /api/figures?docno=&kind=&region=&year=     figures with their provenance (JSON; ?format=csv)
     GET /api/notices/resolve?docno=                 any spelling of a 文号 → 303 to the notice's page;
                                                     300 with the choices when ambiguous; 404 with suggestions
@@ -19,12 +21,13 @@ from flask import Blueprint, Flask, Response, jsonify, render_template, request
 from graph import lookup, resolve
 from graph.errors import NotFound
 from graph.store import Store
+from graph.validity import parse_day
 from graph.vocab import KIND
 
 from .describe import labels, local_url
 from .errors import error_response
 from .linked_data import HTML, browser_wants_html, not_acceptable, wants
-from .store import get_store
+from .store import get_runner, get_store
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
@@ -46,7 +49,8 @@ def _year(value: str | None, required: bool) -> int | None | Response:
 
 @bp.get("/governs")
 def governs() -> Response:
-    args = {name: (request.args.get(name) or "").strip() for name in ("kind", "region", "year", "scope")}
+    args = {name: (request.args.get(name) or "").strip()
+            for name in ("kind", "region", "year", "scope", "as_of")}
     # ?format=json|html overrides Accept (a link in the HTML page offers the JSON)
     for name in ("kind", "region"):
         if not args[name]:
@@ -59,11 +63,20 @@ def governs() -> Response:
     media = chosen or wants(["application/json", HTML], "application/json")
     if media is None:
         return not_acceptable(["application/json", HTML])
+    try:
+        day = parse_day(args["as_of"] or request.args.get("as-of"))
+    except ValueError:
+        return bad_parameter("as_of", f"as_of must be a date such as 2021-03-01, not {args['as_of']!r}")
     store = get_store()
-    checked = check_kind_and_region(store, args["kind"], args["region"])
-    if isinstance(checked, Response):
-        return checked
-    resolution = resolve.governing_figure(store, *checked, year, scope=args["scope"] or None)
+    try:
+        code = lookup.region_code(args["region"])
+    except NotFound as exc:
+        return bad_parameter("region", str(exc))
+    try:  # the kind is checked by the look-up itself, only when its key finds nothing (no extra round trip)
+        resolution = resolve.governing_figure(store, args["kind"], code, year, scope=args["scope"] or None,
+                                              as_of=day, runner=get_runner())
+    except NotFound as exc:
+        return bad_parameter("kind", str(exc))
     answer = resolution.to_json()
     status = 200 if resolution.governed else 404
     if media == HTML:

@@ -205,3 +205,28 @@ def test_a_lookup_is_unchanged_by_unrelated_notices(tmp_path: Path) -> None:
     plain.load_file(str(FIXTURE))
     question = ("individual-contribution", "长沙市", 2023)
     assert governing_figure(padded, *question).to_json() == governing_figure(plain, *question).to_json()
+
+
+def test_the_governing_figure_names_the_earlier_one_of_its_region_it_supersedes(store: Store) -> None:
+    r = governing_figure(store, "per-capita-fiscal-subsidy", "长沙", 2022)
+    assert [(c.figure.notice.docno, c.reason) for c in r.supersedes] == [("长医保发〔2022〕3号", "later-notice-supersedes")]
+    assert r.to_json()["supersedes"][0]["docno"] == "长医保发〔2022〕3号"
+
+
+def test_a_lookup_is_two_queries_when_a_figure_governs(store: Store) -> None:
+    sent: list[str] = []
+
+    class Counting:
+        url = store.url
+
+        def __getattr__(self, name: str) -> object:
+            attr = getattr(store, name)
+            if name in ("select", "ask", "construct", "query_serialized"):
+                def counted(*args: object, **kwargs: object) -> object:
+                    sent.append(name)
+                    return attr(*args, **kwargs)
+                return counted
+            return attr
+
+    r = governing_figure(Counting(), "individual-contribution", "长沙市", 2023)  # type: ignore[arg-type]
+    assert r.governed and len(sent) == 2

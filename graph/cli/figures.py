@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from ..errors import NotFound
+from ..errors import InputError, NotFound
 from ..store import Store
 from . import DEFAULT_CORPUS, DEFAULT_STORE, main, opened_graph, reads_graph, text_table
 
@@ -82,14 +82,23 @@ def _evaluate(golden: tuple[Path, ...], corpus_dirs: tuple[Path, ...], fmt: str)
 @click.option("--region", required=True, help="A name (南宁市, 南宁, 广西) or a GB/T 2260 code (450100).")
 @click.option("--year", required=True, type=int, help="The year asked about (fiscal or insurance year).")
 @click.option("--scope", help="A tier or group inside the region: 设区市, 贫困县, 第三档 …")
+@click.option("--as-of", "as_of", help="The date asked about (YYYY-MM-DD; default today): only notices in force "
+              "then compete.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @reads_graph
-def governs(store: Store, kind: str, region: str, year: int, scope: str | None, fmt: str) -> None:
-    """Which notice governs a figure (KIND, REGION, YEAR[, SCOPE]): the figure, its notice and section, the
-    quote, the chain up to the national notice, and why each other candidate lost. Exit 5 when nothing does."""
+def governs(store: Store, kind: str, region: str, year: int, scope: str | None, as_of: str | None,
+            fmt: str) -> None:
+    """Which notice governs a figure (KIND, REGION, YEAR[, SCOPE]) as of a date: the figure, its notice and
+    section, the quote, the chain up to the national notice, what it supersedes and what later superseded it,
+    and why each other candidate lost. Exit 5 when nothing does."""
     from ..resolve import governing_figure
+    from ..validity import parse_day
 
-    resolution = governing_figure(store, kind, region, year, scope)
+    try:
+        day = parse_day(as_of)
+    except ValueError as exc:
+        raise InputError(f"--as-of must be a date such as 2021-03-01, not {as_of!r}") from exc
+    resolution = governing_figure(store, kind, region, year, scope, as_of=day)
     click.echo(json.dumps(resolution.to_json(), ensure_ascii=False, indent=2) if fmt == "json"
                else resolution.to_text())
     if not resolution.governed:

@@ -136,9 +136,19 @@ def query(store: Store, query: str, fmt: str) -> None:
 @reads_graph
 @click.option("--format", "fmt", type=click.Choice([*FORMATS, "csv"]), default=None,
               help="Default: from the -o extension, else trig. csv = one row per figure.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Default: stdout.")
-def export_command(store: Store, fmt: str | None, output: Path | None) -> None:
-    """Write the whole graph (named graphs kept in trig, nq and jsonld) or the figures table (csv)."""
+@click.option("-o", "--output", type=click.Path(path_type=Path),
+              help="Default: stdout; with --release, the directory for the archive (default: .).")
+@click.option("--release", "as_release", is_flag=True,
+              help="Write the latest release as a dated, checksummed archive (N-Quads, figures CSV, description).")
+@click.pass_obj
+def export_command(obj: dict, store: Store, fmt: str | None, output: Path | None, as_release: bool) -> None:
+    """Write the whole graph (named graphs kept in trig, nq and jsonld) or the figures table (csv); with
+    --release, the latest release as noticekg-{id}.tar.gz."""
+    if as_release:
+        from ..release import write_archive
+
+        click.echo(write_archive(store, obj["base"], output or Path(".")))
+        return
     if fmt is None:
         by_extension = {f.extension: f.name for f in FORMATS.values()} | {".csv": "csv"}
         fmt = by_extension.get(output.suffix.lower(), "trig") if output else "trig"
@@ -152,3 +162,19 @@ def export_command(store: Store, fmt: str | None, output: Path | None) -> None:
         output.write_bytes(data)
     except OSError as exc:
         raise InputError(f"cannot write {output}: {exc}") from exc
+
+
+@main.command(name="diff")
+@click.argument("a")
+@click.argument("b")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@reads_graph
+def diff_command(store: Store, a: str, b: str, fmt: str) -> None:
+    """Compare two releases (archives from `export --release`, or ids the store records): notices and
+    figures added, changed, removed. Exit 1 when they differ."""
+    from ..release import diff, load_release
+
+    result = diff(load_release(a, store), load_release(b, store))
+    click.echo(json.dumps(result.to_json(), ensure_ascii=False, indent=2) if fmt == "json" else result.to_text())
+    if any(result.notices.values()) or any(result.figures.values()):
+        click.get_current_context().exit(1)

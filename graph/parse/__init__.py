@@ -42,6 +42,7 @@ from .header import Header, agencies, parse_header, title_issuers
 from .sections import parse_sections, section_path_at
 from .segment import Block, segment
 from .text import GARBAGE, Context, Reporter, clean, furniture, lines_of
+from .validity import read_validity
 
 __all__ = ["parse_bytes", "parse_file", "parse_read", "parse_text", "parse_paths", "parse_docno", "find_docnos",
            "section_path_at"]
@@ -166,7 +167,7 @@ def _read(text: str, name: str, sha256: str, seconds: float, original: str,
         if n > 0 and container is not None:
             notice = replace(notice, attached_to=container.key)
         with budget.running():
-            notices.append(_with_figures(text, notice, ctx))
+            notices.append(_with_validity(text, _with_figures(text, notice, ctx), ctx))
     problems = sorted(report.problems, key=lambda p: p.line)  # stable: each line's problems in finding order
     return ParseResult(SourceFile(name, sha256, original, extraction), tuple(notices), tuple(problems))
 
@@ -226,3 +227,11 @@ def _with_figures(text: str, notice: Notice, ctx: Context) -> Notice:
         return notice
     ctx.report.problems.extend(problems)
     return replace(notice, figures=tuple(figures))
+
+
+def _with_validity(text: str, notice: Notice, ctx: Context) -> Notice:
+    try:
+        return replace(notice, validity=read_validity(text, notice))
+    except Exception as e:  # noqa: BLE001 - an unread validity clause must not lose the notice
+        ctx.report.at("error", notice.span.start, f"validity not read ({type(e).__name__}: {e})")
+        return notice

@@ -32,6 +32,7 @@ from .iris import (
     source_iri,
     source_sha256,
 )
+from .validity import write_figure_time, write_validity
 
 RELATIONS = {  # records' relation → the property that states it
     "forwards": NKG.forwards, "implements": NKG.implements, "applies": NKG.applies,
@@ -175,6 +176,7 @@ class NoticeWriter:
         self._sections()
         self._citations()
         self._figures()
+        write_validity(self)
         self._provenance()
         return self.graph
 
@@ -311,6 +313,7 @@ class NoticeWriter:
         add(node, NKG.kindCue, f.cue)
         add(node, NKG.needsReview, Literal(True) if f.needs_review else None)
         add(node, RDFS.label, figure_label(f))
+        write_figure_time(self, node, f)
         quote = URIRef(quote_iri(node))
         add(node, OA.hasSelector, quote)
         add(quote, RDF.type, OA.TextQuoteSelector)
