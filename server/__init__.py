@@ -30,7 +30,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     # Browser SPARQL clients (YASGUI …) and pages on other origins call these; all of it is public and read-only.
     CORS(app, resources={r"/sparql": {}, r"/api/*": {}}, methods=["GET", "POST", "OPTIONS"])
 
-    from . import api, errors, exports, linked_data, sparql, store
+    from . import api, errors, exports, linked_data, site, sparql, store
 
     store.init_app(app)
     errors.init_app(app)
@@ -38,4 +38,5 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     api.init_app(app)
     linked_data.init_app(app)
     exports.init_app(app)
+    site.init_app(app)  # search, findings, implementation table, workbench, language policy
     return app

@@ -27,6 +27,7 @@ from graph.sparql import (
 )
 
 from .store import get_runner, get_store
+from .workbench import html_results
 
 bp = Blueprint("sparql", __name__)
 
@@ -87,6 +88,9 @@ def endpoint() -> Response:
     if asked.query is None:
         return _describe_service()
     form = check_read_only(asked.query)
+    page = html_results(asked.query, form, asked.default_graph_uris, asked.named_graph_uris)  # a browser: a table
+    if page is not None:
+        return page
     fmt = choose_format(form, request.headers.get("Accept"), request.values.get("format"))
     if fmt is None:
         offered = ", ".join(f.media_type for f in formats_for(form))

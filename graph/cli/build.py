@@ -13,9 +13,11 @@ from rdflib import RDF, SH
 from ..errors import InputError, NoticeParseError
 from ..export import write_dataset
 from ..records import ParseResult, Problem
+from ..search import index_store
 from ..store import Store, open_store
 from ..to_rdf import duplicate_notices, report_graph, to_dataset, validation_graph_iri
 from ..validate import validate
+from ..vocab import NKG
 from . import DEFAULT_CORPUS, DEFAULT_STORE, main
 
 # -- build ------------------------------------------------------------------------------------------------------
@@ -89,6 +91,9 @@ def build(obj: dict, paths: tuple[Path, ...], store_url: str, output: Path | Non
             store.clear()
         store.load_dataset(dataset)
         findings = validation_findings(dataset, store, obj["base"])
+        # The full-text index beside the store: the notices just loaded and the cited notices they name.
+        index_store(store, store_url, None if replace else
+                    {str(n) for n in dataset.subjects(RDF.type, NKG.Notice)})
         stored = store.triple_count()
     finally:
         store.close()
