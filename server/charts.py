@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import sys
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 import pygal
@@ -30,6 +30,7 @@ sys.meta_path[:] = [f for f in sys.meta_path if type(f).__name__ != "PluginImpor
 
 MAX_TIER_SERIES = 4  # a region's tiers drawn as series of their own, at most
 _SCRIPT = re.compile(r"<script\b.*?</script>", re.DOTALL)
+_LEGEND_ID = re.compile(r' id="activate-serie-\d+"')  # for pygal's legend script only; repeated in every chart
 STYLE = Style(
     font_family='"Noto Sans CJK SC", "WenQuanYi Micro Hei", sans-serif', background="white",
     plot_background="white", foreground="#1f2328", foreground_strong="#1f2328", foreground_subtle="#d8dee4",
@@ -93,7 +94,8 @@ def series_for(store: Store, kind: str, region: str) -> list[Series]:
     nation = region.rsplit("/", 1)[0] + "/" + NATION
     for other in dict.fromkeys(x for x in (parent, nation) if x and x != region):
         other_name, _ = _region_info(store, other)
-        found.append(Series(other_name, other, [p for p in _points(store, kind, other) if not p.scope]))
+        points = [p for p in _points(store, kind, other) if not p.scope]
+        found.append(Series(other_name if points else f"{other_name}（无数值 no figure）", other, points))
     return [s for s in found if s.points or s.region != region]
 
 
@@ -103,10 +105,11 @@ def chart_svg(title: str, series: list[Series], marked: str | None = None, unit:
         return None
     years = sorted({p.year for s in series for p in s.points})
     chart = pygal.XY(
-        js=[], disable_xml_declaration=True, style=STYLE, width=760, height=340, explicit_size=True,
-        title=title, show_legend=True, legend_at_bottom=True, legend_at_bottom_columns=3, truncate_legend=-1,
+        js=[], disable_xml_declaration=True, style=STYLE, width=760, height=380, explicit_size=True,
+        title=title, show_legend=True, legend_at_bottom=True, margin_bottom=36, legend_at_bottom_columns=3, truncate_legend=-1,
         print_values=True, dots_size=5, stroke=True, x_labels=years, x_value_formatter=lambda x: f"{x:.0f}",
-        value_formatter=lambda y: _number(y), xrange=(years[0] - 0.5, years[-1] + 0.5) if years else None,
+        formatter=lambda xy: _number(xy[1]) if isinstance(xy, tuple | list) and len(xy) == 2 else _number(xy),
+        xrange=(years[0] - 0.5, years[-1] + 0.5), range=_range(series),
         y_title=unit or None, x_title=f"{PHRASES['year'].zh} {PHRASES['year'].en}", no_data_text="",
     )
     for s in series:
@@ -119,9 +122,20 @@ def chart_svg(title: str, series: list[Series], marked: str | None = None, unit:
                 value["style"] = "stroke: #be123c; stroke-width: 4; fill: #fff1a8"
             values.append(value)
         chart.add(s.name, values)
-    svg = _SCRIPT.sub("", chart.render(is_unicode=True))  # pygal's config script: the pages run no script
+    svg = _LEGEND_ID.sub("", _SCRIPT.sub("", chart.render(is_unicode=True)))  # the pages run no script
     return Markup(svg)  # noqa: S704 - pygal escapes the labels it writes
 
 
-def _number(value: float) -> str:
-    return format(Decimal(str(value)).normalize(), "f")
+def _range(series: list[Series]) -> tuple[float, float]:
+    """Some room above and below the points, so that none sits on the frame."""
+    amounts = [float(p.amount) for s in series for p in s.points]
+    lo, hi = min(amounts), max(amounts)
+    pad = (hi - lo) * 0.12 or max(abs(hi) * 0.1, 1.0)
+    return (max(0.0, lo - pad) if lo >= 0 else lo - pad, hi + pad)
+
+
+def _number(value: object) -> str:
+    try:
+        return format(Decimal(str(value)).normalize(), "f")
+    except InvalidOperation:
+        return str(value)

@@ -26,7 +26,6 @@ LEVEL_COLUMN = {"National": 0, "Provincial": 1, "Municipal": 2, "County": 3}
 FOLLOWS = ("forwards", "implements", "hasAttachment")  # the links a chain climbs
 EDGE_ORDER = ("forwards", "implements", "hasAttachment", "applies")
 BOX_W, BOX_H, ROW_H, COL_GAP, MARGIN = 230, 52, 64, 150, 12
-TITLE_CHARS = 17
 
 
 @dataclass
@@ -108,9 +107,15 @@ def _columns(found: Chain) -> None:
             node.column = 0
 
 
-def _short(text: str, limit: int = TITLE_CHARS) -> str:
-    text = text.strip()
-    return text if len(text) <= limit else text[:limit - 1] + "…"
+def _short(text: str, room: float = BOX_W - 22, size: float = 12.0) -> str:
+    """`text` cut to fit `room` pixels at font `size`: a Han character takes a full em, a digit or letter ~0.6."""
+    used, out = 0.0, []
+    for ch in text.strip():
+        used += size if ord(ch) > 0x2E7F else size * 0.6
+        if used > room:
+            return "".join(out[:-1]) + "…"
+        out.append(ch)
+    return "".join(out)
 
 
 def layout(found: Chain) -> dict[str, Any]:
@@ -139,7 +144,7 @@ def layout(found: Chain) -> dict[str, Any]:
             title = " · ".join(x for x in (node.region, node.date) if x) if node.in_corpus else node.title
             boxes[node.iri] = {
                 "iri": node.iri, "href": local_url(node.iri), "x": x_of[c], "y": round(y, 1),
-                "docno": node.docno or "（无文号）", "title": _short(node.title or ""),
+                "docno": node.docno or "（无文号）", "title": node.title,
                 "full_title": node.title, "region": node.region, "in_corpus": node.in_corpus,
                 "current": node.iri == found.focus, "subtitle": _short(title or ""),
             }

@@ -95,12 +95,10 @@ def finding(store: Store, iri: str) -> dict[str, Any]:
 def all_findings(store: Store, rule: str | None = None, region: str | None = None) -> list[dict[str, Any]]:
     """Every result, or those of one rule (its slug under rule:) and concerning a notice of one region or a
     region inside it (GB/T 2260 code)."""
-    extra, values = "", ""
-    if rule:
-        values += f"VALUES ?shape {{ <{RULE_NS}{rule}> }} "
+    extra = f"?r sh:sourceShape <{RULE_NS}{rule}> ." if rule else ""  # a slug checked by the caller
     if region:
-        extra = f"?focusNotice nkg:jurisdiction/nkg:within* ?within . ?within nkg:code {Literal(region).n3()} ."
-    found = _rows(store, extra, values)
+        extra += f" ?focusNotice nkg:jurisdiction/nkg:within* ?within . ?within nkg:code {Literal(region).n3()} ."
+    found = _rows(store, extra)
     return sorted(found, key=lambda f: (SEVERITY_ORDER.get(f["severity"], 9), f["rule_slug"],
                                         (f["focus_notice"] or {}).get("docno") or "", f["iri"]))
 

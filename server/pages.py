@@ -6,6 +6,7 @@ incoming links, its source text or graph); and home.
 
 from __future__ import annotations
 
+import re
 import urllib.parse
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -272,6 +273,8 @@ def canned_queries(directory: Path = QUERIES_DIR) -> list[dict[str, str]]:
         text = path.read_text(encoding="utf-8")
         title = next((line.lstrip("# ").strip().rstrip(".") for line in text.splitlines() if line.startswith("#")),
                      path.stem)
+        if (m := re.fullmatch(r"(.+?)\s*[（(]([^()（）]*[\u4e00-\u9fff][^()（）]*)[)）]", title)):
+            title = f"{m.group(2)} {m.group(1)}"  # Chinese first, the English beside it
         found.append({"name": path.name, "title": title, "text": text,
                       "href": "/sparql?" + urllib.parse.urlencode({"query": text})})
     return found
