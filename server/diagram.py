@@ -13,6 +13,7 @@ notice implemented by 31 provinces stays readable: the 31 boxes stack in one col
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -25,7 +26,7 @@ from .words import PHRASES, relation
 LEVEL_COLUMN = {"National": 0, "Provincial": 1, "Municipal": 2, "County": 3}
 FOLLOWS = ("forwards", "implements", "hasAttachment")  # the links a chain climbs
 EDGE_ORDER = ("forwards", "implements", "hasAttachment", "applies")
-BOX_W, BOX_H, ROW_H, COL_GAP, MARGIN = 230, 52, 64, 150, 12
+BOX_W, BOX_H, ROW_H, COL_GAP, MARGIN = 230, 52, 64, 120, 12
 
 
 @dataclass
@@ -37,7 +38,7 @@ class Node:
     level: str | None = None
     in_corpus: bool = False
     date: str = ""
-    column: int | None = None
+    column: float | None = None
 
 
 @dataclass
@@ -105,6 +106,12 @@ def _columns(found: Chain) -> None:
     for node in found.nodes.values():
         if node.column is None:
             node.column = 0
+    # A notice that another of its own level follows (桂医保发 implementing 桂政办发, both provincial) gets a
+    # column of its own just above that level: every edge then points left, none runs inside a column.
+    for _ in range(3):
+        for lo, hi in found.edges:
+            if found.nodes[hi].column >= found.nodes[lo].column:
+                found.nodes[hi].column = found.nodes[lo].column - 0.5
 
 
 def _short(text: str, room: float = BOX_W - 22, size: float = 12.0) -> str:
@@ -124,7 +131,7 @@ def layout(found: Chain) -> dict[str, Any]:
     used = sorted({n.column for n in found.nodes.values()})
     x_of = {c: MARGIN + i * (BOX_W + COL_GAP) for i, c in enumerate(used)}
     order: dict[str, float] = {}
-    columns: dict[int, list[Node]] = {c: [] for c in used}
+    columns: dict[float, list[Node]] = {c: [] for c in used}
     for node in found.nodes.values():
         columns[node.column].append(node)
     for c in used:  # a box sits near the notices above it: fewer crossing edges
@@ -141,7 +148,8 @@ def layout(found: Chain) -> dict[str, Any]:
         step = (height - 2 * MARGIN) / len(nodes)
         for i, node in enumerate(nodes):
             y = MARGIN + step * (i + 0.5) - BOX_H / 2
-            title = " · ".join(x for x in (node.region, node.date) if x) if node.in_corpus else node.title
+            title = " · ".join(x for x in (node.region, node.date) if x) if node.in_corpus else \
+                f"（{PHRASES['by_citation'].zh}）{node.title}"
             boxes[node.iri] = {
                 "iri": node.iri, "href": local_url(node.iri), "x": x_of[c], "y": round(y, 1),
                 "docno": node.docno or "（无文号）", "title": node.title,
@@ -151,7 +159,8 @@ def layout(found: Chain) -> dict[str, Any]:
     edges = []
     outgoing = {lo: sum(1 for a, _ in found.edges if a == lo) for lo, _ in found.edges}
     incoming = {hi: sum(1 for _, b in found.edges if b == hi) for _, hi in found.edges}
-    for (lo, hi), names in sorted(found.edges.items()):
+    arcs_from: dict[str, int] = {}
+    for (lo, hi), names in sorted(found.edges.items(), key=lambda e: (boxes[e[0][1]]["y"], e[0])):
         a, b = boxes[lo], boxes[hi]
         words = [relation(n) for n in EDGE_ORDER if n in names]
         text = " · ".join(w.zh for w in words)
@@ -161,23 +170,29 @@ def layout(found: Chain) -> dict[str, Any]:
             x2, y2 = b["x"] + BOX_W, b["y"] + BOX_H / 2
             mid = (x1 + x2) / 2
             path = f"M{x1},{y1} C{mid},{y1} {mid},{y2} {x2},{y2}"
-            # The label goes where the edge is alone: by the higher notice when the lower one has several
-            # edges, by the lower one when the higher one has several (31 provinces under one notice), else
-            # half-way.
-            t = 0.82 if outgoing[lo] > 1 and incoming[hi] == 1 else 0.12 if incoming[hi] > 1 else 0.5
-            x, y = _bezier(t, (x1, y1), (mid, y1), (mid, y2), (x2, y2))
-            label = {"x": round(x, 1), "y": round(y - 5, 1), "anchor": "middle" if 0.2 < t < 0.8 else
-                     ("end" if t <= 0.2 else "start")}
+            # The label goes where the edge is alone: in the gap beside the higher notice when no other edge
+            # arrives there, else beside the lower notice when no other edge leaves it (31 provinces under one
+            # national notice), else half-way.
+            if incoming[hi] == 1:
+                label = {"x": x2 + 6, "y": y2 - 5, "anchor": "start"}
+            elif outgoing[lo] == 1:
+                label = {"x": x1 - 6, "y": y1 - 5, "anchor": "end"}
+            else:
+                x, y = _bezier(0.5, (x1, y1), (mid, y1), (mid, y2), (x2, y2))
+                label = {"x": round(x, 1), "y": round(y - 5, 1), "anchor": "middle"}
         else:  # same column (a provincial notice implementing another provincial one) or upwards: an arc
             side = a["x"] + BOX_W if a["x"] == b["x"] else a["x"]
             x1, y1 = side, a["y"] + BOX_H / 2
             x2, y2 = (b["x"] + BOX_W if a["x"] == b["x"] else b["x"] + BOX_W), b["y"] + BOX_H / 2
-            bulge = side + 60
+            k = arcs_from[lo] = arcs_from.get(lo, -1) + 1  # arcs from one box nest, each a little wider
+            bulge = side + 50 + 22 * k
             path = f"M{x1},{y1} C{bulge},{y1} {bulge},{y2} {x2},{y2}"
-            label = {"x": side + 48, "y": round((y1 + y2) / 2 + 4, 1), "anchor": "start"}  # at the arc's apex
+            label = {"x": side + 6 + 0.75 * (bulge - side), "y": round((y1 + y2) / 2 + 4, 1),
+                     "anchor": "start"}  # at the arc's apex
         edges.append({"path": path, "label": {**label, "text": text}, "hint": hint,
                       "applies_only": names == {"applies"}, "from": lo, "to": hi})
-    width = MARGIN * 2 + len(used) * BOX_W + (len(used) - 1) * COL_GAP + 70
+    arcs = any(boxes[e["from"]]["x"] <= boxes[e["to"]]["x"] for e in edges)  # drawn right of a column
+    width = MARGIN * 2 + len(used) * BOX_W + (len(used) - 1) * COL_GAP + (140 if arcs else 0)
     return {"width": width, "height": height, "boxes": list(boxes.values()), "edges": edges,
             "box_w": BOX_W, "box_h": BOX_H, "current_words": PHRASES["current"],
             "citation_words": PHRASES["by_citation"], "levels": [_column_name(c) for c in used],
@@ -190,11 +205,11 @@ def _bezier(t: float, p0: tuple, p1: tuple, p2: tuple, p3: tuple) -> tuple[float
             u ** 3 * p0[1] + 3 * u * u * t * p1[1] + 3 * u * t * t * p2[1] + t ** 3 * p3[1])
 
 
-def _column_name(column: int) -> str:
+def _column_name(column: float) -> str:
     from .words import level
 
     names = {v: k.lower() for k, v in LEVEL_COLUMN.items()}
-    return str(level(names[column]))
+    return str(level(names[min(3, max(0, math.ceil(column)))]))
 
 
 def diagram(store: Store, iri: str) -> dict[str, Any] | None:
