@@ -93,7 +93,7 @@ def build(obj: dict, paths: tuple[Path, ...], store_url: str, output: Path | Non
         findings = validation_findings(dataset, store, obj["base"])
         # The full-text index beside the store: the notices just loaded and the cited notices they name.
         index_store(store, store_url, None if replace else
-                    {str(n) for n in dataset.subjects(RDF.type, NKG.Notice)})
+                    {str(n) for g in dataset.graphs() for n in g.subjects(RDF.type, NKG.Notice)})
         stored = store.triple_count()
     finally:
         store.close()
