@@ -34,6 +34,7 @@ from . import generations
 from .errors import InputError
 from .layout import drop_stubs_in_corpus
 from .release import record_release
+from .search import index_store
 from .records import Notice, ParseResult, Problem
 from .sources import Job, outcomes, source_files
 from .store import OxigraphStore, Store, open_store
@@ -207,7 +208,7 @@ def build(paths: Sequence[Path], store_url: str, options: BuildOptions,
         with generations.stage(root, options.replace) as staging:
             store = OxigraphStore(staging.store, f"oxigraph:{staging.path}")
             summary, manifest = _run(files, store, options, staging.previous_manifest.get("files", {}),
-                                     staging.checkpoint, progress, spill_dir=root)
+                                     staging.checkpoint, progress, spill_dir=root, index_url=store_url)
             if staging.previous and not (options.replace or summary.new or summary.changed):
                 staging.discard("no file new or changed")
                 summary.generation = staging.previous
@@ -219,15 +220,16 @@ def build(paths: Sequence[Path], store_url: str, options: BuildOptions,
     try:
         if options.replace:
             store.clear()
-        summary, _ = _run(files, store, options, {}, lambda stage: None, progress, spill_dir=None)
+        summary, _ = _run(files, store, options, {}, lambda stage: None, progress, spill_dir=None,
+                          index_url=store_url)
         return summary
     finally:
         store.close()
 
 
 def _run(files: list[tuple[Path, str]], store: Store, options: BuildOptions, known: dict[str, Any],
-         checkpoint: Callable[[str], None], progress: Progress | None, spill_dir: Path | None
-         ) -> tuple[BuildSummary, dict[str, Any]]:
+         checkpoint: Callable[[str], None], progress: Progress | None, spill_dir: Path | None,
+         index_url: str = "memory:") -> tuple[BuildSummary, dict[str, Any]]:
     summary = BuildSummary(files=len(files))
     clock = [time.monotonic(), ""]
 
@@ -296,6 +298,8 @@ def _run(files: list[tuple[Path, str]], store: Store, options: BuildOptions, kno
     summary.findings, summary.stored_findings = _validation(store, base, built)
     checkpoint_timed("reported")
     record_release(store, base)  # a dated release of what the new generation holds (graph/release.py)
+    # The full-text index beside the store (graph/search.py): this run's notices and those they cite.
+    index_store(store, index_url, None if options.replace else [g.removesuffix("/graph") for g in built])
     summary.store = store.triple_count()
     checkpoint_timed("done")
     return summary, manifest

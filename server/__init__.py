@@ -34,7 +34,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
                          r"/*": {"methods": ["GET", "HEAD", "OPTIONS"]}},
          expose_headers=["Link", "Location", "Retry-After", "Content-Disposition"])
 
-    from . import api, errors, exports, linked_data, sparql, store, write, wsgi
+    from . import api, errors, exports, linked_data, site, sparql, store, write, wsgi
 
     store.init_app(app)
     errors.init_app(app)
@@ -47,4 +47,5 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from . import feed  # the `time` work: /feed and /.well-known/void
 
     feed.init_app(app)
+    site.init_app(app)  # search, findings, implementation table, workbench, language policy
     return app

@@ -1,10 +1,12 @@
-"""The views the HTML templates render: a notice (文号, title, issuers, dates, relations, sections, figures with
-their quotes), a figure (value, kind, year, region, scope, the quote inside its section, what it restates,
-which notice governs it), any other resource (statements, incoming links, its source text or graph), home.
+"""The views the HTML templates render, by the type of the resource: a notice (`notice_page`), a figure (value,
+kind, year, region, scope, the quote inside its section, what it restates, which notice governs it, its chart
+and chain), a region (`region_page`), a validation finding (`findings`), any other resource (statements,
+incoming links, its source text or graph); and home.
 """
 
 from __future__ import annotations
 
+import re
 import urllib.parse
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -15,6 +17,7 @@ from rdflib import URIRef
 
 from graph.store import Store
 
+from .charts import chart_svg, series_for
 from .describe import (
     DEF,
     KIND_SCHEME,
@@ -28,21 +31,17 @@ from .describe import (
     statements,
     term,
 )
-from .text import provenance as source_provenance
+from .diagram import diagram
+from .findings import finding
+from .notice_page import notice
+from .region_page import region
+from .words import SEVERITIES
+from .words import kind as kind_words
 
 QUERIES_DIR = Path(__file__).resolve().parents[1] / "ontology" / "queries"
 MEMBERS_LIMIT = 200
 CONTEXT_CHARS = 80  # text shown either side of a quote that lies outside numbered sections
 
-# Relations between notices, as a page names them: (outgoing, incoming).
-RELATIONS = {
-    DEF + "forwards": ("转发", "被转发于"),
-    DEF + "implements": ("贯彻落实", "被贯彻落实于"),
-    DEF + "applies": ("按照执行", "被援引执行于"),
-    DEF + "hasAttachment": ("附件", "作为附件载于"),
-    DEF + "attachmentOf": ("作为附件载于", "附件"),
-    DEF + "cites": ("引用", "被引用于"),
-}
 QUALIFIERS = {DEF + "Exact": "", DEF + "AtLeast": "不低于", DEF + "About": "左右", DEF + "AtMost": "不高于"}
 
 
@@ -71,87 +70,12 @@ def resource(store: Store, iri: str) -> dict[str, Any]:
         return {**base, **notice(store, iri, rows), "view": "notice"}
     if n("nkg:Figure") in types:
         return {**base, **figure(store, iri, rows), "view": "figure"}
+    if n("nkg:Region") in types:
+        return {**base, **region(store, iri), "view": "region"}
+    if n("sh:ValidationResult") in types:
+        return {**base, **finding(store, iri), "view": "finding"}
     return {**base, "view": "resource", "text": source_excerpt(store, iri), "graph": graph_summary(store, iri),
             "findings": findings(store, iri)}
-
-
-# -- notice ------------------------------------------------------------------------------------------------
-
-
-def notice(store: Store, iri: str, rows: list[dict[str, Any]]) -> dict[str, Any]:
-    relations = [{"name": names[0], "target": t} for p, names in RELATIONS.items()
-                 for t in next((r["objects"] for r in rows if r["predicate"]["iri"] == p), [])]
-    seen = {(r["name"], r["target"]["iri"]) for r in relations}  # hasAttachment and attachmentOf say one thing
-    return {
-        "docno": _text(rows, "nkg:docNo"),
-        "titles": [t["text"] for t in _values(rows, "dcterms:title")],
-        "in_corpus": _text(rows, "nkg:inCorpus") == "true",
-        "issuers": _values(rows, "nkg:issuedBy"),
-        "jurisdiction": _first(rows, "nkg:jurisdiction"),
-        "signed": _text(rows, "nkg:dateSigned"),
-        "printed": _text(rows, "nkg:datePrinted"),
-        "addressees": [t["text"] for t in _values(rows, "nkg:addressee")],
-        "copied_to": [t["text"] for t in _values(rows, "nkg:copiedTo")],
-        "publicity": _text(rows, "nkg:publicity"),
-        "relations": relations,
-        "related_by": [r for r in related_by(store, iri) if (r["name"], r["source"]["iri"]) not in seen],
-        "sections": sections(store, iri),
-        "full_text": source_excerpt(store, iri, own=True),
-        "findings": findings(store, iri),
-        "provenance": source_provenance(store, iri),  # where it came from, how it became text (server/text.py)
-    }
-
-
-def related_by(store: Store, iri: str) -> list[dict[str, Any]]:
-    values = ", ".join(f"<{p}>" for p in RELATIONS)
-    rows = store.select(f"SELECT DISTINCT ?m ?p WHERE {{ ?m ?p <{iri}> FILTER(?p IN ({values})) }}")
-    names = labels(store, {str(r["m"]) for r in rows})
-    found = [{"name": RELATIONS[str(r["p"])][1], "source": term(r["m"], names)} for r in rows]
-    return sorted(found, key=lambda x: (x["name"], x["source"]["label"]))
-
-
-def sections(store: Store, iri: str) -> list[dict[str, Any]]:
-    """The notice's sections in reading order, each with its figures and citations; what lies outside the
-    numbered sections goes to the preamble (before the first section) or to the end (tables, 附表)."""
-    rows = select(store, f"""SELECT ?s ?path ?label ?title ?start WHERE {{ ?s nkg:inNotice <{iri}> ; nkg:path ?path .
-        OPTIONAL {{ ?s nkg:label ?label }} OPTIONAL {{ ?s dcterms:title ?title }}
-        OPTIONAL {{ ?s nkg:sourceStart ?start }} }}""")
-    preamble = {"iri": None, "heading": "正文前言", "depth": 1, "figures": [], "citations": [], "order": (-1,)}
-    after = {"iri": None, "heading": "章节之外（附表等）", "depth": 1, "figures": [], "citations": [], "order": (1 << 30,)}
-    by_iri: dict[str, dict[str, Any]] = {}
-    for r in rows:
-        path = str(r["path"])
-        by_iri.setdefault(str(r["s"]), {
-            "iri": str(r["s"]), "href": local_url(str(r["s"])), "label": str(r.get("label", "")),
-            "heading": str(r.get("title", "")), "depth": path.count(".") + 1,
-            "order": tuple(int(p) if p.isdigit() else 0 for p in path.split(".")), "figures": [], "citations": [],
-        })
-    first_section = min((int(r["start"]) for r in rows if "start" in r), default=1 << 60)
-
-    def holder(row: dict) -> dict[str, Any]:
-        if "section" in row and str(row["section"]) in by_iri:
-            return by_iri[str(row["section"])]
-        return preamble if int(row.get("start", 0)) < first_section else after
-
-    figures = select(store, f"""SELECT ?f ?label ?exact ?start ?section WHERE {{ ?f nkg:statedIn <{iri}> .
-        OPTIONAL {{ ?f rdfs:label ?label }} OPTIONAL {{ ?f nkg:inSection ?section }}
-        OPTIONAL {{ ?f oa:hasSelector ?sel . ?sel oa:exact ?exact OPTIONAL {{ ?sel oa:start ?start }} }} }}""")
-    for f in sorted(figures, key=lambda f: (int(f.get("start", 0)), str(f["f"]))):
-        holder(f)["figures"].append({"href": local_url(str(f["f"])), "label": str(f.get("label", curie(str(f["f"])))),
-                                     "quote": str(f.get("exact", ""))})
-    citations = select(store, f"""SELECT ?c ?rel ?cited ?title ?docno ?section ?start WHERE {{
-        ?c nkg:citingNotice <{iri}> ; nkg:relation ?rel .
-        OPTIONAL {{ ?c nkg:citedNotice ?cited }} OPTIONAL {{ ?c nkg:titleAsCited ?title }}
-        OPTIONAL {{ ?c nkg:docNoAsCited ?docno }} OPTIONAL {{ ?c nkg:inSection ?section }}
-        OPTIONAL {{ ?c nkg:sourceStart ?start }} }}""")
-    for c in sorted(citations, key=lambda c: int(c.get("start", 0))):
-        holder(c)["citations"].append({
-            "href": local_url(str(c["c"])), "relation": RELATIONS.get(str(c["rel"]), (curie(str(c["rel"])),))[0],
-            "cited_href": local_url(str(c["cited"])) if "cited" in c else None,
-            "title": str(c.get("title", "")), "docno": str(c.get("docno", "")),
-        })
-    ordered = sorted([preamble, *by_iri.values(), after], key=lambda s: s["order"])
-    return [s for s in ordered if s["iri"] or s["figures"] or s["citations"]]
 
 
 # -- figure ------------------------------------------------------------------------------------------------
@@ -163,20 +87,31 @@ def figure(store: Store, iri: str, rows: list[dict[str, Any]]) -> dict[str, Any]
     notation = _notation(store, kind["iri"]) if kind and "iri" in kind else None
     code = _code(store, region["iri"]) if region and "iri" in region else None
     restates = _first(rows, "nkg:restates")
+    notice = _first(rows, "nkg:statedIn")
     governs = (url_for("api.governs", kind=notation, region=code, year=year)
                if notation and code and year else None)
     return {
         "value": figure_value(rows),
+        "kind_words": kind_words(kind["iri"].rsplit("/", 1)[-1]) if kind and "iri" in kind else None,
         "kind": kind, "notation": notation, "region": region, "region_code": code, "year": year,
         "year_type": _first(rows, "nkg:yearType"), "year_inferred": _text(rows, "nkg:yearInferred") == "true",
         "scope": _text(rows, "nkg:scope"), "scope_regions": _values(rows, "nkg:scopeRegion"),
-        "payer": _text(rows, "nkg:payer"), "notice": _first(rows, "nkg:statedIn"),
+        "payer": _text(rows, "nkg:payer"), "notice": notice,
         "section": _first(rows, "nkg:inSection"), "quote": quote_in_context(store, iri),
         "restates": restates, "restates_notice": _stated_in(store, restates),
         "restated_by": _subjects(store, "nkg:restates", iri),
         "yields": _text(rows, "nkg:yieldsToLaterNationalRule") == "true", "note": _text(rows, "nkg:note"),
         "governs_href": governs, "findings": findings(store, iri),
+        "chart": _chart(store, kind, region, iri), "diagram": diagram(store, notice["iri"]) if notice else None,
     }
+
+
+def _chart(store: Store, kind: dict[str, Any] | None, region: dict[str, Any] | None, iri: str) -> Any:
+    """The chart of the figure's kind in its region (beside the parent's and the nation's), this point marked."""
+    if not kind or "iri" not in kind or not region or "iri" not in region:
+        return None
+    words = kind_words(kind["iri"].rsplit("/", 1)[-1])
+    return chart_svg(f"{words.zh} {words.en}", series_for(store, kind["iri"], region["iri"]), marked=iri)
 
 
 def figure_value(rows: list[dict[str, Any]]) -> str:
@@ -193,6 +128,22 @@ def figure_value(rows: list[dict[str, Any]]) -> str:
     else:
         value = _text(rows, "nkg:date") or "?"
     if prefix == "左右":  # 左右 follows the number
+        return f"{value.strip()} 左右"
+    return f"{prefix} {value.strip()}".strip()
+
+
+def figure_value_text(f: dict[str, str]) -> str:
+    """The same as `figure_value`, from one row of `charts.figure_rows`."""
+    prefix = QUALIFIERS.get(f.get("qualifier", ""), "")
+    if "amount" in f:
+        value = f"{number(f['amount'])} {f.get('unit', '')}"
+    elif "ratio" in f:
+        value = f["ratio"]
+    elif "startDate" in f:
+        value = f"{f['startDate']} 至 {f.get('endDate', '?')}"
+    else:
+        value = f.get("date", "?")
+    if prefix == "左右":
         return f"{value.strip()} 左右"
     return f"{prefix} {value.strip()}".strip()
 
@@ -248,15 +199,17 @@ def _subjects(store: Store, predicate: str, iri: str) -> list[dict[str, Any]]:
 
 
 def findings(store: Store, iri: str) -> list[dict[str, str]]:
-    """Validation results whose focus is this resource: the human message, Chinese first."""
-    rows = select(store, f"""SELECT ?r ?severity ?message WHERE {{ ?r sh:focusNode <{iri}> .
+    """Validation results about this resource (its focus, or a notice they compare): the message, Chinese first."""
+    rows = select(store, f"""SELECT DISTINCT ?r ?severity ?message WHERE {{
+        {{ ?r sh:focusNode <{iri}> }} UNION {{ ?r nkg:focusNotice <{iri}> }} UNION {{ ?r nkg:otherNotice <{iri}> }}
         OPTIONAL {{ ?r sh:resultSeverity ?severity }} OPTIONAL {{ ?r sh:resultMessage ?message }} }}""")
     by_result: dict[str, dict[str, str]] = {}
     for r in sorted(rows, key=lambda r: getattr(r.get("message"), "language", None) != "zh"):
         entry = by_result.setdefault(str(r["r"]), {
             "href": local_url(str(r["r"])) if isinstance(r["r"], URIRef) else "",
-            "severity": curie(str(r.get("severity", ""))), "messages": []})
-        if "message" in r:
+            "severity": str(SEVERITIES.get(str(r.get("severity", "")), curie(str(r.get("severity", ""))))),
+            "messages": []})
+        if "message" in r and str(r["message"]) not in entry["messages"]:
             entry["messages"].append(str(r["message"]))
     return list(by_result.values())
 
@@ -320,7 +273,9 @@ def canned_queries(directory: Path = QUERIES_DIR) -> list[dict[str, str]]:
         text = path.read_text(encoding="utf-8")
         title = next((line.lstrip("# ").strip().rstrip(".") for line in text.splitlines() if line.startswith("#")),
                      path.stem)
-        found.append({"name": path.name, "title": title,
+        if (m := re.fullmatch(r"(.+?)\s*[（(]([^()（）]*[\u4e00-\u9fff][^()（）]*)[)）]", title)):
+            title = f"{m.group(2)} {m.group(1)}"  # Chinese first, the English beside it
+        found.append({"name": path.name, "title": title, "text": text,
                       "href": "/sparql?" + urllib.parse.urlencode({"query": text})})
     return found
 

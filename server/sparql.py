@@ -35,6 +35,7 @@ from graph.sparql import (
 
 from . import graph_store
 from .store import get_runner, get_store
+from .workbench import html_results
 
 bp = Blueprint("sparql", __name__)
 
@@ -98,6 +99,9 @@ def endpoint() -> Response:
         return _describe_service()
     check_shape(asked.query, get_runner().limits)
     form = check_read_only(asked.query)
+    page = html_results(asked.query, form, asked.default_graph_uris, asked.named_graph_uris)  # a browser: a table
+    if page is not None:
+        return page
     fmt = choose_format(form, request.headers.get("Accept"), request.values.get("format"))
     if fmt is None:
         offered = ", ".join(f.media_type for f in formats_for(form))

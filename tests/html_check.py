@@ -56,7 +56,8 @@ class _Checker(HTMLParser):
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.handle_starttag(tag, attrs)
         if tag not in VOID:
-            self.error_at(f"self-closing <{tag}/> is not HTML")
+            if "svg" not in self.stack[:-1]:  # inline SVG is foreign content: there <path/> closes itself
+                self.error_at(f"self-closing <{tag}/> is not HTML")
             self.stack.pop()
 
     def handle_endtag(self, tag: str) -> None:
