@@ -149,7 +149,9 @@ def _neighbourhood(graph: rdflib.Graph, engine: Store) -> rdflib.Graph:
     look-ups: the cost does not depend on how many notices the store holds."""
     extended = rdflib.Graph()
     extended += graph
-    described = set(graph.subjects())
+    # A node the notice graph types is its own; one it only annotates (the source file's extraction record)
+    # is described in a shared graph too.
+    described = set(graph.subjects(RDF.type, None))
     frontier = {o for _, p, o in graph if isinstance(o, URIRef) and o not in described
                 and p not in _VOCABULARY_VALUED}
     referenced = set(frontier)
