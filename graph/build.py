@@ -333,6 +333,13 @@ def _unspill(path: Path) -> list[ParseResult]:
     return results
 
 
+def validation_findings(dataset: rdflib.Dataset, store: Store, base: str) -> int:
+    """Validate the notices of `dataset`, just loaded into `store`, and store the report as a build does;
+    returns how many findings the stored report holds."""
+    built = [str(g.identifier) for g in dataset.graphs() if str(g.identifier).endswith("/graph")]
+    return _validation(store, base, built)[1]
+
+
 def _validation(store: Store, base: str, built: list[str]) -> tuple[int, int]:
     """Validate the notices just loaded and merge the report into `B graph/validation`, keeping earlier results
     that concern none of them: (findings of this run, findings the stored report holds)."""

@@ -16,7 +16,7 @@ import rdflib
 from rdflib import RDF, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV
 
-from graph.cli.build import validation_findings
+from graph.build import validation_findings
 from graph.records import ParseResult
 from graph.store import Store, open_store
 from graph.to_rdf import DEFAULT_BASE, to_dataset

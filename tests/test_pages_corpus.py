@@ -12,7 +12,7 @@ from urllib.parse import quote
 import pytest
 
 from graph import search
-from graph.cli.build import validation_findings
+from graph.build import validation_findings
 from graph.records import ParseResult
 from graph.store import Store, open_store
 from graph.to_rdf import DEFAULT_BASE, to_dataset
