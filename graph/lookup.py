@@ -148,6 +148,8 @@ class FigureView:
     offset: int | None  # where the quote starts in the source file
     restates: tuple[str, ...]  # IRIs of the figures (or notices) it says it takes the value from
     yields_to_national: bool
+    needs_review: bool = False  # its kind was decided outside its own statement (graph/review.py)
+    kind_cue: str | None = None  # the words that gave it its kind
 
     @property
     def region_name(self) -> str | None:
@@ -172,7 +174,8 @@ class FigureView:
     def to_json(self) -> dict[str, Any]:
         return {"iri": self.iri, "kind": self.kind, "value": self.value_json(), "unit": self.unit,
                 "qualifier": self.qualifier, "year": self.year, "region": self.region,
-                "region_name": self.region_name, "scope": self.scope, "scope_regions": list(self.scope_regions)}
+                "region_name": self.region_name, "scope": self.scope, "scope_regions": list(self.scope_regions),
+                "needs_review": self.needs_review, "kind_cue": self.kind_cue}
 
 
 _BATCH = 400  # figure IRIs per VALUES block
@@ -252,6 +255,8 @@ def view_of(iri: str, props: dict[str, list], near: dict[str, dict[str, str]]) -
         restates=tuple(sorted(str(r) for r in props.get(_expand("nkg:restates"), []))),
         yields_to_national=one("nkg:yieldsToLaterNationalRule") is not None
         and one("nkg:yieldsToLaterNationalRule").toPython() is True,
+        needs_review=one("nkg:needsReview") is not None and one("nkg:needsReview").toPython() is True,
+        kind_cue=text("nkg:kindCue"),
     )
 
 

@@ -101,6 +101,8 @@ def figure(store: Store, iri: str, rows: list[dict[str, Any]]) -> dict[str, Any]
         "restates": restates, "restates_notice": _stated_in(store, restates),
         "restated_by": _subjects(store, "nkg:restates", iri),
         "yields": _text(rows, "nkg:yieldsToLaterNationalRule") == "true", "note": _text(rows, "nkg:note"),
+        "needs_review": _text(rows, "nkg:needsReview") == "true", "kind_cue": _text(rows, "nkg:kindCue"),
+        "kind_basis": _first(rows, "nkg:kindBasis"),
         "governs_href": governs, "findings": findings(store, iri),
         "chart": _chart(store, kind, region, iri), "diagram": diagram(store, notice["iri"]) if notice else None,
     }

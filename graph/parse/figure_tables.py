@@ -31,7 +31,7 @@ def table_figures(text: str, notice: Notice, rows: list[Span], region: str, year
         title = _title(text, table[0].start)
         columns = [_column(title, h) for h in header]
         for row in table[1:]:
-            figures += _row_figures(text, notice, row, columns, title, region, year_for)
+            figures += _row_figures(text, notice, row, columns, title, region, year_for, header)
     return figures
 
 
@@ -78,7 +78,7 @@ def _column(title: str, header: str) -> tuple[str | None, str | None, str]:
 
 
 def _row_figures(text: str, notice: Notice, row: Span, columns: list[tuple[str | None, str | None, str]],
-                 title: str, region: str, year_for: YearFor) -> list[Figure]:
+                 title: str, region: str, year_for: YearFor, headers: list[str]) -> list[Figure]:
     cells, at = [], row.start
     for cell in text[row.start : row.end].split("\t"):
         cells.append((cell, at))
@@ -89,7 +89,7 @@ def _row_figures(text: str, notice: Notice, row: Span, columns: list[tuple[str |
     year, inferred = year_for(row.start, title)
     path = section_path_at(notice, row.start)
     figures = []
-    for (cell, start), (kind, payer, unit) in zip(cells, columns, strict=False):  # a short row leaves columns empty
+    for (cell, start), (kind, payer, unit), header in zip(cells, columns, headers, strict=False):  # a short row leaves columns empty
         number = cell.strip()
         if kind is None or not _NUMBER.fullmatch(number):
             continue
@@ -103,6 +103,6 @@ def _row_figures(text: str, notice: Notice, row: Span, columns: list[tuple[str |
             kind=kind, value=value, unit=unit, qualifier="exact", year=year,
             year_type=KINDS[kind].year_type, year_inferred=inferred, region_code=region, scope=scope,
             scope_regions=tuple(n.code for n in names), payer=payer, section_path=path,
-            quote=text[span.start : span.end], span=span,
+            quote=text[span.start : span.end], span=span, cue=header or None,  # typed by its column's header
         ))
     return figures
