@@ -29,6 +29,7 @@ import rdflib
 from rdflib import Literal
 
 from .errors import Conflict, InputError, NotFound, StoreError
+from .layout import drop_stubs_in_corpus
 from .records import ParseResult, Problem
 from .store import OxigraphStore, Store
 from .to_rdf import (
@@ -40,6 +41,7 @@ from .to_rdf import (
     iri_of_notice,
     regions_graph,
     report_graph,
+    stub_graph,
     validation_graph_iri,
     vocabulary_graph,
 )
@@ -72,7 +74,7 @@ def publish(store: Store, result: ParseResult, base: str | None = None, replaces
         errors = [p for p in result.problems if p.severity == "error"] or list(result.problems)
         where = f" ({errors[0]})" if errors else ""
         raise InputError(f"{result.source.name}: no notice found: no 文号 and no title{where}")
-    graphs = _notice_graphs(store, result, base)
+    graphs, merged = _notice_graphs(store, result, base)
     iris = tuple(dict.fromkeys(iri.removesuffix("/graph") for iri in graphs))
     with _WRITING:
         stored = _stored_sources(store, iris)
@@ -91,12 +93,16 @@ def publish(store: Store, result: ParseResult, base: str | None = None, replaces
                 stage.engine.remove_graph(ox.NamedNode(graph))
             for iri, graph in graphs.items():
                 stage.replace_graph(iri, graph)
+            for iri, graph in merged.items():
+                stage.merge_graph(iri, graph)
+            drop_stubs_in_corpus(stage, set(iris))
             validation = validate(stage, notices=iris)
             target = validation_graph_iri(base)
             previous = stage.construct(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{target}> {{ ?s ?p ?o }} }}")
         touched = [*iris, *(g.removesuffix("/graph") for g in removed)]
         report = report_graph(validation.report, base, previous, touched)
-        _commit(engine, removed, {**_shared_graphs(store, base), **graphs, target: report})
+        _commit(engine, removed, {**_shared_graphs(store, base), **graphs, target: report}, merged)
+    drop_stubs_in_corpus(store, set(iris))
     return Published(iris, validation, result.problems, changed=True)
 
 
@@ -159,7 +165,8 @@ def _stored_corpus_docnos(store: Store, keys: set[str]) -> set[str]:
     return {str(r["d"]) for r in rows}
 
 
-def _notice_graphs(store: Store, result: ParseResult, base: str) -> dict[str, rdflib.Graph]:
+def _notice_graphs(store: Store, result: ParseResult, base: str
+                   ) -> tuple[dict[str, rdflib.Graph], dict[str, rdflib.Graph]]:
     """The file's notice graphs, as `build` writes them; a 文号 the file repeats keeps its first reading."""
     notices, seen = [], set()
     for notice in (n for n in result.notices if n.docno or n.title):
@@ -171,10 +178,19 @@ def _notice_graphs(store: Store, result: ParseResult, base: str) -> dict[str, rd
     cited = {c.docno.key for n in notices for c in n.citations if c.docno is not None}
     batch.in_corpus |= _stored_corpus_docnos(store, cited - batch.in_corpus)
     graphs = {}
+    shared = {name: rdflib.Graph() for name in ("agencies", "sources", "regions", "stubs")}
+    stubs: dict = {}
     for notice in notices:
         writer = NoticeWriter(notice, result.source, base, batch)
         graphs[graph_iri(writer.iri)] = writer.write()
-    return graphs
+        shared["agencies"] += writer.shared.agencies
+        shared["sources"] += writer.shared.sources
+        shared["regions"] += writer.shared.region_graph(base)
+        for iri, (docno, titles) in writer.shared.stubs.items():
+            stubs.setdefault(iri, (docno, set()))[1].update(titles)
+    shared["stubs"] += stub_graph(stubs)
+    # What the notices bring to the shared graphs (graph.layout): merged, never replaced.
+    return graphs, {dataset_graph_iri(name, base): g for name, g in shared.items() if len(g)}
 
 
 def _shared_graphs(store: Store, base: str) -> dict[str, rdflib.Graph]:
@@ -209,11 +225,13 @@ def _staging(store: OxigraphStore) -> Iterator[OxigraphStore]:
         shutil.rmtree(scratch, ignore_errors=True)
 
 
-def _commit(engine: ox.Store, removed: list[str], graphs: dict[str, rdflib.Graph]) -> None:
-    """Drop `removed` and replace `graphs` in one SPARQL update: one transaction. Terms are written by rdflib's
-    N-Triples serialiser (escaped), never formatted from request text."""
+def _commit(engine: ox.Store, removed: list[str], graphs: dict[str, rdflib.Graph],
+            merged: dict[str, rdflib.Graph] | None = None) -> None:
+    """Drop `removed`, replace `graphs` and add `merged` to the shared graphs, in one SPARQL update: one
+    transaction. Terms are written by rdflib's N-Triples serialiser (escaped), never formatted from request
+    text."""
     operations = [f"DROP SILENT GRAPH <{g}>" for g in dict.fromkeys([*removed, *graphs])]
-    for iri, graph in graphs.items():
+    for iri, graph in [*graphs.items(), *(merged or {}).items()]:
         if len(graph):
             triples = graph.serialize(format="nt", encoding="utf-8").decode("utf-8")
             operations.append(f"INSERT DATA {{ GRAPH <{iri}> {{\n{triples}\n}} }}")

@@ -20,7 +20,7 @@ from graph.ingest import read_bytes
 from graph.parse import parse_bytes, parse_file
 from graph.records import Figure, Notice, ParseResult
 from graph.store import open_store
-from graph.to_rdf import notice_graph
+from graph.to_rdf import notice_graphs
 from graph.vocab import NKG, PROV
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"
@@ -251,7 +251,8 @@ def test_source_url_given_for_one_file(tmp_path: Path) -> None:
 
 def test_the_graph_states_the_extraction(converted) -> None:
     result = converted[FILES[0], "html"]
-    _, graph = notice_graph(result.notices[0], result.source)
+    _, _, shared = notice_graphs(result.notices[0], result.source)  # a file's description is shared
+    graph = shared.sources
     [source] = set(graph.subjects(NKG.mediaType, rdflib.Literal("text/html")))
     assert graph.value(source, NKG.encoding) == rdflib.Literal("gb18030")
     assert graph.value(source, NKG.sourceUrl) == rdflib.URIRef(PAGE_URL)

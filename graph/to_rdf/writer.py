@@ -353,12 +353,14 @@ class NoticeWriter:
         e = self.source.extraction
         if e is None:
             return
-        self.add(node, NKG.mediaType, e.media_type)
-        self.add(node, NKG.encoding, e.encoding)
-        if e.confidence is not None:
-            self.add(node, NKG.encodingConfidence, _decimal(Decimal(str(e.confidence))))
-        self.add(node, NKG.sourceUrl, URIRef(e.source_url) if e.source_url else None)
-        self.add(node, NKG.retrieved, Literal(e.retrieved, datatype=XSD.date) if e.retrieved else None)
+        # What the file is belongs with the file, in `graph/sources`; how this notice's graph used it, here.
+        confidence = _decimal(Decimal(str(e.confidence))) if e.confidence is not None else None
+        for p, o in [(NKG.mediaType, e.media_type), (NKG.encoding, e.encoding),
+                     (NKG.encodingConfidence, confidence),
+                     (NKG.sourceUrl, URIRef(e.source_url) if e.source_url else None),
+                     (NKG.retrieved, Literal(e.retrieved, datatype=XSD.date) if e.retrieved else None)]:
+            if o is not None and str(o) != "":
+                self.shared.sources.add((node, p, o if isinstance(o, (URIRef, Literal)) else Literal(o)))
         self.add(activity, NKG.extractionMethod, e.method)
         self.add(activity, NKG.extractedWith, e.library)
 
