@@ -33,9 +33,9 @@ from rdflib import RDF, SH, Literal, URIRef
 from . import generations
 from .errors import InputError
 from .layout import drop_stubs_in_corpus
+from .records import Notice, ParseResult, Problem
 from .release import record_release
 from .search import index_store
-from .records import Notice, ParseResult, Problem
 from .sources import Job, outcomes, source_files
 from .store import OxigraphStore, Store, open_store
 from .to_rdf import (

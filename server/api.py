@@ -27,7 +27,7 @@ from graph.vocab import KIND
 from .describe import labels, local_url
 from .errors import error_response
 from .linked_data import HTML, browser_wants_html, not_acceptable, wants
-from .store import get_runner, get_store
+from .store import get_lookup_runner, get_store
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
@@ -74,7 +74,7 @@ def governs() -> Response:
         return bad_parameter("region", str(exc))
     try:  # the kind is checked by the look-up itself, only when its key finds nothing (no extra round trip)
         resolution = resolve.governing_figure(store, args["kind"], code, year, scope=args["scope"] or None,
-                                              as_of=day, runner=get_runner())
+                                              as_of=day, runner=get_lookup_runner())
     except NotFound as exc:
         return bad_parameter("kind", str(exc))
     answer = resolution.to_json()

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, Response, jsonify
+from flask import Flask, Response, jsonify, request
 from werkzeug.exceptions import HTTPException
 
 from graph.errors import NoticeKGError, QuerySyntaxError
@@ -36,6 +36,9 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def _http_error(exc: HTTPException) -> Response:
+        if (exc.code == 405 and request.method in ("GET", "HEAD")
+                and request.path.startswith(("/id/", "/def/"))):  # only a write route took the path: we never minted it
+            return error_response(404, "NotFound", f"no resource is named {request.path}")
         response = error_response(exc.code or 500, type(exc).__name__, exc.description or exc.name)
         for name, value in exc.get_headers():  # keep what the status needs, e.g. Allow on a 405
             if name.lower() != "content-type":

@@ -42,31 +42,47 @@ def get_store() -> Store:
     return current
 
 
+RUNNERS = ("noticekg.runner", "noticekg.lookup-runner")
+
+
 def get_runner() -> Runner:
+    """The pool that runs user SPARQL (`/sparql`)."""
+    return _runner("noticekg.runner", int(current_app.config["QUERY_WORKERS"]) or None)
+
+
+def get_lookup_runner() -> Runner:
+    """The pool of the server's own look-ups (`/api/governs`): the same time limit as `/sparql`, its own
+    workers (half the cores, at least one), so that user SPARQL filling its queue cannot starve them."""
+    from graph.sparql.guard import cores
+
+    return _runner("noticekg.lookup-runner", int(current_app.config.get("LOOKUP_WORKERS", 0)) or max(1, cores() // 2))
+
+
+def _runner(key: str, workers: int | None) -> Runner:
     app = current_app
-    runner = app.extensions.get("noticekg.runner")
+    runner = app.extensions.get(key)
     if runner is None:
         store = get_store()
         with _lock:
-            runner = app.extensions.get("noticekg.runner")
+            runner = app.extensions.get(key)
             if runner is None:
                 from .limits import limits_of
 
                 queue = int(app.config.get("QUERY_QUEUE", -1))
-                runner = query_runner(store, float(app.config["QUERY_TIMEOUT"]),
-                                      int(app.config["QUERY_WORKERS"]) or None, limits_of(app),
+                runner = query_runner(store, float(app.config["QUERY_TIMEOUT"]), workers, limits_of(app),
                                       None if queue < 0 else queue, float(app.config.get("QUERY_QUEUE_WAIT", 2)),
                                       float(app.config.get("QUERY_FAST", 1.0)),
                                       int(app.config.get("QUERY_SLOW_SLOTS", 0)) or None)
-                app.extensions["noticekg.runner"] = runner
+                app.extensions[key] = runner
     return runner
 
 
 def close(app: Flask) -> None:
     """Stop the query workers; close the store unless the caller handed it in (`STORE`)."""
-    runner = app.extensions.pop("noticekg.runner", None)
-    if runner is not None:
-        runner.close()
+    for key in RUNNERS:
+        runner = app.extensions.pop(key, None)
+        if runner is not None:
+            runner.close()
     store = app.extensions.pop("noticekg.store", None)
     if store is not None and "STORE" not in app.config:
         store.close()

@@ -198,11 +198,14 @@ def _local(iri: str, base: str) -> str:
 def refresh_queries(app: Flask) -> None:
     """Replace the query workers (they hold the store as it was when they started): the next query starts a
     fresh pool that sees the write. The old pool is closed once its queries have had their time limit."""
-    old = app.extensions.pop("noticekg.runner", None)
-    if old is not None:
-        timer = threading.Timer(float(app.config["QUERY_TIMEOUT"]) + 1.0, old.close)
-        timer.daemon = True
-        timer.start()
+    from .store import RUNNERS
+
+    for key in RUNNERS:
+        old = app.extensions.pop(key, None)
+        if old is not None:
+            timer = threading.Timer(float(app.config["QUERY_TIMEOUT"]) + 1.0, old.close)
+            timer.daemon = True
+            timer.start()
 
 
 def init_app(app: Flask) -> None:

@@ -30,7 +30,7 @@ from collections.abc import Iterable
 from dataclasses import replace
 from pathlib import Path
 
-from ..errors import InputError, NoticeParseError, ParseTimeout
+from ..errors import NoticeParseError, ParseTimeout
 from ..ingest import Read, SourceInfo, is_notice_file, read_bytes, read_path
 from ..records import DocNo, Extraction, Notice, ParseResult, SourceFile
 from .budget import FILE_CHARS, Budget, BudgetExceeded, default_seconds

@@ -21,8 +21,18 @@ from . import figure_scope as S
 from . import numbers
 from .budget import check as check_budget
 from .docno import DOCNO, find_docnos
-from .figure_kinds import (KINDS, OTHER, PAYER_WORD, Classified, Within, classify, old_level, parallel_lists,
-                           payer_of, share_kind)
+from .figure_kinds import (
+    KINDS,
+    OTHER,
+    PAYER_WORD,
+    Classified,
+    Within,
+    classify,
+    old_level,
+    parallel_lists,
+    payer_of,
+    share_kind,
+)
 from .figure_tables import table_figures
 from .figure_text import Prose, Sentence, heading_of, read_prose, table_rows
 from .lines import label_of
