@@ -20,7 +20,7 @@ from graph.cli import reads_graph
 from graph.store import Store
 
 from . import create_app
-from .store import close, get_runner
+from .store import close, start_runners
 from .wsgi import error_body, production_server
 
 LOOPBACK = ("127.0.0.1", "::1", "localhost")
@@ -47,7 +47,7 @@ def serve(app: Flask, host: str = "127.0.0.1", port: int = 5000, *, threads: int
     if debug_console and host not in LOOPBACK:
         raise click.UsageError(f"--debug-console runs any Python a visitor types: only on loopback, not {host}")
     with app.app_context():
-        get_runner().start()  # before any socket is open: the workers have nothing of the server's to inherit
+        start_runners()  # before any socket is open: the workers have nothing of the server's to inherit
     if threading.current_thread() is threading.main_thread():
         # SIGTERM (systemd, docker stop, kill) ends the server as Ctrl-C does, so that the workers are stopped.
         signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))

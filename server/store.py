@@ -58,6 +58,13 @@ def get_lookup_runner() -> Runner:
     return _runner("noticekg.lookup-runner", int(current_app.config.get("LOOKUP_WORKERS", 0)) or max(1, cores() // 2))
 
 
+def start_runners() -> None:
+    """Fork both pools' workers now: before a server opens its sockets (or a test its browser's pipes), so that
+    the workers have nothing of theirs to inherit."""
+    get_runner().start()
+    get_lookup_runner().start()
+
+
 def _runner(key: str, workers: int | None) -> Runner:
     app = current_app
     runner = app.extensions.get(key)

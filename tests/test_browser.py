@@ -35,12 +35,12 @@ def store(corpus_store: Store) -> Store:  # noqa: F811 - the corpus, for every t
 def page(app, live_server: str):  # noqa: F811
     from playwright.sync_api import sync_playwright
 
-    from server.store import get_runner
+    from server.store import start_runners
 
     # Start the query workers before the Playwright driver exists, as `noticekg serve` does before it
     # listens: a worker forked later would inherit the driver's pipes and keep Playwright from closing.
     with app.app_context():
-        get_runner().start()
+        start_runners()
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=str(CHROMIUM), headless=True,

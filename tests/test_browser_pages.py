@@ -22,7 +22,7 @@ from graph.store import Store, open_store
 from graph.to_rdf import DEFAULT_BASE, to_dataset
 from graph.vocab import NKG
 from server import create_app
-from server.store import close, get_runner
+from server.store import close, start_runners
 from tests.server_fixtures import live_server  # noqa: F401 - fixtures
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -84,7 +84,7 @@ def app(store: Store, search_index: Path) -> Iterator:
     with application.app_context():
         # Fork the query worker now, before Playwright opens its pipes: a worker forked later would hold the
         # driver's pipe open, and the driver would wait for it at the end of the test.
-        get_runner().start()
+        start_runners()
     yield application
     close(application)
 

@@ -20,7 +20,7 @@ from rdflib.plugins.stores.sparqlstore import SPARQLStore
 from SPARQLWrapper import CSV, JSON, TSV, XML, SPARQLWrapper
 
 from graph.store import Store
-from server.store import get_runner
+from server.store import start_runners
 from server.wsgi import production_server
 from tests.server_fixtures import *  # noqa: F403 - the fixtures app, corpus_store
 
@@ -39,7 +39,7 @@ def store(corpus_store: Store) -> Store:
 @pytest.fixture
 def waitress_url(app) -> Iterator[str]:
     with app.app_context():
-        get_runner().start()
+        start_runners()
     server = production_server(app, "127.0.0.1", 0, threads=4)
     stop = threading.Event()
 
