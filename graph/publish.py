@@ -41,7 +41,7 @@ from .to_rdf import (
     iri_of_notice,
     regions_graph,
     report_graph,
-    stub_graph,
+    shared_contributions,
     validation_graph_iri,
     vocabulary_graph,
 )
@@ -177,19 +177,13 @@ def _notice_graphs(store: Store, result: ParseResult, base: str
     batch = Batch.of(notices, base)
     cited = {c.docno.key for n in notices for c in n.citations if c.docno is not None}
     batch.in_corpus |= _stored_corpus_docnos(store, cited - batch.in_corpus)
-    graphs = {}
-    shared = {name: rdflib.Graph() for name in ("agencies", "sources", "regions", "stubs")}
-    stubs: dict = {}
+    graphs, contributions = {}, []
     for notice in notices:
         writer = NoticeWriter(notice, result.source, base, batch)
         graphs[graph_iri(writer.iri)] = writer.write()
-        shared["agencies"] += writer.shared.agencies
-        shared["sources"] += writer.shared.sources
-        shared["regions"] += writer.shared.region_graph(base)
-        for iri, (docno, titles) in writer.shared.stubs.items():
-            stubs.setdefault(iri, (docno, set()))[1].update(titles)
-    shared["stubs"] += stub_graph(stubs)
+        contributions.append(writer.shared)
     # What the notices bring to the shared graphs (graph.layout): merged, never replaced.
+    shared = shared_contributions(contributions, base)
     return graphs, {dataset_graph_iri(name, base): g for name, g in shared.items() if len(g)}
 
 

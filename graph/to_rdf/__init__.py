@@ -126,20 +126,32 @@ def to_dataset(results: Iterable[ParseResult], base: str | None = None, batch: B
     for prefix, namespace in PREFIXES.items():
         dataset.bind(prefix, namespace)
     shared = {name: dataset.graph(URIRef(dataset_graph_iri(name, base))) for name in SHARED_GRAPHS}
-    stubs: dict = {}
+    contributions = []
     for notice, source in pairs:
         writer = NoticeWriter(notice, source, base, batch)
         _put(dataset, graph_iri(writer.iri), writer.write())
-        shared["agencies"] += writer.shared.agencies
-        shared["sources"] += writer.shared.sources
-        shared["regions"] += writer.shared.region_graph(base)
-        for iri, (docno, titles) in writer.shared.stubs.items():
-            stubs.setdefault(iri, (docno, set()))[1].update(titles)
-    shared["stubs"] += stub_graph(stubs)
+        contributions.append(writer.shared)
+    for name, graph in shared_contributions(contributions, base).items():
+        shared[name] += graph
     if constant_graphs:
         shared["vocabulary"] += vocabulary_graph()
         shared["regions"] += regions_graph(base)
     return dataset
+
+
+def shared_contributions(contributions: Iterable[Shared], base: str) -> dict[str, rdflib.Graph]:
+    """What some notices bring to the shared graphs (agencies, sources, regions, stubs), by graph name: the
+    graphs that loading merges rather than replaces (`graph.layout`)."""
+    graphs = {name: new_graph() for name in ("agencies", "sources", "regions", "stubs")}
+    stubs: dict[str, tuple] = {}
+    for shared in contributions:
+        graphs["agencies"] += shared.agencies
+        graphs["sources"] += shared.sources
+        graphs["regions"] += shared.region_graph(base)
+        for iri, (docno, titles) in shared.stubs.items():
+            stubs.setdefault(iri, (docno, set()))[1].update(titles)
+    graphs["stubs"] += stub_graph(stubs)
+    return graphs
 
 
 def _put(dataset: rdflib.Dataset, iri: str, graph: rdflib.Graph) -> None:
