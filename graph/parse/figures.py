@@ -29,10 +29,10 @@ from .figure_kinds import (
     Within,
     classify,
     old_level,
-    parallel_lists,
     payer_of,
     share_kind,
 )
+from .figure_lists import parallel_lists
 from .figure_tables import table_figures
 from .figure_text import Prose, Sentence, heading_of, read_prose, table_rows
 from .lines import label_of
