@@ -17,10 +17,10 @@ from decimal import Decimal
 
 from .. import regions
 from ..records import Figure, Notice, Problem, Ratio, Value
+from . import figure_clause as C
 from . import figure_scope as S
 from . import numbers
 from .budget import check as check_budget
-from .docno import DOCNO, find_docnos
 from .figure_kinds import (
     KINDS,
     OTHER,
@@ -28,7 +28,6 @@ from .figure_kinds import (
     Classified,
     Within,
     classify,
-    old_level,
     payer_of,
     share_kind,
 )
@@ -41,12 +40,9 @@ from .text import Reporter
 
 _YIELDS = re.compile(r"国家[^。]{0,12}?有新规定的,?从其规定")
 _CONTRIBUTION = {"individual-contribution", "individual-contribution-increase"}
-_RESTATING_LEAD = re.compile(r"(?:根据|按照|依据|依照)(?:《[^》]*》)?\(?$")
-_RESTATING_TAIL = re.compile(r"\)?(?:文件)?(?:的)?规定(?P<colon>:)?")
 _RATIO_PAYERS = re.compile(
     rf"(?P<a>{PAYER_WORD})(?:财政)?(?:(?:和|、|与)(?P<b>{PAYER_WORD})(?:财政)?)?(?:按|筹集比例|分担比例|负担比例)"
 )
-_RESPECTIVELY = re.compile(r"(?P<list>(?:“[^”]{1,12}”、)+“[^”]{1,12}”)")
 
 
 def extract_figures(text: str, notice: Notice) -> tuple[tuple[Figure, ...], tuple[Problem, ...]]:
@@ -127,7 +123,7 @@ class _Reader:
         s = sentence.text
         masked = [(a - sentence.start, b - sentence.start) for a, b in self.prose.titles_over(sentence.start, sentence.end)]
         quantities = [q for q in numbers.scan(s) if not any(a <= q.start < b for a, b in masked)]
-        respectively = _respectively(s, quantities)
+        respectively = C.respectively(s, quantities)
         path = section_path_at(self.notice, self.prose.view.source(sentence.start))
         before, around = self._section_before(sentence, path), self._headings(path) + self.notice.title
         sentence_contexts: dict[Within, str] = {"sentence": s, "context": s + before + around,
@@ -142,7 +138,7 @@ class _Reader:
             c = listed.get(q.start) or classify(s, q.start, q.end, q.kind, contexts, masked, clause_start=ca)
             if c is None:
                 continue
-            if c.basis == "sentence" and _continues(s, (ca, cb), q, quantities, self.region):
+            if c.basis == "sentence" and C.continues(s, (ca, cb), q, quantities, self.region):
                 c = replace(c, basis="continued")
             scheme = S.other_scheme(s, q.start, masked)
             if scheme:
@@ -158,7 +154,7 @@ class _Reader:
         """The figure(s) of one classified quantity: one per tier when a share names several."""
         s = sentence.text
         ca, _ = sentence.clause_at(q.start)
-        previous = _window_start(s, q, quantities, ca)
+        previous = C.window_start(s, q, quantities, ca)
         year, inferred = self._year(sentence, q, path, masked)
         if c.kind == "effective-date" and isinstance(q.value, numbers.DateMention) and q.value.year:
             year, inferred = q.value.year, False  # the date a rule takes effect is its own year phrase
@@ -171,7 +167,7 @@ class _Reader:
             return []
         region, scope_regions, names = self._where(s, ca, q, carried)
         scope, from_previous = self._scope(sentence, q, c, previous, names, listed, region, carried)
-        qa, qb = _quote_bounds(sentence, q, c, quantities)
+        qa, qb = C.quote_bounds(sentence, q, c, quantities)
         if from_previous and len(previous_clause := sentence.clause_before(ca)) <= 40:
             qa = min(qa, ca - len(previous_clause) - 1)  # the condition that scopes it belongs in the quote
             qa += len(lead[1]) if (lead := label_of(s[qa:])) else 0
@@ -280,7 +276,7 @@ class _Reader:
         s = sentence.text
         if sentence.start not in self._years:
             self._years[sentence.start] = sorted(
-                (y for y in numbers.years(s) + _dates_from(s) if not any(a <= y.start < b for a, b in masked)),
+                (y for y in numbers.years(s) + C.dates_from(s) if not any(a <= y.start < b for a, b in masked)),
                 key=lambda y: y.start)
         ys = self._years[sentence.start]
         ca, cb = sentence.clause_at(q.start)
@@ -407,7 +403,7 @@ class _Reader:
         """根据X文件规定(:) before the figure in its sentence, or 根据X文件规定: opening its paragraph."""
         entries, spans = self._restating_in(sentence)
         if any(a <= q.start < b for a, b in spans):  # a 文号 over the number: read the text before it
-            found = _restating(sentence.text[: q.start])
+            found = C.restating(sentence.text[: q.start])
         else:  # the sentence's, up to the number (read once per sentence)
             found = [(key, colon) for end, key, colon in entries if end <= q.start]
         if found:
@@ -416,7 +412,7 @@ class _Reader:
 
     def _restating_in(self, sentence: Sentence) -> tuple[list[tuple[int, str, bool]], list[tuple[int, int]]]:
         if sentence.start not in self._restating:
-            self._restating[sentence.start] = _restating_at(sentence.text)
+            self._restating[sentence.start] = C.restating_at(sentence.text)
         return self._restating[sentence.start]
 
     def _colon_before(self, i: int) -> str | None:
@@ -436,121 +432,6 @@ class _Reader:
         for c in chain:
             self._colon_back[c] = self._colon_back[k]
         return self._colon_back[i]
-
-
-_LEAD_WORDS = re.compile(r"^(?:其中|即|对|和|、)")
-_BOUND_WORDS = re.compile(r"(?:为|是|按照|按|达到|平均|每人每年|每年每人|每人|人均|不低于|不少于|不超过|不高于|最高|最低|约)+$")
-_TAIL_WORDS = re.compile(r"(?:的标准)?(?:缴纳|执行|确定|征收|筹集|左右|以上|以下)*")
-_QUOTED = re.compile(r"(?:“[^”]{1,12}”[、和]?)+")
-
-
-def _continues(s: str, clause: tuple[int, int], q: numbers.Quantity, quantities: list[numbers.Quantity],
-               region: str) -> bool:
-    """The number's clause says nothing but who or what it is for and how it is bounded: it continues the
-    measure of the clause before (…报销比例90%，二级医院80%; 其中学生儿童每人每年360元; 七里河区、红古区5:5;
-    按照每人不低于280元的标准缴纳)."""
-    ca, cb = clause
-    start = _last_end(quantities, ca, q.start)
-    j = bisect.bisect_left(quantities, q.end, key=lambda p: p.start)
-    end = quantities[j].start if j < len(quantities) and quantities[j].start < cb else cb
-    if not _TAIL_WORDS.fullmatch(s[q.end : end].rstrip("。;")):
-        return False
-    words = _BOUND_WORDS.sub("", _LEAD_WORDS.sub("", s[start : q.start]))
-    label = label_of(words)
-    words = words[len(label[1]) :] if label else words
-    return (not words or S.group_clause(words) == words or S.region_list(words, region) is not None
-            or bool(_QUOTED.fullmatch(words)) or S.group_word(words) == words)
-
-
-def _window_start(s: str, q: numbers.Quantity, quantities: list[numbers.Quantity], clause_start: int) -> int:
-    """Where the words that bound a number (its qualifier, 每人每年) begin: after the number before it in its
-    clause; for the later items of a run joined by conjunctions (不低于730元和420元) and for the new level of a
-    change (由每人每年550元提高到580元), where the first item's words begin."""
-    i = bisect.bisect_left(quantities, q.start, key=lambda p: p.start)  # sorted and disjoint: ends sorted too
-    while i > 0 and quantities[i - 1].end >= clause_start and (
-            re.fullmatch(r"和|、|及|与", s[quantities[i - 1].end : quantities[i].start])
-            or old_level(s, quantities[i - 1].start, quantities[i - 1].end)):
-        i -= 1
-    return _last_end(quantities, clause_start, quantities[i].start)
-
-
-def _dates_from(s: str) -> list[numbers.YearMention]:
-    """A dated start (2023年1月1日起, 从2018年1月1日起) is a year phrase: it governs the figures that follow it."""
-    return [numbers.YearMention(q.start, q.end, q.value.year, False) for q in numbers.scan(s)
-            if isinstance(q.value, numbers.DateMention) and q.value.year and s.startswith("起", q.end)]
-
-
-def _restating(s: str) -> list[tuple[str, bool]]:
-    """(DocNo.key, followed by a colon) of each 文号 that `s` says it takes a rule from."""
-    return [(key, colon) for _, key, colon in _restating_at(s)[0]]
-
-
-def _restating_at(s: str) -> tuple[list[tuple[int, str, bool]], list[tuple[int, int]]]:
-    """(where its 规定 ends, DocNo.key, colon) of each 文号 that `s` says it takes a rule from; and the
-    extent of every 文号 match and 规定, for a figure inside one (whose text before it reads otherwise)."""
-    found, spans = [], [(m.start(), m.end()) for m in DOCNO.finditer(s)]
-    for m in find_docnos(s):
-        tail = _RESTATING_TAIL.match(s, m.end)
-        if tail:
-            spans.append((m.end, tail.end()))
-        if tail and _RESTATING_LEAD.search(s[max(0, m.start - 80) : m.start]):
-            found.append((tail.end(), m.docno.key, bool(tail["colon"])))
-    return found, spans
-
-
-def _respectively(s: str, quantities: list[numbers.Quantity]) -> dict[int, str]:
-    """分别为 after a list of categories: the n-th number of the run after it belongs to the n-th category, the
-    categories quoted (“老年居民”、“非从业居民”…个人缴费标准分别为650元/人、800元/人) or a list of groups (对建档立卡
-    贫困人口、特困人员、低保对象…分别按照100%、100%、50%的标准给予资助)."""
-    found: dict[int, str] = {}
-    for m in re.finditer("分别", s):
-        lists = [x for x in _RESPECTIVELY.finditer(s[: m.start()])]
-        if lists:
-            items = [i.strip("“”") for i in lists[-1]["list"].split("、")]
-        else:
-            group = S.group_word(s[: m.start()])
-            items = re.split(r"、|和|及", group) if group else []
-        if len(items) < 2:
-            continue
-        run = [q for q in quantities if q.start >= m.end()]
-        chain = []
-        for q in run:
-            if chain and s[chain[-1].end : q.start] not in ("、", "和", ""):
-                break
-            chain.append(q)
-        if len(chain) == len(items):
-            found.update({q.start: item for q, item in zip(chain, items, strict=True)})
-    return found
-
-
-def _quote_bounds(sentence: Sentence, q: numbers.Quantity, c: Classified,
-                  quantities: list[numbers.Quantity]) -> tuple[int, int]:
-    """The clause of the number, from the clause of its cue when no other number stands between them, to
-    the end of its clause when no other number follows in it; without a leading section label."""
-    s = sentence.text
-    ca, cb = sentence.clause_at(q.start)
-    start = ca
-    if 0 <= c.cue_start < ca and not _starts_in(quantities, c.cue_end, ca):
-        start = sentence.clause_at(c.cue_start)[0]
-    end = cb if not _starts_in(quantities, q.end, cb) else q.end
-    while end > q.end and s[end - 1] in "。;,:!?":
-        end -= 1
-    label = label_of(s[start:])
-    if label:
-        start += len(label[1])
-    return start, end
-
-
-def _starts_in(quantities: list[numbers.Quantity], lo: int, hi: int) -> bool:
-    """Whether a quantity starts in [lo, hi) (quantities are sorted and disjoint: a bisection)."""
-    j = bisect.bisect_left(quantities, lo, key=lambda p: p.start)
-    return j < len(quantities) and quantities[j].start < hi
-
-
-def _last_end(quantities: list[numbers.Quantity], lo: int, hi: int) -> int:
-    """The latest end of a quantity in [lo, hi], else `lo` (ends are sorted too)."""
-    j = bisect.bisect_right(quantities, hi, key=lambda p: p.end) - 1
-    return quantities[j].end if j >= 0 and quantities[j].end >= lo else lo
 
 
 def _local_shares(figures: list[Figure]) -> list[Figure]:
