@@ -29,6 +29,7 @@ import rdflib
 from rdflib import Literal, Namespace, URIRef
 
 from . import __version__
+from .answers import AnswerChange, AnswerChanges, answer_changes
 from .errors import InputError, NotFound
 from .export import export
 from .lookup import SPARQL_PREFIXES
@@ -51,6 +52,8 @@ class Release:
     notices: dict[str, tuple[str, str]]  # notice IRI → (source sha256, figure digest)
     figures: dict[str, str] | None = None  # figure key (docno|kind|year|region|scope) → "value unit"; archives
     docnos: dict[str, str] = field(default_factory=dict)  # notice IRI → 文号
+    delta: dict[str, list[str]] = field(default_factory=dict)  # added / replaced / withdrawn → notice IRIs
+    answers: tuple[AnswerChange, ...] = ()  # the governing answers it changed (graph/answers.py)
 
     def to_json(self) -> dict[str, Any]:
         return {"id": self.id, "iri": self.iri, "issued": self.issued, "parser_version": self.parser_version,
@@ -95,64 +98,130 @@ def figure_lines(store: Store) -> list[dict[str, str]]:
              "unit": str(r.get("unit", ""))} for r in rows]
 
 
-def record_release(store: Store, base: str, when: dt.datetime | None = None) -> Release:
-    """Describe what the store holds now as a new release, appended to `B graph/releases`."""
+def record_release(store: Store, base: str, when: dt.datetime | None = None,
+                   previous: Store | None = None) -> Release:
+    """Describe what the store holds now as a new release, appended to `B graph/releases`: its summary and
+    checksum, the notices it added, replaced or withdrew against the last release, and, given the store as it
+    was before (`previous`, the build's previous generation), the governing answers that changed
+    (`graph.answers`). The first release holds every notice as added and no answer change."""
     when = (when or dt.datetime.now(dt.UTC)).astimezone(dt.UTC).replace(microsecond=0)
     states, docnos, figure_count = _states(store)
     digest = hashlib.sha256("\n".join(f"{n} {s} {f}" for n, (s, f) in sorted(states.items())).encode())
     rid = f"{when.strftime('%Y%m%dT%H%M%SZ')}-{digest.hexdigest()[:8]}"
     iri = f"{base}release/{rid}"
-    target = releases_graph_iri(base)
-    graph = store.construct(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{target}> {{ ?s ?p ?o }} }}")
-    previous = releases(store, base)
+    history = releases(store, base)
+    last = history[-1] if history else None
+    old = last.notices if last else {}
+    delta = {"added": sorted(states.keys() - old.keys()), "withdrawn": sorted(old.keys() - states.keys()),
+             "replaced": sorted(n for n in states.keys() & old.keys() if states[n] != old[n])}
+    touched = [n for change in delta.values() for n in change]
+    answers = answer_changes(previous, store, touched, when.date()) \
+        if last is not None and previous is not None and touched else AnswerChanges((), 0, False)
+    graph = rdflib.Graph()
     node = URIRef(iri)
     for t in (NKG.Release, DCAT.Dataset, VOID.Dataset, PROV.Entity):
         graph.add((node, RDF.type, t))
+    stamp = Literal(when.isoformat().replace("+00:00", "Z"), datatype=XSD.dateTime)
     graph.add((node, DCTERMS.identifier, Literal(rid)))
-    graph.add((node, DCTERMS.issued, Literal(when.isoformat().replace("+00:00", "Z"), datatype=XSD.dateTime)))
+    graph.add((node, DCTERMS.issued, stamp))
     graph.add((node, NKG.parserVersion, Literal(__version__)))
     triples = store.triple_count()
     graph.add((node, VOID.triples, Literal(triples)))
     graph.add((node, NKG.noticeCount, Literal(len(states))))
     graph.add((node, NKG.figureCount, Literal(figure_count)))
+    graph.add((node, NKG.statesDigest, Literal(digest.hexdigest())))
     activity = URIRef(f"{iri}/activity")
     graph.add((node, PROV.wasGeneratedBy, activity))
     graph.add((activity, RDF.type, PROV.Activity))
-    graph.add((activity, PROV.endedAtTime, Literal(when.isoformat().replace("+00:00", "Z"), datatype=XSD.dateTime)))
-    if previous:
-        graph.add((node, PROV.wasRevisionOf, URIRef(previous[-1].iri)))
-    for i, (n, (sha, fig)) in enumerate(sorted(states.items()), 1):
-        state = URIRef(f"{iri}/n/{i}")
-        graph.add((node, NKG.noticeState, state))
-        graph.add((state, RDF.type, NKG.NoticeState))
-        graph.add((state, NKG.notice, URIRef(n)))
-        graph.add((state, NKG.sha256, Literal(sha)))
-        graph.add((state, NKG.figureDigest, Literal(fig)))
-    store.replace_graph(target, graph)
-    return Release(rid, iri, when.isoformat(), __version__, triples, states, None, docnos)
+    graph.add((activity, PROV.endedAtTime, stamp))
+    if last is not None:
+        graph.add((node, PROV.wasRevisionOf, URIRef(last.iri)))
+    names = (last.docnos if last else {}) | docnos
+    i = 0
+    for change, notices in delta.items():
+        for n in notices:
+            i += 1
+            state = URIRef(f"{iri}/n/{i}")
+            graph.add((node, NKG.noticeState, state))
+            graph.add((state, RDF.type, NKG.NoticeState))
+            graph.add((state, NKG.notice, URIRef(n)))
+            graph.add((state, NKG.stateChange, Literal(change)))
+            if n in names:
+                graph.add((state, DCTERMS.identifier, Literal(names[n])))
+            if change != "withdrawn":
+                graph.add((state, NKG.sha256, Literal(states[n][0])))
+                graph.add((state, NKG.figureDigest, Literal(states[n][1])))
+    for j, a in enumerate(answers.changes, 1):
+        change_node = URIRef(f"{iri}/a/{j}")
+        graph.add((node, NKG.answerChange, change_node))
+        graph.add((change_node, RDF.type, NKG.AnswerChange))
+        graph.add((change_node, NKG.answerKey, Literal(a.key)))
+        for prop, value in ((NKG.governedBefore, a.before), (NKG.governedAfter, a.after)):
+            if value:
+                graph.add((change_node, prop, URIRef(value)))
+        for prop, value in ((NKG.answerBefore, a.before_text), (NKG.answerAfter, a.after_text)):
+            if value:
+                graph.add((change_node, prop, Literal(value)))
+    # Appended, never rewritten: the graph grows by each release's summary and changes, not by the corpus.
+    store.merge_graph(releases_graph_iri(base), graph)
+    return Release(rid, iri, when.isoformat(), __version__, triples, states, None, docnos, delta, answers.changes)
 
 
 def releases(store: Store, base: str | None = None) -> list[Release]:
-    """Every release the store records, oldest first."""
+    """Every release the store records, oldest first, each with its notice states replayed from the changes
+    of the releases up to it (a release recorded before changes were, holds a full snapshot)."""
     rows = store.select(SPARQL_PREFIXES + """PREFIX prov: <http://www.w3.org/ns/prov#>
     PREFIX void: <http://rdfs.org/ns/void#>
-    SELECT ?r ?id ?issued ?version ?triples ?n ?sha ?fig ?docno WHERE {
+    SELECT ?r ?id ?issued ?version ?triples ?s ?n ?sha ?fig ?change ?docno WHERE {
       ?r a nkg:Release ; dcterms:identifier ?id ; dcterms:issued ?issued ; nkg:parserVersion ?version ;
          void:triples ?triples .
-      OPTIONAL { ?r nkg:noticeState ?s . ?s nkg:notice ?n ; nkg:sha256 ?sha ; nkg:figureDigest ?fig
-                 OPTIONAL { ?n nkg:docNo ?docno } } }""")
+      OPTIONAL { ?r nkg:noticeState ?s . ?s nkg:notice ?n
+                 OPTIONAL { ?s nkg:sha256 ?sha } OPTIONAL { ?s nkg:figureDigest ?fig }
+                 OPTIONAL { ?s nkg:stateChange ?change }
+                 OPTIONAL { { ?s dcterms:identifier ?docno } UNION { ?n nkg:docNo ?docno } } } }""")
     found: dict[str, dict[str, Any]] = {}
     for r in rows:
         entry = found.setdefault(str(r["r"]), {"id": str(r["id"]), "issued": str(r["issued"]),
                                                "version": str(r["version"]), "triples": int(r["triples"]),
-                                               "notices": {}, "docnos": {}})
-        if "n" in r:
-            entry["notices"][str(r["n"])] = (str(r["sha"]), str(r["fig"]))
-            if "docno" in r:
-                entry["docnos"][str(r["n"])] = str(r["docno"])
-    out = [Release(e["id"], iri, e["issued"], e["version"], e["triples"], e["notices"], None, e["docnos"])
-           for iri, e in found.items()]
-    return sorted(out, key=lambda r: (r.issued, r.id))
+                                               "states": {}})
+        if "s" in r:
+            state = entry["states"].setdefault(str(r["s"]), {"n": str(r["n"])})
+            for name in ("sha", "fig", "change", "docno"):
+                if name in r:
+                    state.setdefault(name, str(r[name]))
+    answers = _answers(store)
+    out: list[Release] = []
+    notices: dict[str, tuple[str, str]] = {}
+    docnos: dict[str, str] = {}
+    for iri, e in sorted(found.items(), key=lambda item: (item[1]["issued"], item[1]["id"])):
+        states = list(e["states"].values())
+        delta: dict[str, list[str]] = {"added": [], "replaced": [], "withdrawn": []}
+        if states and not any("change" in s for s in states):  # a full snapshot
+            notices = {}
+        for s in states:
+            docnos.update({s["n"]: s["docno"]} if "docno" in s else {})
+            change = s.get("change") or ("replaced" if s["n"] in notices else "added")
+            if change == "withdrawn":
+                notices.pop(s["n"], None)
+            else:
+                notices[s["n"]] = (s.get("sha", ""), s.get("fig", ""))
+            delta.setdefault(change, []).append(s["n"])
+        named = {n: docnos[n] for n in [*notices, *delta["withdrawn"]] if n in docnos}
+        out.append(Release(e["id"], iri, e["issued"], e["version"], e["triples"], dict(notices), None, named,
+                           {k: sorted(v) for k, v in delta.items()}, answers.get(iri, ())))
+    return out
+
+
+def _answers(store: Store) -> dict[str, tuple[AnswerChange, ...]]:
+    rows = store.select(SPARQL_PREFIXES + """SELECT ?r ?a ?key ?before ?after ?bt ?at WHERE {
+      ?r a nkg:Release ; nkg:answerChange ?a . ?a nkg:answerKey ?key .
+      OPTIONAL { ?a nkg:governedBefore ?before } OPTIONAL { ?a nkg:governedAfter ?after }
+      OPTIONAL { ?a nkg:answerBefore ?bt } OPTIONAL { ?a nkg:answerAfter ?at } } ORDER BY ?r ?key""")
+    out: dict[str, list[AnswerChange]] = {}
+    for r in rows:
+        before, after, bt, at = (str(r[k]) if k in r else None for k in ("before", "after", "bt", "at"))
+        out.setdefault(str(r["r"]), []).append(AnswerChange(str(r["key"]), before, after, bt, at))
+    return {k: tuple(v) for k, v in out.items()}
 
 
 # -- the VoID / DCAT description ------------------------------------------------------------------------------
