@@ -34,12 +34,14 @@ from .errors import InputError, NotFound
 from .export import export
 from .lookup import SPARQL_PREFIXES
 from .store import Store
+from .timeline import governing_table
 from .to_rdf import dataset_graph_iri
 from .vocab import DCTERMS, NKG, PROV, RDF, XSD
 
 VOID = Namespace("http://rdfs.org/ns/void#")
 DCAT = Namespace("http://www.w3.org/ns/dcat#")
 FIGURE_FIELDS = ("docno", "kind", "year", "region", "scope", "value", "unit")
+GOVERNING_FIELDS = ("key", "as_of", "figure", "docno", "value", "unit", "in_force_from")
 
 
 @dataclass(frozen=True)
@@ -54,6 +56,7 @@ class Release:
     docnos: dict[str, str] = field(default_factory=dict)  # notice IRI → 文号
     delta: dict[str, list[str]] = field(default_factory=dict)  # added / replaced / withdrawn → notice IRIs
     answers: tuple[AnswerChange, ...] = ()  # the governing answers it changed (graph/answers.py)
+    governing: dict[str, str] | None = None  # key kind|year|region → "value unit (docno)" as of its date; archives
 
     def to_json(self) -> dict[str, Any]:
         return {"id": self.id, "iri": self.iri, "issued": self.issued, "parser_version": self.parser_version,
@@ -282,9 +285,14 @@ def write_archive(store: Store, base: str, directory: Path, site: str = "http://
     writer = csv.DictWriter(figures, fieldnames=["notice", *FIGURE_FIELDS], extrasaction="ignore")
     writer.writeheader()
     writer.writerows(sorted(figure_lines(store), key=lambda r: (r["notice"], r["kind"], r["year"], r["figure"])))
+    governing = io.StringIO()  # what /api/governs answers for each key as of the release date
+    writer = csv.DictWriter(governing, fieldnames=GOVERNING_FIELDS)
+    writer.writeheader()
+    writer.writerows(governing_table(store, dt.date.fromisoformat(release.issued[:10])))
     meta = release.to_json() | {"notices": [{"iri": n, "docno": release.docnos.get(n), "sha256": s,
                                              "figure_digest": f} for n, (s, f) in sorted(release.notices.items())]}
     files = {"graph.nq": export(store, "nq"), "figures.csv": figures.getvalue().encode("utf-8"),
+             "governing.csv": governing.getvalue().encode("utf-8"),
              "release.json": json.dumps(meta, ensure_ascii=False, indent=2).encode("utf-8"),
              "void.ttl": void_description(store, base, site).serialize(format="turtle", encoding="utf-8")}
     sums = "".join(f"{hashlib.sha256(data).hexdigest()}  {name}\n" for name, data in files.items())
@@ -326,10 +334,12 @@ def _read_archive(path: Path) -> Release:
     for row in csv.DictReader(io.StringIO(files["figures.csv"].decode("utf-8"))):
         key = "|".join(row[k] for k in ("docno", "kind", "year", "region", "scope"))
         figures.setdefault(key, f"{row['value']} {row['unit']}".strip())
+    governing = {row["key"]: f"{row['value']} {row['unit']} ({row['docno'] or row['figure']})".replace("  ", " ")
+                 for row in csv.DictReader(io.StringIO(files.get("governing.csv", b"").decode("utf-8")))}
     notices = {n["iri"]: (n["sha256"], n["figure_digest"]) for n in meta["notices"]}
     docnos = {n["iri"]: n["docno"] for n in meta["notices"] if n.get("docno")}
     return Release(meta["id"], meta["iri"], meta["issued"], meta["parser_version"], meta["triples"], notices,
-                   figures, docnos)
+                   figures, docnos, governing=governing if "governing.csv" in files else None)
 
 
 @dataclass(frozen=True)
@@ -338,15 +348,17 @@ class ReleaseDiff:
     b: str
     notices: dict[str, list[str]]  # added / changed / removed → 文号 (or IRI)
     figures: dict[str, list[str]]  # added / changed / removed → "docno|kind|year|region|scope: a → b"
+    answers: dict[str, list[str]] = field(default_factory=dict)  # the same for governing answers (archives)
 
     def to_json(self) -> dict[str, Any]:
-        return {"from": self.a, "to": self.b, "notices": self.notices, "figures": self.figures}
+        return {"from": self.a, "to": self.b, "notices": self.notices, "figures": self.figures,
+                "answers": self.answers}
 
     def to_text(self) -> str:
         lines = [f"{self.a} → {self.b}"]
-        for what, table in (("notices", self.notices), ("figures", self.figures)):
+        for what, table in (("notices", self.notices), ("figures", self.figures), ("answers", self.answers)):
             for change in ("added", "changed", "removed"):
-                for item in table[change]:
+                for item in table.get(change, []):
                     lines.append(f"{what[:-1]} {change}: {item}")
         if len(lines) == 1:
             lines.append("no differences")
@@ -368,4 +380,13 @@ def diff(a: Release, b: Release) -> ReleaseDiff:
     else:
         changed = sorted(name(b, n) for n in a.notices.keys() & b.notices.keys() if a.notices[n][1] != b.notices[n][1])
         figures = {"added": [], "removed": [], "changed": [f"figures of {d}" for d in changed]}
-    return ReleaseDiff(a.id, b.id, notices, figures)
+    answers: dict[str, list[str]] = {}
+    if a.governing is not None and b.governing is not None:  # as of each release's own date
+        answers = _compare(a.governing, b.governing)
+    return ReleaseDiff(a.id, b.id, notices, figures, answers)
+
+
+def _compare(a: dict[str, str], b: dict[str, str]) -> dict[str, list[str]]:
+    return {"added": sorted(f"{k}: {b[k]}" for k in b.keys() - a.keys()),
+            "removed": sorted(f"{k}: {a[k]}" for k in a.keys() - b.keys()),
+            "changed": sorted(f"{k}: {a[k]} → {b[k]}" for k in a.keys() & b.keys() if a[k] != b[k])}

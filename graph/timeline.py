@@ -5,6 +5,7 @@ governing figure is the one in force as of the date.
 
     kind_timeline(store, kind, region, as_of=None, runner=None) -> Timeline
     notice_timelines(store, notice_iri, as_of=None, runner=None) -> list[Timeline]   its kinds, in its region
+    governing_table(store, as_of=None) -> list[dict]   every key's governing figure: the archives' governing.csv
 
 Supersession is computed when asked, never stored: it depends on the date asked about (a notice not yet in
 force, one repealed later) and on figures up the whole region chain, so a stored copy would have to be
@@ -94,11 +95,38 @@ def notice_timelines(store: Store, notice_iri: str, as_of: dt.date | None = None
     return _timelines(store, chosen, as_of or today(), runner, max(pairs[p] for p in chosen))
 
 
+def governing_table(store: Store, as_of: dt.date | None = None, chunk: int = 100) -> list[dict[str, str]]:
+    """For every key kind|year|region the graph holds (`nkg:figureKey`), the figure that governs it as of a
+    date, decided as `/api/governs` decides it: the release archive's `governing.csv`. A candidates query per
+    `chunk` kinds-and-regions, not two queries per key."""
+    day = as_of or today()
+    rows = store.select(SPARQL_PREFIXES + "SELECT DISTINCT ?key WHERE { ?f nkg:figureKey ?key }")
+    years: dict[tuple[str, str], set[int]] = {}
+    for r in rows:
+        if re.fullmatch(r"[a-z0-9][a-z0-9-]*\|\d{4}\|\d{6}", key := str(r["key"])):
+            slug, year, code = key.split("|")
+            if regions.exists(code):
+                years.setdefault((slug, code), set()).add(int(year))
+    pairs = sorted(years)
+    out = []
+    for i in range(0, len(pairs), chunk):
+        part = pairs[i:i + chunk]
+        wanted = sorted({y for p in part for y in years[p]})
+        for t in _timelines(store, part, day, None, None, wanted):
+            for step in t.steps:
+                if step.status == "governs" and step.year in years[(t.kind, t.region)]:
+                    f = step.figure
+                    out.append({"key": f"{t.kind}|{step.year}|{t.region}", "as_of": day.isoformat(),
+                                "figure": f.iri, "docno": f.notice.docno or "", "value": str(f.value_json()),
+                                "unit": f.unit or "", "in_force_from": step.since or ""})
+    return sorted(out, key=lambda r: r["key"])
+
+
 def _timelines(store: Store, wanted: list[tuple[str, str]], day: dt.date, runner: Runner | None,
-               around: int | None) -> list[Timeline]:
+               around: int | None, years: list[int] | None = None) -> list[Timeline]:
     first = min(day.year, around or day.year) - YEARS_BACK
     last = max(day.year, around or day.year) + YEARS_AHEAD
-    keys = [f"{slug}|{y}|{c}" for slug, code in wanted for y in range(first, last + 1)
+    keys = [f"{slug}|{y}|{c}" for slug, code in wanted for y in (years or range(first, last + 1))
             for c in regions.ancestors(code)]
     views, force, _ = _candidates_for_keys(selector(store, runner), keys)
     out = []

@@ -58,7 +58,7 @@ def test_an_archive_is_dated_checksummed_and_complete(two_releases: tuple[Store,
     assert first.name.startswith("noticekg-20210501T000000Z-") and first.name.endswith(".tar.gz")
     with tarfile.open(first) as tar:
         names = {Path(m.name).name for m in tar.getmembers()}
-    assert names == {"graph.nq", "figures.csv", "release.json", "void.ttl", "SHA256SUMS"}
+    assert names == {"graph.nq", "figures.csv", "governing.csv", "release.json", "void.ttl", "SHA256SUMS"}
     assert load_release(str(first)).figures
 
 

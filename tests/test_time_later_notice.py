@@ -108,6 +108,9 @@ def test_diff_between_the_two_releases(builds: dict) -> None:
     assert code == 1 and "notice added: 桂医保发〔2024〕5号" in out
     assert "figure added: 桂医保发〔2024〕5号|individual-contribution|2024|450000|: 400 元/人·年" in out
     assert "figure removed" not in out and "notice removed" not in out
+    # governing.csv: what /api/governs answered for each key as of each release's date
+    assert re.search(r"answer changed: individual-contribution\|2024\|450000: 380 元/人·年 \(桂医保发〔2023〕32号\)"
+                     r" → 400 元/人·年 \(桂医保发〔2024〕5号\)", out), out
     first, second = releases(open_store(builds["store"] + "?ro"))
     code, out = _cli("diff", first.id, second.id, "--store", builds["store"])
     assert code == 1 and "notice added: 桂医保发〔2024〕5号" in out

@@ -115,3 +115,17 @@ def test_the_notice_page_shows_the_timelines_of_its_kinds(store: Store) -> None:
     assert html.count('<section class="timeline">') >= 2
     assert "个人缴费标准" in html and "individual contribution" in html
     assert 'class="step governs today"' in html
+
+
+def test_the_archives_governing_table_is_what_governs_says_for_every_key(store: Store) -> None:
+    from graph.timeline import governing_table
+
+    day = dt.date(2021, 7, 1)
+    table = {row["key"]: row for row in governing_table(store, day, chunk=7)}  # several chunks
+    keys = {str(r["k"]) for r in store.select(f"SELECT DISTINCT ?k WHERE {{ ?f <{NKG.figureKey}> ?k }}")}
+    assert table and set(table) <= keys
+    for key in sorted(keys):
+        kind, year, code = key.split("|")
+        answer = governing_figure(store, kind, code, int(year), as_of=day)
+        assert (table[key]["figure"] if key in table else None) == (answer.figure.iri if answer.figure else None), key
+    assert table["individual-contribution|2021|450000"]["docno"] == "桂医保发〔2021〕10号"
