@@ -215,6 +215,20 @@ def releases(store: Store, base: str | None = None) -> list[Release]:
     return out
 
 
+def latest_release(store: Store) -> dict[str, Any] | None:
+    """The latest release's summary (id, iri, issued, triples, notices: a count), in one small query: the
+    home page's line, without replaying the history."""
+    rows = store.select(SPARQL_PREFIXES + """PREFIX void: <http://rdfs.org/ns/void#>
+    SELECT ?r ?id ?issued ?triples ?count WHERE { ?r a nkg:Release ; dcterms:identifier ?id ;
+      dcterms:issued ?issued ; void:triples ?triples OPTIONAL { ?r nkg:noticeCount ?count } }
+    ORDER BY DESC(?issued) DESC(?id) LIMIT 1""")
+    if not rows:
+        return None
+    r = rows[0]
+    return {"id": str(r["id"]), "iri": str(r["r"]), "issued": str(r["issued"]), "triples": int(r["triples"]),
+            "notices": int(r["count"]) if "count" in r else None}
+
+
 def _answers(store: Store) -> dict[str, tuple[AnswerChange, ...]]:
     rows = store.select(SPARQL_PREFIXES + """SELECT ?r ?a ?key ?before ?after ?bt ?at WHERE {
       ?r a nkg:Release ; nkg:answerChange ?a . ?a nkg:answerKey ?key .

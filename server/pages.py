@@ -16,6 +16,7 @@ from flask import url_for
 from rdflib import URIRef
 
 from graph.errors import NotFound
+from graph.release import latest_release
 from graph.store import Store
 from graph.timeline import kind_timeline
 
@@ -277,6 +278,7 @@ def home(store: Store) -> dict[str, Any]:
         "triples": store.triple_count(),
         "queries": canned_queries(),
         "exports": export_links(),
+        "release": latest_release(store),  # the dataset's dated release (graph/release.py), with the feed
     }
 
 

@@ -176,3 +176,11 @@ def test_the_releases_graph_grows_by_what_changed_not_by_the_corpus(corpus_resul
         digest = hashlib.sha256("\n".join(f"{n} {s} {f}" for n, (s, f) in sorted(r.notices.items())).encode())
         recorded = store.select(f"SELECT ?d WHERE {{ <{r.iri}> <{NKG.statesDigest}> ?d }}")
         assert str(recorded[0]["d"]) == digest.hexdigest()
+
+
+def test_the_home_page_names_the_latest_release_and_the_feed(two_releases: tuple[Store, Path, Path]) -> None:
+    store, _, _ = two_releases
+    html = create_app({"TESTING": True, "STORE": store}).test_client().get("/").get_data(as_text=True)
+    latest = releases(store)[-1]
+    assert f'<a href="/.well-known/void">{latest.id}</a>' in html and "9 件通知" in html
+    assert '<a href="/feed">' in html
