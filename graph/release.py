@@ -154,6 +154,8 @@ def record_release(store: Store, base: str, when: dt.datetime | None = None,
             if change != "withdrawn":
                 graph.add((state, NKG.sha256, Literal(states[n][0])))
                 graph.add((state, NKG.figureDigest, Literal(states[n][1])))
+    if answers.asked:
+        graph.add((node, NKG.answersComplete, Literal(not answers.truncated)))
     for j, a in enumerate(answers.changes, 1):
         change_node = URIRef(f"{iri}/a/{j}")
         graph.add((node, NKG.answerChange, change_node))

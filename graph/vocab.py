@@ -212,6 +212,7 @@ class NKG(DefinedNamespace):
     AnswerChange: URIRef
     answerChange: URIRef
     answerKey: URIRef
+    answersComplete: URIRef
     governedBefore: URIRef
     governedAfter: URIRef
     answerBefore: URIRef

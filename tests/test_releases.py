@@ -184,3 +184,20 @@ def test_the_home_page_names_the_latest_release_and_the_feed(two_releases: tuple
     latest = releases(store)[-1]
     assert f'<a href="/.well-known/void">{latest.id}</a>' in html and "9 件通知" in html
     assert '<a href="/feed">' in html
+
+
+def test_answer_changes_ask_the_keys_below_and_say_when_capped(corpus_results: list[ParseResult],
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    from graph import answers
+
+    before, after = open_store("memory:"), open_store("memory:")
+    before.load_dataset(to_dataset(corpus_results))
+    after.load_dataset(to_dataset(corpus_results + parse_paths([LATER])))
+    later = DEFAULT_BASE + "notice/gui4-yi1-bao3-fa1/2021/10"
+    full = answers.answer_changes(before, after, [later], dt.date(2021, 6, 1))
+    assert not full.truncated
+    # 南宁 has no figure in the later notice: its key is asked because it lies below 广西's
+    assert {"individual-contribution|2021|450000", "individual-contribution|2021|450100"} <= {c.key for c in full.changes}
+    monkeypatch.setattr(answers, "MAX_KEYS", 1)
+    capped = answers.answer_changes(before, after, [later], dt.date(2021, 6, 1))
+    assert capped.truncated and capped.asked == 1 and len(capped.changes) <= 1

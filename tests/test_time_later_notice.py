@@ -114,3 +114,12 @@ def test_diff_between_the_two_releases(builds: dict) -> None:
     first, second = releases(open_store(builds["store"] + "?ro"))
     code, out = _cli("diff", first.id, second.id, "--store", builds["store"])
     assert code == 1 and "notice added: 桂医保发〔2024〕5号" in out
+
+
+def test_a_release_says_whether_its_answer_changes_are_complete(builds: dict) -> None:
+    from graph.vocab import NKG
+
+    store = open_store(builds["store"] + "?ro")
+    first, second = releases(store)
+    assert not store.ask(f"ASK {{ <{first.iri}> <{NKG.answersComplete}> ?c }}")  # nothing compared: first
+    assert store.ask(f"ASK {{ <{second.iri}> <{NKG.answersComplete}> true }}")
