@@ -31,7 +31,7 @@ from .timed import selector
 from .validity import InForce, today
 
 YEARS_BACK, YEARS_AHEAD = 15, 2  # the years a timeline looks at around the as-of date (and the figure's year)
-MAX_TIMELINES = 8  # kinds a notice page shows a timeline for
+MAX_TIMELINES = 6  # kinds a notice page shows a timeline for
 
 
 @dataclass(frozen=True)
@@ -77,22 +77,30 @@ def kind_timeline(store: Store, kind: str, region: str, as_of: dt.date | None = 
 
 def notice_timelines(store: Store, notice_iri: str, as_of: dt.date | None = None,
                      runner: Runner | None = None) -> list[Timeline]:
-    """A timeline for each kind the notice states for its own region (its figures for the whole region,
-    at most MAX_TIMELINES kinds), as of a date: two queries, the notice's kinds, then the candidates."""
+    """A timeline for each kind the notice states for its own region (its figures for the whole region of
+    its jurisdiction, the kinds it states most often first, at most MAX_TIMELINES), as of a date: two
+    queries, the notice's kinds, then the candidates."""
     if not re.fullmatch(r"https?://[^\s<>\"{}|\\^`]+", notice_iri):
         return []
-    rows = selector(store, runner)(SPARQL_PREFIXES + f"""SELECT DISTINCT ?kind ?region ?year WHERE {{
-      ?f nkg:statedIn <{notice_iri}> ; nkg:kind ?kind ; nkg:region ?region ; nkg:year ?year
-      FILTER NOT EXISTS {{ ?f nkg:scope ?scope }} }} LIMIT 1000""")
-    pairs: dict[tuple[str, str], int] = {}
+    rows = selector(store, runner)(SPARQL_PREFIXES + f"""SELECT ?kind ?region ?jur (COUNT(?f) AS ?n) (MAX(?year) AS ?last)
+    WHERE {{ ?f nkg:statedIn <{notice_iri}> ; nkg:kind ?kind ; nkg:region ?region ; nkg:year ?year
+      FILTER NOT EXISTS {{ ?f nkg:scope ?scope }} OPTIONAL {{ <{notice_iri}> nkg:jurisdiction ?jur }} }}
+    GROUP BY ?kind ?region ?jur LIMIT 1000""")
+    pairs: dict[tuple[str, str], tuple[int, int, bool]] = {}  # (kind, code) → (figures, last year, own region)
     for r in rows:
         code, slug = region_of_iri(str(r["region"])), str(r["kind"]).rsplit("/", 1)[-1]
         if code and regions.exists(code) and re.fullmatch(r"[a-z0-9][a-z0-9-]*", slug):
-            pairs[(slug, code)] = max(pairs.get((slug, code), 0), int(r["year"]))
+            own = "jur" in r and region_of_iri(str(r["jur"])) == code
+            n, last, was_own = pairs.get((slug, code), (0, 0, False))
+            pairs[(slug, code)] = (n + int(r["n"]), max(last, int(r["last"])), was_own or own)
     if not pairs:
         return []
-    chosen = sorted(pairs)[:MAX_TIMELINES]
-    return _timelines(store, chosen, as_of or today(), runner, max(pairs[p] for p in chosen))
+    # The notice's own region first (a city notice's district figures are the districts'), then the kinds it
+    # states most often: the page's timelines, at most MAX_TIMELINES.
+    if any(own for _, _, own in pairs.values()):
+        pairs = {p: v for p, v in pairs.items() if v[2]}
+    chosen = sorted(pairs, key=lambda p: (-pairs[p][0], p))[:MAX_TIMELINES]
+    return _timelines(store, chosen, as_of or today(), runner, max(pairs[p][1] for p in chosen))
 
 
 def governing_table(store: Store, as_of: dt.date | None = None, chunk: int = 100) -> list[dict[str, str]]:
