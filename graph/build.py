@@ -207,8 +207,12 @@ def build(paths: Sequence[Path], store_url: str, options: BuildOptions,
         root = Path(store_url[len("oxigraph:"):])
         with generations.stage(root, options.replace) as staging:
             store = OxigraphStore(staging.store, f"oxigraph:{staging.path}")
+            # The generation before, read-only: the release compares its governing answers (graph/answers.py)
+            before = OxigraphStore(ox.Store.read_only(str(root / staging.previous)), store_url) \
+                if staging.previous else None
             summary, manifest = _run(files, store, options, staging.previous_manifest.get("files", {}),
-                                     staging.checkpoint, progress, spill_dir=root, index_url=store_url)
+                                     staging.checkpoint, progress, spill_dir=root, index_url=store_url,
+                                     previous=before)
             if staging.previous and not (options.replace or summary.new or summary.changed):
                 staging.discard("no file new or changed")
                 summary.generation = staging.previous
@@ -229,7 +233,7 @@ def build(paths: Sequence[Path], store_url: str, options: BuildOptions,
 
 def _run(files: list[tuple[Path, str]], store: Store, options: BuildOptions, known: dict[str, Any],
          checkpoint: Callable[[str], None], progress: Progress | None, spill_dir: Path | None,
-         index_url: str = "memory:") -> tuple[BuildSummary, dict[str, Any]]:
+         index_url: str = "memory:", previous: Store | None = None) -> tuple[BuildSummary, dict[str, Any]]:
     summary = BuildSummary(files=len(files))
     clock = [time.monotonic(), ""]
 
@@ -297,7 +301,7 @@ def _run(files: list[tuple[Path, str]], store: Store, options: BuildOptions, kno
     checkpoint_timed("validating")
     summary.findings, summary.stored_findings = _validation(store, base, built)
     checkpoint_timed("reported")
-    record_release(store, base)  # a dated release of what the new generation holds (graph/release.py)
+    record_release(store, base, previous=previous)  # a dated release of what the new generation holds (graph/release.py)
     # The full-text index beside the store (graph/search.py): this run's notices and those they cite.
     index_store(store, index_url, None if options.replace else [g.removesuffix("/graph") for g in built])
     summary.store = store.triple_count()

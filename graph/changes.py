@@ -1,11 +1,11 @@
 """What changed, release by release: `changes(store, region=None, kind=None) -> list[Change]`, newest first,
 for the Atom feed (`/feed`).
 
-Notices added, replaced (their source changed) and withdrawn come from comparing each release's notice
-states with the one before (`graph.release`); figures that changed a governing answer are the figures of a
-notice added or replaced in a release whose key (kind|year|region) another notice, in force earlier, gave
-a different value. `region` (a GB/T 2260 code) keeps what concerns that region or a region inside it;
-`kind` (a slug) keeps the figures of that kind and the notices that state one.
+Notices added, replaced (their source or their figures changed) and withdrawn are each release's recorded
+changes (`graph.release`); figures that changed a governing answer are the answers each release recorded as
+changed (`graph.answers`: the governing figure for a key kind|year|region asked of the store before and after
+the release, as of its date), each linked to both figures. `region` (a GB/T 2260 code) keeps what concerns
+that region or a region inside it; `kind` (a slug) keeps the figures of that kind and the notices that state one.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from . import regions
+from .answers import AnswerChange
 from .lookup import SPARQL_PREFIXES, region_of_iri
 from .release import Release, releases
 from .store import Store
@@ -31,29 +32,23 @@ class Change:
     summary: str
     region: str | None  # GB/T 2260 code
     kinds: frozenset[str]
+    links: tuple[str, ...] = ()  # the figures it concerns: after, then before (figure-changed)
 
     def to_json(self) -> dict[str, Any]:
         return {"what": self.what, "when": self.when, "release": self.release, "iri": self.iri,
-                "title": self.title, "summary": self.summary, "region": self.region}
+                "title": self.title, "summary": self.summary, "region": self.region, "links": list(self.links)}
 
 
 def changes(store: Store, region: str | None = None, kind: str | None = None) -> list[Change]:
-    history = releases(store)
     notices = _notice_facts(store)
     out: list[Change] = []
-    before: Release | None = None
-    for release in history:
-        old = before.notices if before else {}
-        for n in sorted(release.notices.keys() - old.keys()):
-            out.append(_notice_change("notice-added", release, n, notices, "added"))
-        for n in sorted(k for k in release.notices.keys() & old.keys() if release.notices[k][0] != old[k][0]):
-            out.append(_notice_change("notice-replaced", release, n, notices, "replaced: its source text changed"))
-        for n in sorted(old.keys() - release.notices.keys()):
-            out.append(_notice_change("notice-withdrawn", release, n, notices, "withdrawn from the dataset",
-                                      before.docnos.get(n) if before else None))
-        touched = [n for n in release.notices if n not in old or release.notices[n] != old[n]]
-        out += _figure_changes(store, release, touched)
-        before = release
+    for release in releases(store):
+        for verb, what, words in (("added", "notice-added", "added"),
+                                  ("replaced", "notice-replaced", "replaced: its source text or figures changed"),
+                                  ("withdrawn", "notice-withdrawn", "withdrawn from the dataset")):
+            for n in release.delta.get(verb, []):
+                out.append(_notice_change(what, release, n, notices, words, release.docnos.get(n)))
+        out += [_answer_change(release, a) for a in release.answers]
     kept = [c for c in out if _concerns(c, region, kind)]
     kept.sort(key=lambda c: (c.when, c.what, c.iri), reverse=True)
     return kept[:_LIMIT]
@@ -89,23 +84,13 @@ def _notice_change(what: str, release: Release, n: str, facts: dict[str, dict[st
                   frozenset(f["kinds"]))
 
 
-def _figure_changes(store: Store, release: Release, touched: list[str]) -> list[Change]:
-    """Figures of the touched notices whose key another notice gave another value (IRIs from the store)."""
-    if not touched:
-        return []
-    values = " ".join(f"<{n}>" for n in touched)
-    rows = store.select(SPARQL_PREFIXES + f"""SELECT DISTINCT ?f ?key ?v ?docno ?g ?w ?other WHERE {{
-      VALUES ?n {{ {values} }}
-      ?f nkg:statedIn ?n ; nkg:figureKey ?key ; nkg:amount ?v . OPTIONAL {{ ?n nkg:docNo ?docno }}
-      ?g nkg:figureKey ?key ; nkg:amount ?w ; nkg:statedIn ?m . FILTER(?m != ?n && ?w != ?v)
-      OPTIONAL {{ ?m nkg:docNo ?other }} }}""")
-    out = []
-    for r in rows:
-        kind, year, code = str(r["key"]).split("|")
-        docno, other = str(r.get("docno", r["f"])), str(r.get("other", r["g"]))
-        out.append(Change("figure-changed", release.issued, release.id, str(r["f"]),
-                          f"{kind} {year} {regions.get(code).name if regions.exists(code) else code}: "
-                          f"{r['v']} ({docno}) against {r['w']} ({other})",
-                          f"{docno} gives {kind} for {year} as {r['v']}, where {other} gave {r['w']}",
-                          code, frozenset({kind})))
-    return out
+def _answer_change(release: Release, a: AnswerChange) -> Change:
+    """An entry linked to the figure that governs after the release and to the one that governed before."""
+    kind, year, code = a.key.split("|")
+    name = regions.get(code).name if regions.exists(code) else code
+    before, after = a.before_text or "无 none", a.after_text or "无 none"
+    return Change("figure-changed", release.issued, release.id, a.after or a.before or release.iri,
+                  f"{kind} {year} {name}: {before} → {after}",
+                  f"the governing {kind} for {year} in {name} as of {release.issued[:10]} was {before}, "
+                  f"and is {after}", code, frozenset({kind}),
+                  tuple(iri for iri in (a.after, a.before) if iri))

@@ -29,16 +29,19 @@ import rdflib
 from rdflib import Literal, Namespace, URIRef
 
 from . import __version__
+from .answers import AnswerChange, AnswerChanges, answer_changes
 from .errors import InputError, NotFound
 from .export import export
 from .lookup import SPARQL_PREFIXES
 from .store import Store
+from .timeline import governing_table
 from .to_rdf import dataset_graph_iri
 from .vocab import DCTERMS, NKG, PROV, RDF, XSD
 
 VOID = Namespace("http://rdfs.org/ns/void#")
 DCAT = Namespace("http://www.w3.org/ns/dcat#")
 FIGURE_FIELDS = ("docno", "kind", "year", "region", "scope", "value", "unit")
+GOVERNING_FIELDS = ("key", "as_of", "figure", "docno", "value", "unit", "in_force_from")
 
 
 @dataclass(frozen=True)
@@ -51,6 +54,9 @@ class Release:
     notices: dict[str, tuple[str, str]]  # notice IRI → (source sha256, figure digest)
     figures: dict[str, str] | None = None  # figure key (docno|kind|year|region|scope) → "value unit"; archives
     docnos: dict[str, str] = field(default_factory=dict)  # notice IRI → 文号
+    delta: dict[str, list[str]] = field(default_factory=dict)  # added / replaced / withdrawn → notice IRIs
+    answers: tuple[AnswerChange, ...] = ()  # the governing answers it changed (graph/answers.py)
+    governing: dict[str, str] | None = None  # key kind|year|region → "value unit (docno)" as of its date; archives
 
     def to_json(self) -> dict[str, Any]:
         return {"id": self.id, "iri": self.iri, "issued": self.issued, "parser_version": self.parser_version,
@@ -95,64 +101,146 @@ def figure_lines(store: Store) -> list[dict[str, str]]:
              "unit": str(r.get("unit", ""))} for r in rows]
 
 
-def record_release(store: Store, base: str, when: dt.datetime | None = None) -> Release:
-    """Describe what the store holds now as a new release, appended to `B graph/releases`."""
+def record_release(store: Store, base: str, when: dt.datetime | None = None,
+                   previous: Store | None = None) -> Release:
+    """Describe what the store holds now as a new release, appended to `B graph/releases`: its summary and
+    checksum, the notices it added, replaced or withdrew against the last release, and, given the store as it
+    was before (`previous`, the build's previous generation), the governing answers that changed
+    (`graph.answers`). The first release holds every notice as added and no answer change."""
     when = (when or dt.datetime.now(dt.UTC)).astimezone(dt.UTC).replace(microsecond=0)
     states, docnos, figure_count = _states(store)
     digest = hashlib.sha256("\n".join(f"{n} {s} {f}" for n, (s, f) in sorted(states.items())).encode())
     rid = f"{when.strftime('%Y%m%dT%H%M%SZ')}-{digest.hexdigest()[:8]}"
     iri = f"{base}release/{rid}"
-    target = releases_graph_iri(base)
-    graph = store.construct(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{target}> {{ ?s ?p ?o }} }}")
-    previous = releases(store, base)
+    history = releases(store, base)
+    last = history[-1] if history else None
+    old = last.notices if last else {}
+    delta = {"added": sorted(states.keys() - old.keys()), "withdrawn": sorted(old.keys() - states.keys()),
+             "replaced": sorted(n for n in states.keys() & old.keys() if states[n] != old[n])}
+    touched = [n for change in delta.values() for n in change]
+    answers = answer_changes(previous, store, touched, when.date()) \
+        if last is not None and previous is not None and touched else AnswerChanges((), 0, False)
+    graph = rdflib.Graph()
     node = URIRef(iri)
     for t in (NKG.Release, DCAT.Dataset, VOID.Dataset, PROV.Entity):
         graph.add((node, RDF.type, t))
+    stamp = Literal(when.isoformat().replace("+00:00", "Z"), datatype=XSD.dateTime)
     graph.add((node, DCTERMS.identifier, Literal(rid)))
-    graph.add((node, DCTERMS.issued, Literal(when.isoformat().replace("+00:00", "Z"), datatype=XSD.dateTime)))
+    graph.add((node, DCTERMS.issued, stamp))
     graph.add((node, NKG.parserVersion, Literal(__version__)))
     triples = store.triple_count()
     graph.add((node, VOID.triples, Literal(triples)))
     graph.add((node, NKG.noticeCount, Literal(len(states))))
     graph.add((node, NKG.figureCount, Literal(figure_count)))
+    graph.add((node, NKG.statesDigest, Literal(digest.hexdigest())))
     activity = URIRef(f"{iri}/activity")
     graph.add((node, PROV.wasGeneratedBy, activity))
     graph.add((activity, RDF.type, PROV.Activity))
-    graph.add((activity, PROV.endedAtTime, Literal(when.isoformat().replace("+00:00", "Z"), datatype=XSD.dateTime)))
-    if previous:
-        graph.add((node, PROV.wasRevisionOf, URIRef(previous[-1].iri)))
-    for i, (n, (sha, fig)) in enumerate(sorted(states.items()), 1):
-        state = URIRef(f"{iri}/n/{i}")
-        graph.add((node, NKG.noticeState, state))
-        graph.add((state, RDF.type, NKG.NoticeState))
-        graph.add((state, NKG.notice, URIRef(n)))
-        graph.add((state, NKG.sha256, Literal(sha)))
-        graph.add((state, NKG.figureDigest, Literal(fig)))
-    store.replace_graph(target, graph)
-    return Release(rid, iri, when.isoformat(), __version__, triples, states, None, docnos)
+    graph.add((activity, PROV.endedAtTime, stamp))
+    if last is not None:
+        graph.add((node, PROV.wasRevisionOf, URIRef(last.iri)))
+    names = (last.docnos if last else {}) | docnos
+    i = 0
+    for change, notices in delta.items():
+        for n in notices:
+            i += 1
+            state = URIRef(f"{iri}/n/{i}")
+            graph.add((node, NKG.noticeState, state))
+            graph.add((state, RDF.type, NKG.NoticeState))
+            graph.add((state, NKG.notice, URIRef(n)))
+            graph.add((state, NKG.stateChange, Literal(change)))
+            if n in names:
+                graph.add((state, DCTERMS.identifier, Literal(names[n])))
+            if change != "withdrawn":
+                graph.add((state, NKG.sha256, Literal(states[n][0])))
+                graph.add((state, NKG.figureDigest, Literal(states[n][1])))
+    if answers.asked:
+        graph.add((node, NKG.answersComplete, Literal(not answers.truncated)))
+    for j, a in enumerate(answers.changes, 1):
+        change_node = URIRef(f"{iri}/a/{j}")
+        graph.add((node, NKG.answerChange, change_node))
+        graph.add((change_node, RDF.type, NKG.AnswerChange))
+        graph.add((change_node, NKG.answerKey, Literal(a.key)))
+        for prop, value in ((NKG.governedBefore, a.before), (NKG.governedAfter, a.after)):
+            if value:
+                graph.add((change_node, prop, URIRef(value)))
+        for prop, value in ((NKG.answerBefore, a.before_text), (NKG.answerAfter, a.after_text)):
+            if value:
+                graph.add((change_node, prop, Literal(value)))
+    # Appended, never rewritten: the graph grows by each release's summary and changes, not by the corpus.
+    store.merge_graph(releases_graph_iri(base), graph)
+    return Release(rid, iri, when.isoformat(), __version__, triples, states, None, docnos, delta, answers.changes)
 
 
 def releases(store: Store, base: str | None = None) -> list[Release]:
-    """Every release the store records, oldest first."""
+    """Every release the store records, oldest first, each with its notice states replayed from the changes
+    of the releases up to it (a release recorded before changes were, holds a full snapshot)."""
     rows = store.select(SPARQL_PREFIXES + """PREFIX prov: <http://www.w3.org/ns/prov#>
     PREFIX void: <http://rdfs.org/ns/void#>
-    SELECT ?r ?id ?issued ?version ?triples ?n ?sha ?fig ?docno WHERE {
+    SELECT ?r ?id ?issued ?version ?triples ?s ?n ?sha ?fig ?change ?docno WHERE {
       ?r a nkg:Release ; dcterms:identifier ?id ; dcterms:issued ?issued ; nkg:parserVersion ?version ;
          void:triples ?triples .
-      OPTIONAL { ?r nkg:noticeState ?s . ?s nkg:notice ?n ; nkg:sha256 ?sha ; nkg:figureDigest ?fig
-                 OPTIONAL { ?n nkg:docNo ?docno } } }""")
+      OPTIONAL { ?r nkg:noticeState ?s . ?s nkg:notice ?n
+                 OPTIONAL { ?s nkg:sha256 ?sha } OPTIONAL { ?s nkg:figureDigest ?fig }
+                 OPTIONAL { ?s nkg:stateChange ?change }
+                 OPTIONAL { { ?s dcterms:identifier ?docno } UNION { ?n nkg:docNo ?docno } } } }""")
     found: dict[str, dict[str, Any]] = {}
     for r in rows:
         entry = found.setdefault(str(r["r"]), {"id": str(r["id"]), "issued": str(r["issued"]),
                                                "version": str(r["version"]), "triples": int(r["triples"]),
-                                               "notices": {}, "docnos": {}})
-        if "n" in r:
-            entry["notices"][str(r["n"])] = (str(r["sha"]), str(r["fig"]))
-            if "docno" in r:
-                entry["docnos"][str(r["n"])] = str(r["docno"])
-    out = [Release(e["id"], iri, e["issued"], e["version"], e["triples"], e["notices"], None, e["docnos"])
-           for iri, e in found.items()]
-    return sorted(out, key=lambda r: (r.issued, r.id))
+                                               "states": {}})
+        if "s" in r:
+            state = entry["states"].setdefault(str(r["s"]), {"n": str(r["n"])})
+            for name in ("sha", "fig", "change", "docno"):
+                if name in r:
+                    state.setdefault(name, str(r[name]))
+    answers = _answers(store)
+    out: list[Release] = []
+    notices: dict[str, tuple[str, str]] = {}
+    docnos: dict[str, str] = {}
+    for iri, e in sorted(found.items(), key=lambda item: (item[1]["issued"], item[1]["id"])):
+        states = list(e["states"].values())
+        delta: dict[str, list[str]] = {"added": [], "replaced": [], "withdrawn": []}
+        if states and not any("change" in s for s in states):  # a full snapshot
+            notices = {}
+        for s in states:
+            docnos.update({s["n"]: s["docno"]} if "docno" in s else {})
+            change = s.get("change") or ("replaced" if s["n"] in notices else "added")
+            if change == "withdrawn":
+                notices.pop(s["n"], None)
+            else:
+                notices[s["n"]] = (s.get("sha", ""), s.get("fig", ""))
+            delta.setdefault(change, []).append(s["n"])
+        named = {n: docnos[n] for n in [*notices, *delta["withdrawn"]] if n in docnos}
+        out.append(Release(e["id"], iri, e["issued"], e["version"], e["triples"], dict(notices), None, named,
+                           {k: sorted(v) for k, v in delta.items()}, answers.get(iri, ())))
+    return out
+
+
+def latest_release(store: Store) -> dict[str, Any] | None:
+    """The latest release's summary (id, iri, issued, triples, notices: a count), in one small query: the
+    home page's line, without replaying the history."""
+    rows = store.select(SPARQL_PREFIXES + """PREFIX void: <http://rdfs.org/ns/void#>
+    SELECT ?r ?id ?issued ?triples ?count WHERE { ?r a nkg:Release ; dcterms:identifier ?id ;
+      dcterms:issued ?issued ; void:triples ?triples OPTIONAL { ?r nkg:noticeCount ?count } }
+    ORDER BY DESC(?issued) DESC(?id) LIMIT 1""")
+    if not rows:
+        return None
+    r = rows[0]
+    return {"id": str(r["id"]), "iri": str(r["r"]), "issued": str(r["issued"]), "triples": int(r["triples"]),
+            "notices": int(r["count"]) if "count" in r else None}
+
+
+def _answers(store: Store) -> dict[str, tuple[AnswerChange, ...]]:
+    rows = store.select(SPARQL_PREFIXES + """SELECT ?r ?a ?key ?before ?after ?bt ?at WHERE {
+      ?r a nkg:Release ; nkg:answerChange ?a . ?a nkg:answerKey ?key .
+      OPTIONAL { ?a nkg:governedBefore ?before } OPTIONAL { ?a nkg:governedAfter ?after }
+      OPTIONAL { ?a nkg:answerBefore ?bt } OPTIONAL { ?a nkg:answerAfter ?at } } ORDER BY ?r ?key""")
+    out: dict[str, list[AnswerChange]] = {}
+    for r in rows:
+        before, after, bt, at = (str(r[k]) if k in r else None for k in ("before", "after", "bt", "at"))
+        out.setdefault(str(r["r"]), []).append(AnswerChange(str(r["key"]), before, after, bt, at))
+    return {k: tuple(v) for k, v in out.items()}
 
 
 # -- the VoID / DCAT description ------------------------------------------------------------------------------
@@ -213,9 +301,14 @@ def write_archive(store: Store, base: str, directory: Path, site: str = "http://
     writer = csv.DictWriter(figures, fieldnames=["notice", *FIGURE_FIELDS], extrasaction="ignore")
     writer.writeheader()
     writer.writerows(sorted(figure_lines(store), key=lambda r: (r["notice"], r["kind"], r["year"], r["figure"])))
+    governing = io.StringIO()  # what /api/governs answers for each key as of the release date
+    writer = csv.DictWriter(governing, fieldnames=GOVERNING_FIELDS)
+    writer.writeheader()
+    writer.writerows(governing_table(store, dt.date.fromisoformat(release.issued[:10])))
     meta = release.to_json() | {"notices": [{"iri": n, "docno": release.docnos.get(n), "sha256": s,
                                              "figure_digest": f} for n, (s, f) in sorted(release.notices.items())]}
     files = {"graph.nq": export(store, "nq"), "figures.csv": figures.getvalue().encode("utf-8"),
+             "governing.csv": governing.getvalue().encode("utf-8"),
              "release.json": json.dumps(meta, ensure_ascii=False, indent=2).encode("utf-8"),
              "void.ttl": void_description(store, base, site).serialize(format="turtle", encoding="utf-8")}
     sums = "".join(f"{hashlib.sha256(data).hexdigest()}  {name}\n" for name, data in files.items())
@@ -257,10 +350,12 @@ def _read_archive(path: Path) -> Release:
     for row in csv.DictReader(io.StringIO(files["figures.csv"].decode("utf-8"))):
         key = "|".join(row[k] for k in ("docno", "kind", "year", "region", "scope"))
         figures.setdefault(key, f"{row['value']} {row['unit']}".strip())
+    governing = {row["key"]: f"{row['value']} {row['unit']} ({row['docno'] or row['figure']})".replace("  ", " ")
+                 for row in csv.DictReader(io.StringIO(files.get("governing.csv", b"").decode("utf-8")))}
     notices = {n["iri"]: (n["sha256"], n["figure_digest"]) for n in meta["notices"]}
     docnos = {n["iri"]: n["docno"] for n in meta["notices"] if n.get("docno")}
     return Release(meta["id"], meta["iri"], meta["issued"], meta["parser_version"], meta["triples"], notices,
-                   figures, docnos)
+                   figures, docnos, governing=governing if "governing.csv" in files else None)
 
 
 @dataclass(frozen=True)
@@ -269,15 +364,17 @@ class ReleaseDiff:
     b: str
     notices: dict[str, list[str]]  # added / changed / removed → 文号 (or IRI)
     figures: dict[str, list[str]]  # added / changed / removed → "docno|kind|year|region|scope: a → b"
+    answers: dict[str, list[str]] = field(default_factory=dict)  # the same for governing answers (archives)
 
     def to_json(self) -> dict[str, Any]:
-        return {"from": self.a, "to": self.b, "notices": self.notices, "figures": self.figures}
+        return {"from": self.a, "to": self.b, "notices": self.notices, "figures": self.figures,
+                "answers": self.answers}
 
     def to_text(self) -> str:
         lines = [f"{self.a} → {self.b}"]
-        for what, table in (("notices", self.notices), ("figures", self.figures)):
+        for what, table in (("notices", self.notices), ("figures", self.figures), ("answers", self.answers)):
             for change in ("added", "changed", "removed"):
-                for item in table[change]:
+                for item in table.get(change, []):
                     lines.append(f"{what[:-1]} {change}: {item}")
         if len(lines) == 1:
             lines.append("no differences")
@@ -299,4 +396,13 @@ def diff(a: Release, b: Release) -> ReleaseDiff:
     else:
         changed = sorted(name(b, n) for n in a.notices.keys() & b.notices.keys() if a.notices[n][1] != b.notices[n][1])
         figures = {"added": [], "removed": [], "changed": [f"figures of {d}" for d in changed]}
-    return ReleaseDiff(a.id, b.id, notices, figures)
+    answers: dict[str, list[str]] = {}
+    if a.governing is not None and b.governing is not None:  # as of each release's own date
+        answers = _compare(a.governing, b.governing)
+    return ReleaseDiff(a.id, b.id, notices, figures, answers)
+
+
+def _compare(a: dict[str, str], b: dict[str, str]) -> dict[str, list[str]]:
+    return {"added": sorted(f"{k}: {b[k]}" for k in b.keys() - a.keys()),
+            "removed": sorted(f"{k}: {a[k]}" for k in a.keys() - b.keys()),
+            "changed": sorted(f"{k}: {a[k]} → {b[k]}" for k in a.keys() & b.keys() if a[k] != b[k])}

@@ -97,7 +97,8 @@ def governing_figure(store: Store, kind: str, region: str, year: int, scope: str
     supersedes = tuple(Candidate(e.view, "later-notice-supersedes") for e in current if e is not winner
                        and reasons[e.view.iri] == "earlier notice" and e.depth == winner.depth)
     superseded_by = tuple(Candidate(e.view, _later(e, winner, force[e.view.notice.iri]))
-                          for e in sorted(later, key=lambda e: e.key) if _would_win(e, winner))
+                          for e in sorted(later, key=lambda e: e.key) if _would_win(e, winner)
+                          and force[e.view.notice.iri].status(day) == "not-yet-in-force")  # not one that ended
     message = f"{winner.view.notice.docno}{where(winner.view)} governs {slug} in {regions.get(code).name}" \
               f" for {year} as of {day.isoformat()}"
     return Resolution(slug, code, year, scope, True, message, winner.view, chain, tuple(candidates), day,
@@ -126,7 +127,14 @@ def _candidates(select: Select, slug: str, year: int, containing: list[str]
     Every branch starts from the bound figure and follows subjects (`?x ?p ?o` with a FILTER, never
     `VALUES ?p` or a property path, which Oxigraph evaluates over the whole store before joining); a notice's
     own title is read in its own graph, `{notice}/graph` (docs/MODEL.md)."""
-    keys = " ".join(f'"{slug}|{year}|{c}"' for c in containing if re.fullmatch(r"\d{6}", c))
+    return _candidates_for_keys(select, [f"{slug}|{year}|{c}" for c in containing])
+
+
+def _candidates_for_keys(select: Select, wanted: list[str]
+                         ) -> tuple[list[FigureView], dict[str, InForce], dict[str, dict[str, list[str]]]]:
+    """`_candidates` for any keys kind|year|code (checked here: a slug, a year, a six-digit code), so that
+    the timelines (graph/timeline.py) read many years and kinds in the same one query."""
+    keys = " ".join(f'"{k}"' for k in wanted if re.fullmatch(r"[a-z0-9][a-z0-9-]*\|\d{4}\|\d{6}", k))
     if not keys:
         return [], {}, {}
     rows = select(SPARQL_PREFIXES + f"""PREFIX eli: <{ELI}>

@@ -1,6 +1,6 @@
 """When a notice is in force, read back from the graph: `InForce` (entry into force, last day in force, and
-whether each was stated or derived), the rules that derive what the text leaves unsaid, and `timeline`, the
-figures of one kind in one region across the years, for the figure and notice pages.
+whether each was stated or derived) and the rules that derive what the text leaves unsaid. The timeline of a
+kind in a region, for the pages, is `graph.timeline`.
 
 The rules (individuals of `nkg:DerivationRule`, ontology/noticekg.ttl):
 
@@ -19,8 +19,6 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from typing import Any
-
-from .store import Store
 
 RULES = {
     "entry-on-issue": "no date of entry into force is stated: in force from its printing (else signing) date",
@@ -122,37 +120,3 @@ def parse_day(text: str | None) -> dt.date:
     if text is None or not str(text).strip():
         return today()
     return dt.date.fromisoformat(str(text).strip())
-
-
-# -- the timeline of a kind in a region ----------------------------------------------------------------------
-
-
-def timeline(store: Store, kind: str, region: str, scope: str | None = None) -> list[dict[str, Any]]:
-    """Every figure of `kind` for `region` itself (any year; the given scope, else the whole region), oldest
-    year first, later notices after earlier ones in a year: what a page shows as the kind's history there."""
-    from .lookup import SPARQL_PREFIXES, region_code
-    from .vocab import KIND
-
-    code = region_code(region)  # a checked six-digit code: safe to write into the query
-    rows = store.select(SPARQL_PREFIXES + f"""PREFIX eli: <{ELI_NS}>
-    SELECT DISTINCT ?f ?year ?amount ?ratio ?unit ?scope ?n ?docno ?entry WHERE {{
-      ?r nkg:code "{code}" . ?f nkg:region ?r ; nkg:kind <{KIND[kind]}> ; nkg:year ?year ; nkg:statedIn ?n .
-      OPTIONAL {{ ?f nkg:amount ?amount }} OPTIONAL {{ ?f nkg:ratio ?ratio }} OPTIONAL {{ ?f nkg:unit ?unit }}
-      OPTIONAL {{ ?f nkg:scope ?scope }} OPTIONAL {{ ?n nkg:docNo ?docno }}
-      OPTIONAL {{ ?n eli:first_date_entry_in_force ?entry }} }}""")
-    out: dict[str, dict[str, Any]] = {}
-    for r in rows:
-        if (str(r["scope"]) if "scope" in r else None) != scope:
-            continue
-        value = r.get("amount", r.get("ratio"))
-        entry = _date(r["entry"]) if "entry" in r else None
-        item = out.setdefault(str(r["f"]), {
-            "figure": str(r["f"]), "year": int(r["year"]), "value": str(value) if value is not None else None,
-            "unit": str(r["unit"]) if "unit" in r else None, "notice": str(r["n"]),
-            "docno": str(r["docno"]) if "docno" in r else None, "in_force_from": entry})
-        if entry and (item["in_force_from"] is None or entry < item["in_force_from"]):
-            item["in_force_from"] = entry
-    items = sorted(out.values(), key=lambda i: (i["year"], i["in_force_from"] or dt.date.min, i["figure"]))
-    for item in items:
-        item["in_force_from"] = item["in_force_from"].isoformat() if item["in_force_from"] else None
-    return items

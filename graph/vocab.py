@@ -207,6 +207,16 @@ class NKG(DefinedNamespace):
     figureDigest: URIRef
     noticeCount: URIRef
     figureCount: URIRef
+    stateChange: URIRef
+    statesDigest: URIRef
+    AnswerChange: URIRef
+    answerChange: URIRef
+    answerKey: URIRef
+    answersComplete: URIRef
+    governedBefore: URIRef
+    governedAfter: URIRef
+    answerBefore: URIRef
+    answerAfter: URIRef
 
 
 # The prefixes every serialisation of ours binds, so exported files read the same everywhere.

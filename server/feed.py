@@ -14,9 +14,10 @@ import datetime as dt
 
 from feedgen.feed import FeedGenerator
 from flask import Blueprint, Flask, Response, current_app, request
+from markupsafe import escape
 
 from graph import lookup
-from graph.changes import changes
+from graph.changes import Change, changes
 from graph.errors import NotFound
 from graph.release import void_description
 
@@ -59,9 +60,19 @@ def feed() -> Response:
         entry.title(change.title)
         entry.link(href=site + local_url(change.iri))
         entry.updated(_when(change.when))
-        entry.summary(change.summary)
+        if change.links:  # a changed answer: both figures linked (feedgen 1.0 writes no rel on entry links)
+            entry.content(_both(change, site), type="html")
+        else:
+            entry.summary(change.summary)
         entry.category(term=change.what)
     return Response(fg.atom_str(pretty=True), content_type="application/atom+xml; charset=utf-8")
+
+
+def _both(change: Change, site: str) -> str:
+    words = ("现行 governs", "此前 governed before") if len(change.links) > 1 else ("",)
+    items = "".join(f'<li>{w} <a href="{escape(site + local_url(iri))}">{escape(iri)}</a></li>'
+                    for w, iri in zip(words, change.links, strict=False))
+    return f"<p>{escape(change.summary)}</p><ul>{items}</ul>"
 
 
 def _when(text: str) -> dt.datetime:

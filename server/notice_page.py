@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from graph.store import Store
+from graph.timeline import notice_timelines
 
 from .describe import DEF, curie, labels, local_url, select, term
 from .diagram import diagram
@@ -53,6 +54,7 @@ def notice(store: Store, iri: str, rows: list[dict[str, Any]]) -> dict[str, Any]
         "diagram": diagram(store, iri),
         "has_followers": store.ask(f"ASK {{ ?m <{DEF}forwards>|<{DEF}implements> <{iri}> }}"),
         "provenance": source_provenance(store, iri),  # where it came from, how it became text (server/text.py)
+        "timelines": notice_timelines(store, iri),  # its kinds over the years, as of today (graph/timeline.py)
     }
 
 

@@ -15,7 +15,10 @@ from typing import Any
 from flask import url_for
 from rdflib import URIRef
 
+from graph.errors import NotFound
+from graph.release import latest_release
 from graph.store import Store
+from graph.timeline import kind_timeline
 
 from .charts import chart_svg, series_for
 from .describe import (
@@ -105,7 +108,18 @@ def figure(store: Store, iri: str, rows: list[dict[str, Any]]) -> dict[str, Any]
         "kind_basis": _first(rows, "nkg:kindBasis"),
         "governs_href": governs, "findings": findings(store, iri),
         "chart": _chart(store, kind, region, iri), "diagram": diagram(store, notice["iri"]) if notice else None,
+        "kind_timeline": _timeline(store, notation, code, year),
     }
+
+
+def _timeline(store: Store, notation: str | None, code: str | None, year: str | None) -> Any:
+    """The kind's timeline in the figure's region as of today (graph/timeline.py: one query)."""
+    if not notation or not code or not (year or "").isdigit():
+        return None
+    try:
+        return kind_timeline(store, notation, code, around=int(year or 0))
+    except NotFound:
+        return None
 
 
 def _chart(store: Store, kind: dict[str, Any] | None, region: dict[str, Any] | None, iri: str) -> Any:
@@ -264,6 +278,7 @@ def home(store: Store) -> dict[str, Any]:
         "triples": store.triple_count(),
         "queries": canned_queries(),
         "exports": export_links(),
+        "release": latest_release(store),  # the dataset's dated release (graph/release.py), with the feed
     }
 
 

@@ -117,6 +117,20 @@ PHRASES = {
     "same": Words("与上级一致", "same as the parent"),
 }
 
+# A timeline step's standing (graph/timeline.py), as the figure and notice pages say it.
+TIMELINE = {
+    "governs": Words("该年度适用", "governs its year"),
+    "superseded": Words("已被后文取代", "superseded by a later notice"),
+    "yields": Words("从其规定，让位于上级新规定", "yields to a later higher-level rule"),
+    "not-yet-in-force": Words("尚未施行", "not yet in force"),
+    "no-longer-in-force": Words("已失效", "no longer in force"),
+    "today": Words("现行", "in force as of this date"),
+    "heading": Words("历年沿革", "timeline"),
+    "as_of": Words("截至", "as of"),
+    "in_force_from": Words("施行", "in force from"),
+    "until": Words("至", "until"),
+    "this": Words("本数值", "this figure"),
+}
 
 # Why a candidate lost, and why nothing governs: graph.resolve says it in English; the pages say it in Chinese
 # first. A reason not in this table is shown as it is.

@@ -113,9 +113,10 @@ def test_a_figure_past_its_stated_end_no_longer_governs(with_guangxi: Store) -> 
 
 
 def test_the_timeline_of_a_kind_in_a_region(corpus: Store) -> None:
-    from graph.validity import timeline
+    from graph.timeline import kind_timeline
 
-    items = timeline(corpus, "individual-contribution", "广西")
-    assert [(i["year"], i["value"], i["docno"]) for i in items] == [
-        (2018, "180", "桂人社发〔2017〕33号"), (2021, "280", GUANGXI_2020), (2024, "380", GUANGXI_2023)]
-    assert items[-1]["in_force_from"] == "2023-08-24"
+    t = kind_timeline(corpus, "individual-contribution", "广西", as_of=dt.date(2026, 1, 1))
+    assert [(s.year, str(s.figure.value), s.figure.notice.docno, s.status) for s in t.steps] == [
+        (2018, "180", "桂人社发〔2017〕33号", "governs"), (2021, "280", GUANGXI_2020, "governs"),
+        (2024, "380", GUANGXI_2023, "governs")]
+    assert t.steps[-1].since == "2023-08-24" and t.steps[-1].today

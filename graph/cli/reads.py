@@ -171,10 +171,10 @@ def export_command(obj: dict, store: Store, fmt: str | None, output: Path | None
 @reads_graph
 def diff_command(store: Store, a: str, b: str, fmt: str) -> None:
     """Compare two releases (archives from `export --release`, or ids the store records): notices and
-    figures added, changed, removed. Exit 1 when they differ."""
+    figures added, changed, removed, and (between archives) the governing answers. Exit 1 when they differ."""
     from ..release import diff, load_release
 
     result = diff(load_release(a, store), load_release(b, store))
     click.echo(json.dumps(result.to_json(), ensure_ascii=False, indent=2) if fmt == "json" else result.to_text())
-    if any(result.notices.values()) or any(result.figures.values()):
+    if any(result.notices.values()) or any(result.figures.values()) or any(result.answers.values()):
         click.get_current_context().exit(1)
