@@ -12,6 +12,7 @@ still shows the same words.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -118,32 +119,84 @@ PHRASES = {
 }
 
 
-# Why a candidate lost, and why nothing governs: graph.resolve says it in English; the pages say it in Chinese
-# first. A reason not in this table is shown as it is.
-_REASONS = [
-    (r"restated by the governing notice", "被现行通知转述"),
-    (r"also stated in the governing notice", "现行通知中也有此项"),
-    (r"another statement in the governing notice", "现行通知中的另一处规定"),
-    (r"less specific region", "地区范围更大"),
-    (r"earlier notice", "通知较早"),
-    (r"broader scope", "适用范围更宽"),
-    (r"same region and date: ranked after a superseded figure", "地区与日期相同，排在一项已被取代的数值之后"),
-    (r"same region and date: ranked after the governing figure", "地区与日期相同，排在现行数值之后"),
-    (r"superseded by (.+): it yields to a later higher-level rule", r"已被 \1 取代：上级另有新规定的，从其规定"),
-    (r"other year and region: (\d+), (.+)", r"其他年度与地区：\1 年，\2"),
-    (r"no (\S+) figure for the whole of (.+) in (\d+); figures exist for narrower scopes \((.*)\): ask with a scope",
-     r"\2 \3 年度没有适用全域的 \1 数值；较窄的范围（\4）有数值：请指定范围"),
-    (r"no (\S+) figure for (\d+) with scope (.+) in (.+) or any region containing it",
-     r"\4 及其上级地区没有范围为“\3”的 \2 年度 \1 数值"),
-    (r"no (\S+) figure for (\d+) in (.+) or any region containing it", r"\3 及其上级地区没有 \2 年度的 \1 数值"),
-]
+# Why a candidate lost, why nothing governs, and the rules of time: graph.resolve and graph.validity say them in
+# English; the pages say them in Chinese first. Each key is the resolver's own wording with `{}` for what it
+# fills in (tests/test_words_reasons.py reads every such wording out of the resolver's source and fails when
+# one has no entry here); the Chinese takes the filled-in values by position, a kind's slug in its label.
+REASONS = {
+    # a candidate that lost (graph/resolve.py: _sift, _reason, _superseded)
+    "different scope": "适用范围不同",
+    "narrower scope: {}": "适用范围更窄：{0}",
+    "restated by the governing notice": "被现行通知转述",
+    "also stated in the governing notice": "现行通知中也有此项",
+    "another statement in the governing notice": "现行通知中的另一处规定",
+    "less specific region": "地区范围更大",
+    "earlier notice": "通知较早",
+    "broader scope": "适用范围更宽",
+    "same region and date: ranked after a superseded figure": "地区与日期相同，排在一项已被取代的数值之后",
+    "same region and date: ranked after the governing figure": "地区与日期相同，排在现行数值之后",
+    "superseded by {}: it yields to a later higher-level rule": "已被 {0} 取代：上级另有新规定的，从其规定",
+    # not in force on the day asked about, or taking over later (_not_in_force, _later)
+    "not yet in force on {}: in force from {}": "{0} 尚未施行：自 {1} 起施行",
+    "no longer in force on {}: in force until {}": "{0} 已失效：有效至 {1}",
+    "no longer in force on {}: in force until {} (repealed by {})": "{0} 已失效：有效至 {1}（已被 {2} 废止）",
+    "from {}: it yields to this later higher-level rule (yields-to-later-higher-rule)":
+        "自 {0} 起：让位于这项较新的上级规定（从其规定）",
+    "from later: it yields to this later higher-level rule (yields-to-later-higher-rule)":
+        "日后：让位于这项较新的上级规定（从其规定）",
+    "from {}: a later notice supersedes it (later-notice-supersedes)": "自 {0} 起：被较新的通知取代",
+    "from later: a later notice supersedes it (later-notice-supersedes)": "日后：被较新的通知取代",
+    "later-notice-supersedes": "被较新的通知取代",
+    # the nearest figures when nothing governs (_nearest)
+    "other year: {}": "其他年度：{0} 年",
+    "other region: {}": "其他地区：{0}",
+    "other year and region: {}, {}": "其他年度与地区：{0} 年，{1}",
+    # the answer as a whole (governing_figure, _nothing_message)
+    "{}{} governs {} in {} for {} as of {}": "截至 {5}，{3} {4} 年度的{2}由 {0}{1} 规定",
+    "no {} figure for {} in {} was in force on {}; later notices set one (see the candidates)":
+        "{3} 时 {2} 没有施行中的 {1} 年度{0}；较新的通知有规定（见候选）",
+    "no {} figure for the whole of {} in {}; figures exist for narrower scopes ({}): ask with a scope":
+        "{1} {2} 年度没有适用全域的{0}；较窄的范围（{3}）有数值：请指定范围",
+    "no {} figure for {} in {} or any region containing it": "{2} 及其上级地区没有 {1} 年度的{0}",
+    "no {} figure for {} with scope {} in {} or any region containing it":
+        "{3} 及其上级地区没有范围为“{2}”的 {1} 年度{0}",
+    # the rules of time (graph/validity.py RULES), as the in-force statements name them
+    "no date of entry into force is stated: in force from its printing (else signing) date":
+        "未写明施行日期：自印发（否则成文）之日起施行",
+    "有效期N年 is counted from entry into force": "有效期N年自施行之日起计算",
+    "repealed by a later notice: no longer in force from the day that notice enters into force":
+        "被较新的通知废止：自该通知施行之日起失效",
+    "a later notice of the same kind, year, region and scope supersedes an earlier one":
+        "同一种类、年度、地区与范围的较新通知取代较早的通知",
+    "the figure says 从其规定: it gives way to a later higher-level rule": "数值写明“从其规定”：让位于较新的上级规定",
+    "a yearly figure applies to its year": "年度数值适用于其年度",
+}
+
+
+@lru_cache(maxsize=1)
+def _reason_patterns() -> list[tuple[re.Pattern[str], str, str]]:
+    # The most literal text first: "no {} figure for {} with scope {} in {}…" before "no {} figure for {} in {}…".
+    keys = sorted(REASONS, key=lambda k: (-len(k.replace("{}", "")), k))
+    return [(re.compile("(.*?)".join(re.escape(part) for part in k.split("{}")), re.S), k, REASONS[k])
+            for k in keys]
+
+
+def reason_key(text: str) -> str | None:
+    """The entry of REASONS that says `text`, or None."""
+    return next((key for pattern, key, _ in _reason_patterns() if pattern.fullmatch(text)), None)
 
 
 def reason(text: str | None) -> Words:
-    import re
-
+    """A reason or message of the resolver, Chinese (with kinds by their labels) and the English as it is; a
+    wording with no entry in REASONS is shown as it is."""
     text = text or ""
-    for pattern, chinese in _REASONS:
-        if m := re.fullmatch(pattern, text):
-            return Words(m.expand(chinese), text)
+    for pattern, _, chinese in _reason_patterns():
+        if m := pattern.fullmatch(text):
+            values = [_value_words(v) for v in m.groups()]
+            return Words(chinese.format(*values), text)
     return Words(text, text)
+
+
+def _value_words(value: str) -> str:
+    found = _labels().get(NKG + "kind/" + value) if re.fullmatch(r"[a-z0-9-]+", value) else None
+    return found.zh if found else value
