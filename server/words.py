@@ -173,28 +173,69 @@ REASONS = {
 }
 
 
-@lru_cache(maxsize=1)
-def _reason_patterns() -> list[tuple[re.Pattern[str], str, str]]:
+# The service's own error messages (server/api.py, server/linked_data.py, server/errors.py, graph/lookup.py),
+# by the same kind of key; an error without an entry says in Chinese what its status means.
+ERRORS = {
+    "{} is required: /api/governs?kind=individual-contribution&region=南宁市&year=2021":
+        "缺少参数 {0}：例如 /api/governs?kind=individual-contribution&region=南宁市&year=2021",
+    "year is required, e.g. year=2021": "缺少年度 year：例如 year=2021",
+    "year must be a whole number such as 2021, not {}": "年度 year 须为整数（如 2021），而不是 {0}",
+    "as_of must be a date such as 2021-03-01, not {}": "日期 as_of 须形如 2021-03-01，而不是 {0}",
+    "unknown region code {}: not in GB/T 2260 (revision {})": "未知的地区代码 {0}：不在 GB/T 2260（{1} 版）中",
+    "unknown region {}: give a GB/T 2260 name (南宁市, 南宁, 广西) or a code (450100)":
+        "未知的地区 {0}：请给出 GB/T 2260 名称（南宁市、南宁、广西）或代码（450100）",
+    "unknown figure kind {}": "未知的数值种类 {0}",
+    "unknown figure kind {}; did you mean {}?": "未知的数值种类 {0}；您是否要找 {1}？",
+    "no notice {} in the graph": "图中没有通知 {0}",
+    "no notice {} in the graph; did you mean {}?": "图中没有通知 {0}；您是否要找 {1}？",
+    "no notice with the 文号 {} in the graph": "图中没有文号为 {0} 的通知",
+    "nothing in the graph is named {}": "图中没有名为 {0} 的资源",
+    "no resource is named {}": "图中没有名为 {0} 的资源",
+}
+
+STATUS = {
+    400: Words("请求有误", "bad request"), 403: Words("禁止", "forbidden"), 404: Words("未找到", "not found"),
+    405: Words("不允许的方法", "method not allowed"), 406: Words("无法提供所需格式", "not acceptable"),
+    413: Words("请求过大", "request too large"), 414: Words("网址过长", "URI too long"),
+    431: Words("请求头过大", "request headers too large"), 500: Words("服务器内部错误", "internal error"),
+    503: Words("服务繁忙或查询超时", "busy or timed out"),
+}
+
+
+@lru_cache(maxsize=2)
+def _patterns(table: str) -> list[tuple[re.Pattern[str], str, str]]:
     # The most literal text first: "no {} figure for {} with scope {} in {}…" before "no {} figure for {} in {}…".
-    keys = sorted(REASONS, key=lambda k: (-len(k.replace("{}", "")), k))
-    return [(re.compile("(.*?)".join(re.escape(part) for part in k.split("{}")), re.S), k, REASONS[k])
+    entries = REASONS if table == "reasons" else ERRORS
+    keys = sorted(entries, key=lambda k: (-len(k.replace("{}", "")), k))
+    return [(re.compile("(.*?)".join(re.escape(part) for part in k.split("{}")), re.S), k, entries[k])
             for k in keys]
+
+
+def _say(table: str, text: str) -> Words | None:
+    for pattern, _, chinese in _patterns(table):
+        if m := pattern.fullmatch(text):
+            return Words(chinese.format(*(_value_words(v) for v in m.groups())), text)
+    return None
 
 
 def reason_key(text: str) -> str | None:
     """The entry of REASONS that says `text`, or None."""
-    return next((key for pattern, key, _ in _reason_patterns() if pattern.fullmatch(text)), None)
+    return next((key for pattern, key, _ in _patterns("reasons") if pattern.fullmatch(text)), None)
 
 
 def reason(text: str | None) -> Words:
     """A reason or message of the resolver, Chinese (with kinds by their labels) and the English as it is; a
     wording with no entry in REASONS is shown as it is."""
-    text = text or ""
-    for pattern, _, chinese in _reason_patterns():
-        if m := pattern.fullmatch(text):
-            values = [_value_words(v) for v in m.groups()]
-            return Words(chinese.format(*values), text)
-    return Words(text, text)
+    return _say("reasons", text or "") or Words(text or "", text or "")
+
+
+def error(status: int, message: str) -> Words:
+    """An error message in Chinese and English: its entry in ERRORS, else what the status means."""
+    found = _say("errors", message)
+    if found:
+        return found
+    generic = STATUS.get(status, STATUS[500] if status >= 500 else STATUS[400])
+    return Words(generic.zh, message)
 
 
 def _value_words(value: str) -> str:
