@@ -35,6 +35,12 @@ PAGES = {
     "sparql-results": ("/sparql?query=SELECT DISTINCT ?n WHERE { ?n a <https://noticekg.org/def/Notice> } LIMIT 5",
                        "table.results", "notice/"),
     "not-found": ("/id/notice/no-such/2020/1", "h1", "未找到"),
+    "agency": ("/id/agency/360000/jiang-xi-sheng-cai-zheng-ting", "h1", "江西省财政厅"),
+    "kind": ("/def/kind/individual-contribution", "h1", "个人缴费标准"),
+    "governs-nothing": ("/api/governs?kind=individual-contribution&region=北京市&year=2021&format=html",
+                        "section.answer.none", "北京市 及其上级地区没有 2021 年度的个人缴费标准"),
+    "bad-request": ("/api/governs?kind=individual-contribution&region=南宁市&year=明年&format=html", "h1",
+                    "年度 year 须为整数"),
 }
 
 
