@@ -121,7 +121,9 @@ def chart_svg(title: str, series: list[Series], marked: str | None = None, unit:
                 value["node"] = {"r": 10}
                 value["style"] = "stroke: #be123c; stroke-width: 4; fill: #fff1a8"
             values.append(value)
-        chart.add(s.name, values)
+        # Two values in one year (a tier's share beside its total) are points, not a line drawn straight up.
+        crowded = len({p.year for p in s.points}) < len({(p.year, p.amount) for p in s.points})
+        chart.add(s.name, values, stroke=not crowded)
     svg = _LEGEND_ID.sub("", _SCRIPT.sub("", chart.render(is_unicode=True)))  # the pages run no script
     return Markup(svg)  # noqa: S704 - pygal escapes the labels it writes
 

@@ -5,6 +5,8 @@ the graph's terms (kinds, relations, levels, qualifiers, rules) in the words of 
     relation(name) -> Words    forwards, implements, applies, hasAttachment, cites (and their inverses)
     level(name) -> Words       national, provincial, municipal, county
     PHRASES                    the pages' own fixed words (headings, facet names, severities)
+    reason(text) -> Words      a reason or message of the resolver (REASONS, keyed by its English wording)
+    error(status, msg) -> Words an error message (ERRORS), else what its status means (STATUS)
 
 The labels are read from the ontology files once, not from the store: a store without the vocabulary graph
 still shows the same words.
