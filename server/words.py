@@ -138,16 +138,17 @@ REASONS = {
     "same region and date: ranked after a superseded figure": "地区与日期相同，排在一项已被取代的数值之后",
     "same region and date: ranked after the governing figure": "地区与日期相同，排在现行数值之后",
     "superseded by {}: it yields to a later higher-level rule": "已被 {0} 取代：上级另有新规定的，从其规定",
-    # not in force on the day asked about, or taking over later (_not_in_force, _later)
+    # not in force on the day asked about (_not_in_force), or taking over from the governing figure later (_later:
+    # "it" is the governing figure)
     "not yet in force on {}: in force from {}": "{0} 尚未施行：自 {1} 起施行",
     "no longer in force on {}: in force until {}": "{0} 已失效：有效至 {1}",
     "no longer in force on {}: in force until {} (repealed by {})": "{0} 已失效：有效至 {1}（已被 {2} 废止）",
     "from {}: it yields to this later higher-level rule (yields-to-later-higher-rule)":
-        "自 {0} 起：让位于这项较新的上级规定（从其规定）",
+        "自 {0} 起：现行数值让位于这项较新的上级规定（从其规定）",
     "from later: it yields to this later higher-level rule (yields-to-later-higher-rule)":
-        "日后：让位于这项较新的上级规定（从其规定）",
-    "from {}: a later notice supersedes it (later-notice-supersedes)": "自 {0} 起：被较新的通知取代",
-    "from later: a later notice supersedes it (later-notice-supersedes)": "日后：被较新的通知取代",
+        "日后：现行数值让位于这项较新的上级规定（从其规定）",
+    "from {}: a later notice supersedes it (later-notice-supersedes)": "自 {0} 起：这份较新的通知取代现行数值",
+    "from later: a later notice supersedes it (later-notice-supersedes)": "日后：这份较新的通知取代现行数值",
     "later-notice-supersedes": "被较新的通知取代",
     # the nearest figures when nothing governs (_nearest)
     "other year: {}": "其他年度：{0} 年",
