@@ -91,11 +91,19 @@ def series_for(store: Store, kind: str, region: str) -> list[Series]:
     found = [Series(name, region, [p for p in own if not p.scope])]
     for scope in sorted({p.scope for p in own if p.scope})[:MAX_TIER_SERIES]:
         found.append(Series(f"{name} · {scope}", region, [p for p in own if p.scope == scope]))
+    scopes = [s.points[0].scope for s in found[1:]]
     nation = region.rsplit("/", 1)[0] + "/" + NATION
     for other in dict.fromkeys(x for x in (parent, nation) if x and x != region):
         other_name, _ = _region_info(store, other)
-        points = [p for p in _points(store, kind, other) if not p.scope]
-        found.append(Series(other_name if points else f"{other_name}（无数值 no figure）", other, points))
+        theirs = _points(store, kind, other)
+        points = [p for p in theirs if not p.scope]
+        # The parent's figure for a tier the region also names (设区市 beside 南宁市 · 设区市) is drawn too: the
+        # parent has a figure, only not one for its whole territory.
+        tiers = [(scope, [p for p in theirs if p.scope == scope]) for scope in scopes]
+        tiers = [(scope, pts) for scope, pts in tiers if pts]
+        if points or not tiers:
+            found.append(Series(other_name if points else f"{other_name}（无数值 no figure）", other, points))
+        found += [Series(f"{other_name} · {scope}", other, pts) for scope, pts in tiers]
     return [s for s in found if s.points or s.region != region]
 
 

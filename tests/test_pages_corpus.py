@@ -208,3 +208,13 @@ def test_workbench_is_vendored_yasgui_with_the_canned_queries(client) -> None:  
     assert queries[0]["title"].startswith("转发与贯彻落实链")
     with client.get("/static/yasgui/yasgui.min.js") as response:  # a file response: close it
         assert response.status_code == 200 and len(response.data) > 100_000
+
+
+def test_region_chart_draws_the_parents_figure_for_the_same_tier(client) -> None:  # noqa: F811
+    # 桂医保发〔2020〕46号 sets 广西's 市级财政补助 for 设区市 only (55 元/人·年): beside 南宁市 · 设区市 the chart
+    # draws that tier of the parent, and does not say the parent has no figure.
+    page = html(client, "/id/region/450100")
+    chart = page[page.index('<div class="chart-box">', page.index('id="kind-city-subsidy"')):]
+    chart = chart[:chart.index("</svg>")]
+    assert "南宁市 · 设区市" in chart and "广西壮族自治区 · 设区市" in chart
+    assert "广西壮族自治区（无数值 no figure）" not in chart
