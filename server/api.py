@@ -28,6 +28,7 @@ from .describe import labels, local_url
 from .errors import error_response
 from .linked_data import HTML, browser_wants_html, not_acceptable, wants
 from .store import get_lookup_runner, get_store
+from .words import reason
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
@@ -77,7 +78,7 @@ def governs() -> Response:
                                               as_of=day, runner=get_lookup_runner())
     except NotFound as exc:
         return bad_parameter("kind", str(exc))
-    answer = resolution.to_json()
+    answer = _with_chinese(resolution.to_json())
     status = 200 if resolution.governed else 404
     if media == HTML:
         kind_iri = str(KIND[answer["question"]["kind"]])
@@ -86,9 +87,19 @@ def governs() -> Response:
                                         kind_label=names[kind_iri], title=_governs_title(answer, names[kind_iri])),
                         status, content_type="text/html; charset=utf-8")
     if not resolution.governed:
-        return error_response(404, "NotFound", resolution.message, question=answer["question"],
-                              candidates=answer["candidates"])
+        return error_response(404, "NotFound", resolution.message, message_zh=answer["message_zh"],
+                              question=answer["question"], candidates=answer["candidates"])
     return jsonify(answer)
+
+
+def _with_chinese(answer: dict[str, Any]) -> dict[str, Any]:
+    """The resolver's message and every candidate's reason with its Chinese beside (`message_zh`, `reason_zh`),
+    in server/words.py's REASONS."""
+    answer["message_zh"] = reason(answer.get("message")).zh
+    for name in ("candidates", "supersedes", "superseded_by"):
+        for candidate in answer.get(name) or ():
+            candidate["reason_zh"] = reason(candidate.get("reason")).zh
+    return answer
 
 
 def check_kind_and_region(store: Store, kind: str | None, region: str | None

@@ -91,11 +91,19 @@ def series_for(store: Store, kind: str, region: str) -> list[Series]:
     found = [Series(name, region, [p for p in own if not p.scope])]
     for scope in sorted({p.scope for p in own if p.scope})[:MAX_TIER_SERIES]:
         found.append(Series(f"{name} · {scope}", region, [p for p in own if p.scope == scope]))
+    scopes = [s.points[0].scope for s in found[1:]]
     nation = region.rsplit("/", 1)[0] + "/" + NATION
     for other in dict.fromkeys(x for x in (parent, nation) if x and x != region):
         other_name, _ = _region_info(store, other)
-        points = [p for p in _points(store, kind, other) if not p.scope]
-        found.append(Series(other_name if points else f"{other_name}（无数值 no figure）", other, points))
+        theirs = _points(store, kind, other)
+        points = [p for p in theirs if not p.scope]
+        # The parent's figure for a tier the region also names (设区市 beside 南宁市 · 设区市) is drawn too: the
+        # parent has a figure, only not one for its whole territory.
+        tiers = [(scope, [p for p in theirs if p.scope == scope]) for scope in scopes]
+        tiers = [(scope, pts) for scope, pts in tiers if pts]
+        if points or not tiers:
+            found.append(Series(other_name if points else f"{other_name}（无数值 no figure）", other, points))
+        found += [Series(f"{other_name} · {scope}", other, pts) for scope, pts in tiers]
     return [s for s in found if s.points or s.region != region]
 
 
@@ -121,7 +129,9 @@ def chart_svg(title: str, series: list[Series], marked: str | None = None, unit:
                 value["node"] = {"r": 10}
                 value["style"] = "stroke: #be123c; stroke-width: 4; fill: #fff1a8"
             values.append(value)
-        chart.add(s.name, values)
+        # Two values in one year (a tier's share beside its total) are points, not a line drawn straight up.
+        crowded = len({p.year for p in s.points}) < len({(p.year, p.amount) for p in s.points})
+        chart.add(s.name, values, stroke=not crowded)
     svg = _LEGEND_ID.sub("", _SCRIPT.sub("", chart.render(is_unicode=True)))  # the pages run no script
     return Markup(svg)  # noqa: S704 - pygal escapes the labels it writes
 

@@ -160,12 +160,28 @@ def layout(found: Chain) -> dict[str, Any]:
     outgoing = {lo: sum(1 for a, _ in found.edges if a == lo) for lo, _ in found.edges}
     incoming = {hi: sum(1 for _, b in found.edges if b == hi) for _, hi in found.edges}
     arcs_from: dict[str, int] = {}
+    lanes: dict[float, list[float]] = {}  # the heights at which long edges cross each column
     for (lo, hi), names in sorted(found.edges.items(), key=lambda e: (boxes[e[0][1]]["y"], e[0])):
         a, b = boxes[lo], boxes[hi]
         words = [relation(n) for n in EDGE_ORDER if n in names]
         text = " · ".join(w.zh for w in words)
         hint = " · ".join(w.en for w in words)
-        if a["x"] > b["x"]:  # the usual case: from the lower notice's left side to the higher one's right side
+        between = [c for c in used if x_of[c] < a["x"] and x_of[c] > b["x"]]
+        if a["x"] > b["x"] and between:  # over columns between the two: through their gaps, never a box
+            x1, y1 = a["x"], a["y"] + BOX_H / 2
+            x2, y2 = b["x"] + BOX_W, b["y"] + BOX_H / 2
+            points, y = [(x1, y1)], y1
+            for c in sorted(between, reverse=True):
+                y = _lane(columns[c], lanes.setdefault(c, []), y1 + (y2 - y1) * (a["x"] - x_of[c]) / (a["x"] - x2),
+                          boxes)
+                if y > height - 4:
+                    height = y + 8  # no gap in that column: a lane below it
+                points += [(x_of[c] + BOX_W, y), (x_of[c], y)]
+            points.append((x2, y2))
+            path = _through(points)
+            first = sorted(between, reverse=True)[0]
+            label = {"x": x_of[first] + BOX_W / 2, "y": round(points[1][1] - 5, 1), "anchor": "middle"}
+        elif a["x"] > b["x"]:  # the usual case: from the lower notice's left side to the higher one's right side
             x1, y1 = a["x"], a["y"] + BOX_H / 2
             x2, y2 = b["x"] + BOX_W, b["y"] + BOX_H / 2
             mid = (x1 + x2) / 2
@@ -173,10 +189,11 @@ def layout(found: Chain) -> dict[str, Any]:
             # The label goes where the edge is alone: in the gap beside the higher notice when no other edge
             # arrives there, else beside the lower notice when no other edge leaves it (31 provinces under one
             # national notice), else half-way.
+            # On the side of the line away from the curve: below it where the edge comes down or goes up.
             if incoming[hi] == 1:
-                label = {"x": x2 + 6, "y": y2 - 5, "anchor": "start"}
+                label = {"x": x2 + 6, "y": y2 + 14 if y1 < y2 else y2 - 5, "anchor": "start"}
             elif outgoing[lo] == 1:
-                label = {"x": x1 - 6, "y": y1 - 5, "anchor": "end"}
+                label = {"x": x1 - 6, "y": y1 + 14 if y2 < y1 else y1 - 5, "anchor": "end"}
             else:
                 x, y = _bezier(0.5, (x1, y1), (mid, y1), (mid, y2), (x2, y2))
                 label = {"x": round(x, 1), "y": round(y - 5, 1), "anchor": "middle"}
@@ -197,6 +214,36 @@ def layout(found: Chain) -> dict[str, Any]:
             "box_w": BOX_W, "box_h": BOX_H, "current_words": PHRASES["current"],
             "citation_words": PHRASES["by_citation"], "levels": [_column_name(c) for c in used],
             "level_x": [x_of[c] for c in used]}
+
+
+def _lane(nodes: list[Node], taken: list[float], y: float, boxes: dict[str, dict[str, Any]]) -> float:
+    """The height nearest to `y` at which an edge can cross a column without touching a box: in a gap between
+    its boxes, above the top one or below the bottom one, a line of text from any edge already crossing."""
+    spans = [(boxes[n.iri]["y"] - 10, boxes[n.iri]["y"] + BOX_H + 20) for n in nodes]  # room for its label above
+
+    def free(v: float) -> bool:
+        return v >= 4 and all(not lo < v < hi for lo, hi in spans) and all(abs(v - t) >= 16 for t in taken)
+
+    options = [y]
+    for lo, hi in spans:  # just above or below a box, and a line of text further each time
+        options += [lo - 16 * k for k in range(8)] + [hi + 16 * k for k in range(8)]
+    best = min((v for v in options if free(v)), key=lambda v: abs(v - y), default=None)
+    if best is None:
+        best = max(hi for _, hi in spans) + 16 * (len(taken) + 1)
+    taken.append(best)
+    return round(best, 1)
+
+
+def _through(points: list[tuple[float, float]]) -> str:
+    """An SVG path through `points`: straight across a column, a smooth S between columns."""
+    out = [f"M{points[0][0]},{points[0][1]}"]
+    for i, ((xa, ya), (xb, yb)) in enumerate(zip(points, points[1:], strict=False)):
+        if i % 2 == 1:  # inside a column: from its right side to its left at one height
+            out.append(f"L{xb},{yb}")
+        else:
+            mid = (xa + xb) / 2
+            out.append(f"C{mid},{ya} {mid},{yb} {xb},{yb}")
+    return " ".join(out)
 
 
 def _bezier(t: float, p0: tuple, p1: tuple, p2: tuple, p3: tuple) -> tuple[float, float]:

@@ -45,6 +45,7 @@ _FIELDS = """?r a sh:ValidationResult ; sh:focusNode ?focus .
     OPTIONAL { ?r nkg:explanation ?explanation }
     OPTIONAL { ?focusNotice nkg:docNo ?focusNoticeDocNo } OPTIONAL { ?otherNotice nkg:docNo ?otherNoticeDocNo }
     OPTIONAL { ?focus oa:hasSelector/oa:exact ?ownQuote }
+    OPTIONAL { ?focus nkg:kind ?kind } OPTIONAL { ?focus nkg:year ?year } OPTIONAL { ?focus nkg:unit ?unit }
     OPTIONAL { ?focusNotice nkg:jurisdiction ?region . ?region rdfs:label ?regionName ; nkg:code ?regionCode }"""
 
 
@@ -77,6 +78,8 @@ def _entry(iri: str, r: dict[str, Any]) -> dict[str, Any]:
         "focus_quote": s("focusQuote") or s("ownQuote"), "other_quote": s("otherQuote"),
         "value": s("value"), "expected": s("expected"), "difference": s("difference"),
         "explanation": s("explanation"),
+        # the figure a finding is about, so that its sentence names it: 个人缴费标准 2020 年度 …
+        "kind_words": term_words(s("kind")) if "kind" in r else None, "year": s("year"), "unit": s("unit") or "",
         "region": {"iri": s("region"), "href": local_url(s("region")), "name": s("regionName"),
                    "code": s("regionCode")} if "region" in r else None,
     }

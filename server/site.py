@@ -8,7 +8,7 @@ from flask import Flask
 from . import findings, implementation, search_pages, workbench
 from .diagram import diagram
 from .store import get_store
-from .words import PHRASES, TIMELINE, kind, reason, relation
+from .words import PHRASES, STATUS, TIMELINE, error, kind, label, reason, relation
 
 
 def init_app(app: Flask) -> None:
@@ -16,5 +16,6 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(findings.bp)
     app.register_blueprint(implementation.bp)
     workbench.init_app(app)
-    app.jinja_env.globals.update(phrases=PHRASES, timeline_words=TIMELINE, kind_label=kind, relation_words=relation, reason_words=reason,
+    app.jinja_env.globals.update(phrases=PHRASES, timeline_words=TIMELINE, kind_label=kind, relation_words=relation,
+                                 reason_words=reason, error_words=error, status_words=STATUS, term_words=label, kind_words=kind,
                                  chain_layout=lambda iri: diagram(get_store(), iri))  # the governs page's chain

@@ -1,4 +1,5 @@
-"""Fixtures shared by the test modules: the bundled corpus and its parse, once per session."""
+"""Fixtures shared by the test modules: the bundled corpus and its parse, once per session; the browser tests'
+server and Chromium (tests/browser_fixtures.py), registered here so that every browser test module shares one."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import pytest
 
 from graph.parse import parse_paths
 from graph.records import ParseResult
+from tests.browser_fixtures import browser, browser_page, browser_server, browser_store  # noqa: F401 - fixtures
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -77,3 +77,30 @@ def _figure(g: rdflib.Graph, f: URIRef, notice: URIRef, region: URIRef, amount: 
     g.add((f, NKG.statedIn, notice))
     g.add((f, NKG.qualifier, NKG.AtLeast if at_least else NKG.Exact))
     g.add((f, RDFS.label, Literal(f"人均财政补助标准 {amount} 元/人·年 (2030)")))
+
+
+SKIP_NATIONAL = URIRef(B + "notice/test-skip-guo/2031/1")
+SKIP_PROVINCE_OLD = URIRef(B + "notice/test-skip-gui4-zheng4/2030/48")
+SKIP_PROVINCE = URIRef(B + "notice/test-skip-gui4-yi1/2031/46")
+SKIP_CITY = URIRef(B + "notice/test-skip-nan2/2031/60")
+
+
+def skipping_chain() -> rdflib.Dataset:
+    """The shape of 南医保发〔2020〕60号's chain: a provincial notice that implements both an older provincial
+    one (known by citation, so drawn in a column of its own) and the national one, whose edge must pass that
+    column without running through its box."""
+    ds = rdflib.Dataset()
+    g = ds.graph(URIRef(B + "graph/test-skip"))
+    for n, docno, in_corpus, level in ((SKIP_NATIONAL, "测医保发〔2031〕1号", False, None),
+                                       (SKIP_PROVINCE_OLD, "桂政办发〔2030〕48号", False, None),
+                                       (SKIP_PROVINCE, "桂医保发〔2031〕46号", True, NKG.Provincial),
+                                       (SKIP_CITY, "南医保发〔2031〕60号", True, NKG.Municipal)):
+        g.add((n, RDF.type, NKG.Notice))
+        g.add((n, NKG.docNo, Literal(docno)))
+        g.add((n, NKG.inCorpus, Literal(in_corpus)))
+        if level is not None:
+            g.add((n, NKG.level, level))
+    g.add((SKIP_PROVINCE, NKG.implements, SKIP_PROVINCE_OLD))
+    g.add((SKIP_PROVINCE, NKG.implements, SKIP_NATIONAL))
+    g.add((SKIP_CITY, NKG.implements, SKIP_PROVINCE))
+    return ds

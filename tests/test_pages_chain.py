@@ -13,7 +13,15 @@ import pytest
 
 from graph.store import Store, open_store
 from tests.html_check import html_errors
-from tests.pages_data import CITY, NATIONAL, PROVINCES, province_notice, thirty_one_provinces
+from tests.pages_data import (
+    CITY,
+    NATIONAL,
+    PROVINCES,
+    SKIP_CITY,
+    province_notice,
+    skipping_chain,
+    thirty_one_provinces,
+)
 from tests.server_fixtures import app, client  # noqa: F401 - fixtures
 
 BOX = re.compile(r'<a href="(?P<href>[^"]+)" class="node(?P<cls>[^"]*)">\s*<title>[^<]*</title>\s*'
@@ -26,6 +34,7 @@ LABEL = re.compile(r'<g class="edge[^"]*">\s*<title>[^<]*</title>\s*<path d="[^"
 def store() -> Iterator[Store]:
     opened = open_store("memory:")
     opened.load_dataset(thirty_one_provinces())
+    opened.load_dataset(skipping_chain())
     yield opened
     opened.close()
 
@@ -67,6 +76,46 @@ def test_city_notice_chain_climbs_to_the_national_notice(client) -> None:  # noq
     hrefs = [m["href"] for m in BOX.finditer(html)]
     assert len(hrefs) == 3  # the city, the province it forwards, the national notice: not the 30 siblings
     assert any(h.endswith("/test-guo/2030/1") for h in hrefs)
+
+
+EDGE = re.compile(r'<g class="edge[^"]*">\s*<title>[^<]*</title>\s*<path d="(?P<d>[^"]+)"')
+
+
+def _points(d: str) -> list[tuple[float, float]]:
+    """Points along an SVG path of M, L and C commands, 20 per segment."""
+    tokens = re.findall(r"[MLC]|-?[\d.]+", d)
+    out: list[tuple[float, float]] = []
+    here = (0.0, 0.0)
+    i = 0
+    while i < len(tokens):
+        command, i = tokens[i], i + 1
+        n = {"M": 1, "L": 1, "C": 3}[command]
+        xy = [(float(tokens[i + 2 * k]), float(tokens[i + 2 * k + 1])) for k in range(n)]
+        i += 2 * n
+        if command == "C":
+            p0, (p1, p2, p3) = here, xy
+            for t in (k / 20 for k in range(21)):
+                u = 1 - t
+                out.append((u ** 3 * p0[0] + 3 * u * u * t * p1[0] + 3 * u * t * t * p2[0] + t ** 3 * p3[0],
+                            u ** 3 * p0[1] + 3 * u * u * t * p1[1] + 3 * u * t * t * p2[1] + t ** 3 * p3[1]))
+        elif command == "L":
+            out += [(here[0] + (xy[0][0] - here[0]) * k / 20, here[1] + (xy[0][1] - here[1]) * k / 20)
+                    for k in range(21)]
+        here = xy[-1]
+    return out
+
+
+def test_an_edge_over_a_column_passes_beside_its_boxes(client) -> None:  # noqa: F811
+    html = page(client, str(SKIP_CITY))
+    rects = [(float(b["x"]), float(b["y"]), float(b["w"]), float(b["h"])) for b in map(re.Match.groupdict,
+             BOX.finditer(html))]
+    assert len(rects) == 4 and len({r[0] for r in rects}) == 4  # four columns: the old provincial one has its own
+    paths = [m["d"] for m in EDGE.finditer(html)]
+    assert len(paths) == 3
+    for d in paths:  # no edge runs through a box (its own ends touch their boxes' sides, not their insides)
+        for x, y in _points(d):
+            inside = [r for r in rects if r[0] + 1 < x < r[0] + r[2] - 1 and r[1] + 1 < y < r[1] + r[3] - 1]
+            assert inside == [], (d, (x, y), inside)
 
 
 def test_region_page_charts_its_figures_beside_the_nation(client) -> None:  # noqa: F811

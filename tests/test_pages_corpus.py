@@ -133,7 +133,9 @@ def test_finding_page_reads_as_a_sentence(client) -> None:  # noqa: F811
     sentence = page[page.index('<div class="sentence">'):page.index("</div>", page.index('<div class="sentence">'))]
     text = re.sub(r"<[^>]+>", "", sentence)
     assert "洪医保发〔2020〕52号（一、）写道" in text and "而赣医保发〔2020〕15号（一、（一））写道" in text
-    assert "数值为 250，应为 280，相差 -30" in text and "一并补征补缴" in text
+    assert re.search(r"数值为 250 ?\S*，应为 280 ?\S*，相差 -30", text) and "一并补征补缴" in text
+    heading = re.sub(r"<[^>]+>", "", page[page.index("<h1>"):page.index("</h1>")])
+    assert heading.startswith("个人缴费标准 2020 年度：洪医保发〔2020〕52号")  # the sentence names the figure
     assert "<table class=\"statements\">" not in page  # a sentence, not a triple table
 
 
@@ -206,3 +208,13 @@ def test_workbench_is_vendored_yasgui_with_the_canned_queries(client) -> None:  
     assert queries[0]["title"].startswith("转发与贯彻落实链")
     with client.get("/static/yasgui/yasgui.min.js") as response:  # a file response: close it
         assert response.status_code == 200 and len(response.data) > 100_000
+
+
+def test_region_chart_draws_the_parents_figure_for_the_same_tier(client) -> None:  # noqa: F811
+    # 桂医保发〔2020〕46号 sets 广西's 市级财政补助 for 设区市 only (55 元/人·年): beside 南宁市 · 设区市 the chart
+    # draws that tier of the parent, and does not say the parent has no figure.
+    page = html(client, "/id/region/450100")
+    chart = page[page.index('<div class="chart-box">', page.index('id="kind-city-subsidy"')):]
+    chart = chart[:chart.index("</svg>")]
+    assert "南宁市 · 设区市" in chart and "广西壮族自治区 · 设区市" in chart
+    assert "广西壮族自治区（无数值 no figure）" not in chart

@@ -41,7 +41,12 @@ def assert_error(response, status: int) -> dict:
 def test_governs_json_is_the_resolvers_answer(client, store: Store) -> None:  # noqa: F811
     response = client.get("/api/governs", query_string=GOVERNS)
     assert response.status_code == 200 and response.mimetype == "application/json"
-    assert response.json == resolve.governing_figure(store, "individual-contribution", "南宁市", 2021).to_json()
+    answer = response.json
+    # The resolver's answer, with the Chinese of its message and of every reason beside the English.
+    assert answer.pop("message_zh").startswith("截至 ")
+    reasons = {c["reason"]: c.pop("reason_zh") for c in answer["candidates"]}
+    assert reasons["restated by the governing notice"] == "被现行通知转述"
+    assert answer == resolve.governing_figure(store, "individual-contribution", "南宁市", 2021).to_json()
     # As the notice text says: 南医保发〔2020〕60号 一、 sets 2021's contribution at no less than 280 元.
     assert response.json["figure"]["value"] == 280 and response.json["notice"]["docno"] == "南医保发〔2020〕60号"
     assert response.json["section"]["path"] == "1"
@@ -167,3 +172,32 @@ def test_cites(client, store: Store) -> None:  # noqa: F811
 def test_cites_errors(client) -> None:  # noqa: F811
     assert_error(client.get("/api/cites"), 400)
     assert_error(client.get("/api/cites", query_string={"docno": "桂医保发〔2020〕47号"}), 404)
+
+
+# -- errors in Chinese with the English beside -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("query", "parameter", "chinese"), [
+    ({**GOVERNS, "year": "二〇二一"}, "year", "年度 year 须为整数（如 2021），而不是 '二〇二一'"),
+    ({**GOVERNS, "kind": "no-such-kind"}, "kind", "未知的数值种类 'no-such-kind'"),
+    ({**GOVERNS, "region": "火星"}, "region", "未知的地区 '火星'"),
+])
+def test_parameter_errors_say_it_in_chinese(client, query: dict, parameter: str, chinese: str) -> None:  # noqa: F811
+    error = client.get("/api/governs", query_string=query).json["error"]
+    assert error["status"] == 400 and error["parameter"] == parameter
+    assert error["message_zh"].startswith(chinese), error
+    page = client.get("/api/governs", query_string=query, headers={"Accept": BROWSER})  # a browser: a page
+    assert page.status_code == 400 and page.mimetype == "text/html"
+    text = page.get_data(as_text=True)
+    assert html_errors(text) == []
+    assert "400：请求有误" in text and chinese.replace("'", "&#39;") in text and error["message"].split("'")[0] in text
+
+
+def test_nothing_governs_says_why_in_chinese(client) -> None:  # noqa: F811
+    error = client.get("/api/governs", query_string={**GOVERNS, "region": "北京市"}).json["error"]
+    assert error["message_zh"] == "北京市 及其上级地区没有 2021 年度的个人缴费标准"
+    assert error["candidates"] and all(c["reason_zh"].startswith("其他") for c in error["candidates"])
+    page = client.get("/api/governs", query_string={**GOVERNS, "region": "北京市", "format": "html"}).get_data(
+        as_text=True)
+    assert "北京市 及其上级地区没有 2021 年度的个人缴费标准" in page and "其他地区：南宁市" in page
+    assert "format=html&amp;format=json" not in page and "format=json" in page  # the JSON link asks for JSON only

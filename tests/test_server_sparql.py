@@ -264,7 +264,8 @@ def test_every_error_has_one_json_shape(client, case: str) -> None:
     assert error["status"] == status
     assert isinstance(error["type"], str) and error["type"]
     assert isinstance(error["message"], str) and error["message"]
-    assert set(error) <= {"status", "type", "message", "position", "choices", "suggestions"}
+    assert set(error) <= {"status", "type", "message", "message_zh", "position", "choices", "suggestions"}
+    assert error["message_zh"] and not error["message_zh"].isascii()  # the message in Chinese beside it
     assert ("position" in error) == (case == "syntax")
     if case == "method":
         assert "GET" in response.headers["Allow"]
