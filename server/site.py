@@ -7,7 +7,7 @@ from flask import Flask
 
 from . import findings, implementation, search_pages, workbench
 from .diagram import diagram
-from .store import get_store
+from .store import get_reader
 from .words import PHRASES, reason, relation
 
 
@@ -17,4 +17,4 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(implementation.bp)
     workbench.init_app(app)
     app.jinja_env.globals.update(phrases=PHRASES, relation_words=relation, reason_words=reason,
-                                 chain_layout=lambda iri: diagram(get_store(), iri))  # the governs page's chain
+                                 chain_layout=lambda iri: diagram(get_reader(), iri))  # the governs page's chain
