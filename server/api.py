@@ -27,6 +27,7 @@ from graph.vocab import KIND
 from .describe import labels, local_url
 from .errors import error_response
 from .linked_data import HTML, browser_wants_html, not_acceptable, wants
+from .page_cache import cached
 from .store import get_lookup_runner, get_reader
 
 bp = Blueprint("api", __name__, url_prefix="/api")
@@ -49,6 +50,11 @@ def _year(value: str | None, required: bool) -> int | None | Response:
 
 @bp.get("/governs")
 def governs() -> Response:
+    # One answer per question while the store stands (server/page_cache.py): the resolver's two queries run once.
+    return cached(("governs", tuple(sorted(request.args.items(multi=True)))), _governs)
+
+
+def _governs() -> Response:
     args = {name: (request.args.get(name) or "").strip()
             for name in ("kind", "region", "year", "scope", "as_of")}
     # ?format=json|html overrides Accept (a link in the HTML page offers the JSON)

@@ -193,6 +193,18 @@ class _Worker:
 LOW_PRIORITY = 10  # nice: a tenth of a normal process' share of a busy core (CFS weights 110 : 1024)
 
 
+_TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+
+
+def _cpu_seconds(pid: int | None) -> float | None:
+    """CPU seconds a worker has used (user + system, Linux's /proc); None where that cannot be read."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / _TICKS
+    except (OSError, IndexError, ValueError):
+        return None
+
+
 def _set_priority(pid: int | None, nice: int) -> bool:
     """Set a worker's nice value; False when the system refuses (raising it back needs privilege)."""
     try:
@@ -210,7 +222,7 @@ class WorkerPool:
     At most `size + queue` queries are admitted at once, and one waits at most `queue_wait` seconds for a
     worker: past either, `QueryBusy` (503, Retry-After), so user queries never hold every server thread.
 
-    Priorities: a query still running after `fast` seconds becomes a long-running one. At most `slow` of
+    Priorities: a query that has used `fast` seconds of its worker's CPU becomes a long-running one. At most `slow` of
     those run at once, their workers at a low CPU priority (nice 10, so that a point query on another worker
     keeps its core), set back afterwards, or replaced by a fresh worker where the system does not allow
     that; one more is stopped at once with `QueryBusy`. So slow queries, hostile or not, never take every
@@ -280,8 +292,17 @@ class WorkerPool:
         with self._lock:
             self._workers.discard(worker)
             refill = refill and not self._closed
-        if refill:  # start the replacement now, so that the next query does not wait for it
-            self._release(self._spawn())
+        if refill:  # start the replacement now; it joins the idle ones once it is up, so no query waits for it
+            threading.Thread(target=self._warm, args=(self._spawn(),), daemon=True,
+                             name="noticekg-query-worker-start").start()
+
+    def _warm(self, worker: _Worker) -> None:
+        try:
+            worker.wait_ready()
+        except (StoreError, EOFError, OSError):
+            self._discard(worker, refill=False)
+            return
+        self._release(worker)
 
     def _spawn(self) -> _Worker:
         worker = _Worker(self._ctx, self._source, self.limits)
@@ -311,9 +332,14 @@ class WorkerPool:
         slow = False
         try:
             worker.wait_ready()
+            cpu = _cpu_seconds(worker.process.pid)
             worker.conn.send(request)
             started = time.monotonic()
-            if not worker.conn.poll(min(self.fast, self.timeout)):
+            answered = self._wait_fast(worker, cpu, started)
+            if answered is None:
+                self._discard(worker)
+                raise QueryTimeout(self.timeout)
+            if not answered:
                 slow = self._slow_slots.acquire(blocking=False)
                 if not slow:
                     self._discard(worker)
@@ -344,6 +370,22 @@ class WorkerPool:
         if status == "syntax":
             raise QuerySyntaxError(first, second)
         raise _ERRORS.get(first, StoreError)(second)
+
+    def _wait_fast(self, worker: _Worker, cpu: float | None, started: float) -> bool | None:
+        """Wait while the query is a fast one: True once it answers, False once it has used `fast` seconds of
+        its worker's CPU (a long-running query), None at the time limit. CPU, not the clock: a point query
+        slowed by a busy machine stays in the fast lane (where the clock would send it to the slow lane, and
+        with the slow slots taken, to a 503); where the CPU time cannot be read, the clock decides."""
+        while True:
+            elapsed = time.monotonic() - started
+            if elapsed >= self.timeout:
+                return None
+            used = None if cpu is None else (_cpu_seconds(worker.process.pid) or cpu) - cpu
+            if (used if used is not None else elapsed) >= self.fast:
+                return False
+            wait = self.fast - (used if used is not None else elapsed)
+            if worker.conn.poll(min(max(wait, 0.02), self.timeout - elapsed)):
+                return True
 
     def close(self) -> None:
         """Kill every worker; queries still running in other threads fail with StoreError."""
