@@ -32,6 +32,10 @@ import urllib.parse
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
+if __package__ in (None, ""):  # run as a script (`make loadtest`): the project root is where bench/ lives
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from bench.served import rss_kb, serve  # noqa: E402
+
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 PORTS = range(5150, 5160)  # this project's loopback ports for hand-started servers
@@ -56,30 +60,6 @@ def free_port() -> int:
                 continue
             return port
     raise SystemExit("no free port in 5150-5159")
-
-
-def rss_kb(pid: int) -> int:
-    """Resident memory of `pid` and every process below it (the query workers), in KiB."""
-    parents: dict[int, int] = {}
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                parents[int(entry.name)] = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
-            except (OSError, IndexError, ValueError):
-                continue
-    family, frontier = {pid}, {pid}
-    while frontier:
-        frontier = {c for c, p in parents.items() if p in frontier} - family
-        family |= frontier
-    total = 0
-    for member in family:
-        try:
-            for line in Path(f"/proc/{member}/status").read_text().splitlines():
-                if line.startswith("VmRSS:"):
-                    total += int(line.split()[1])
-        except OSError:
-            continue
-    return total
 
 
 def requests_for(notice_path: str, canned: str) -> dict[str, tuple[str, dict[str, str]]]:
@@ -169,19 +149,6 @@ def build_store(tmp: Path) -> Path:
     return store
 
 
-def wait_for(port: int, seconds: float = 60) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        try:
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
-            conn.request("GET", "/sparql?query=ASK%7B%7D")
-            if conn.getresponse().status == 200:
-                return
-        except OSError:
-            time.sleep(0.2)
-    raise SystemExit("the server did not start")
-
-
 def notice_page(port: int) -> str:
     query = f"SELECT ?n WHERE {{ ?n <{NKG}inCorpus> true ; <{NKG}docNo> ?d }} ORDER BY ?d LIMIT 1"
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
@@ -248,24 +215,20 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="noticekg-loadtest-") as tmp:
         store = build_store(Path(tmp))
         port = free_port()
-        server = subprocess.Popen([str(BIN / "noticekg"), "serve", "--store", f"oxigraph:{store}", "--host", "127.0.0.1",
-                                   "--port", str(port), "--threads", str(args.threads)],
-                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        server = serve(f"oxigraph:{store}", port, "--threads", str(args.threads))
         try:
-            wait_for(port)
             requests = requests_for(notice_page(port), args.canned)
             run_load(port, 4, False, min(5.0, args.seconds), requests)  # warm-up: caches, workers, templates
-            memory = [{"moment": "after warm-up", "rss_kb": rss_kb(server.pid)}]
+            memory = [{"moment": "after warm-up", "rss_kb": rss_kb(server.process.pid)}]
             runs = []
             for n in clients:
                 for hostile in (False, True):
                     runs.append(run_load(port, n, hostile, args.seconds, requests))
                     memory.append({"moment": f"after {n} clients{' + hostile' if hostile else ''}",
-                                   "rss_kb": rss_kb(server.pid)})
+                                   "rss_kb": rss_kb(server.process.pid)})
                     print(json.dumps(runs[-1], ensure_ascii=False), flush=True)
         finally:
-            server.terminate()
-            server.wait(timeout=30)
+            server.stop()
     date = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d")
     meta = {"date": date, "command": "make loadtest", "threads": args.threads, "canned": args.canned,
             "machine": f"{os.cpu_count()} cores, {platform.python_implementation()} {platform.python_version()}"}
