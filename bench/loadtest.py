@@ -77,6 +77,16 @@ def requests_for(notice_path: str, canned: str) -> dict[str, tuple[str, dict[str
     }
 
 
+def _error_type(body: bytes) -> str:
+    try:
+        return str(json.loads(body)["error"]["type"])
+    except (ValueError, KeyError, TypeError):
+        return "?"
+
+
+errors_seen: dict[str, dict[str, int]] = {}  # per client process: kind → "status type" → count
+
+
 def _client(port: int, plan: list[str], requests: dict, deadline: float, out: list) -> None:
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
     i = 0
@@ -88,8 +98,12 @@ def _client(port: int, plan: list[str], requests: dict, deadline: float, out: li
         try:
             conn.request("GET", path, headers=headers)
             response = conn.getresponse()
-            response.read()
+            body = response.read()
             status = response.status
+            if status >= 400:  # which error, by its type in the JSON shape: 503 QueryBusy / QueryTimeout …
+                errors = errors_seen.setdefault(kind, {})
+                name = f"{status} {_error_type(body)}"
+                errors[name] = errors.get(name, 0) + 1
             if response.getheader("Connection", "").lower() == "close":
                 conn.close()
                 conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
@@ -108,7 +122,7 @@ def _client_process(port: int, plans: list[list[str]], requests: dict, deadline:
         t.start()
     for t in threads:
         t.join()
-    return samples
+    return [*samples, ("errors", errors_seen, 0.0)]
 
 
 def run_load(port: int, clients: int, hostile: bool, seconds: float, requests: dict) -> dict:
@@ -121,6 +135,12 @@ def run_load(port: int, clients: int, hostile: bool, seconds: float, requests: d
     with ProcessPoolExecutor(max_workers=2) as pool:
         futures = [pool.submit(_client_process, port, half, requests, deadline) for half in halves if half]
         samples = [s for f in futures for s in f.result()]
+    errors: dict[str, dict[str, int]] = {}
+    for _, seen, _ in (s for s in samples if s[0] == "errors"):
+        for kind, counts in seen.items():
+            for name, count in counts.items():
+                errors.setdefault(kind, {})[name] = errors.setdefault(kind, {}).get(name, 0) + count
+    samples = [s for s in samples if s[0] != "errors"]
     by_kind: dict[str, dict] = {}
     for kind in (*KINDS, "hostile"):
         mine = [s for s in samples if s[0] == kind]
@@ -133,10 +153,11 @@ def run_load(port: int, clients: int, hostile: bool, seconds: float, requests: d
                 statuses[str(status)] = statuses.get(str(status), 0) + 1
         by_kind[kind] = {"requests": len(mine), "p50_ms": round(statistics.median(times), 1),
                          "p99_ms": round(times[min(len(times) - 1, int(len(times) * 0.99))], 1),
-                         "non_2xx": statuses}
+                         "non_2xx": statuses, "errors": errors.get(kind, {})}
     served = [s for s in samples if s[0] != "hostile"]
     return {"clients": clients, "hostile": hostile, "seconds": seconds,
             "req_per_s": round(len(served) / seconds, 1), "by_kind": by_kind,
+            "load_average": round(os.getloadavg()[0], 1),  # the machine's, other users included, at the end
             "unintended_5xx": sum(1 for k, st, _ in samples if k != "hostile" and (st >= 500 or st == 0))}
 
 
@@ -165,12 +186,15 @@ def report(runs: list[dict], memory: list[dict], meta: dict) -> str:
              "same cores. Each client loops over governs / point SPARQL / canned provenance query / "
              f"notice page; the hostile runs add one client sending a minutes-long query again and again. Canned query: "
              f"ontology/queries/{meta['canned']}.rq.", "",
-             "| clients | hostile | req/s | kind | requests | p50 ms | p99 ms | non-2xx |", "|---|---|---|---|---|---|---|---|"]
+             "The load average is the machine's (1 minute, other users included) at the end of each run.", "",
+             "| clients | hostile | load avg | req/s | kind | requests | p50 ms | p99 ms | non-2xx |",
+             "|---|---|---|---|---|---|---|---|---|"]
     for run in runs:
         for kind, row in run["by_kind"].items():
-            lines.append(f"| {run['clients']} | {'yes' if run['hostile'] else 'no'} | {run['req_per_s']} | {kind} | "
+            lines.append(f"| {run['clients']} | {'yes' if run['hostile'] else 'no'} | {run.get('load_average', '')} | "
+                         f"{run['req_per_s']} | {kind} | "
                          f"{row['requests']} | {row['p50_ms']} | {row['p99_ms']} | "
-                         f"{', '.join(f'{k}: {v}' for k, v in row['non_2xx'].items()) or '0'} |")
+                         f"{', '.join(f'{k}: {v}' for k, v in (row.get('errors') or row['non_2xx']).items()) or '0'} |")
     lines += ["", "Server memory (main process and query workers, RSS):", "",
               "| moment | RSS MiB |", "|---|---|"]
     lines += [f"| {m['moment']} | {m['rss_kb'] / 1024:.0f} |" for m in memory]
