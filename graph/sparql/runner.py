@@ -196,6 +196,19 @@ QUEUE_PER_WORKER = 12
 LOW_PRIORITY = 10  # nice: a tenth of a normal process' share of a busy core (CFS weights 110 : 1024)
 
 
+STARVED = 0.1  # a query that used less than this share of QUERY_FAST in CPU was waiting for a core, not working
+_TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+
+
+def _cpu_seconds(pid: int | None) -> float | None:
+    """CPU seconds a worker has used (user + system, from Linux's /proc); None where that cannot be read."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / _TICKS
+    except (OSError, IndexError, ValueError):
+        return None
+
+
 def _set_priority(pid: int | None, nice: int) -> bool:
     """Set a worker's nice value; False when the system refuses (raising it back needs privilege)."""
     try:
@@ -213,7 +226,8 @@ class WorkerPool:
     At most `size + queue` queries are admitted at once, and one waits at most `queue_wait` seconds for a
     worker: past either, `QueryBusy` (503, Retry-After), so user queries never hold every server thread.
 
-    Priorities: a query still running after `fast` seconds becomes a long-running one. At most `slow` of
+    Priorities: a query still running after `fast` seconds, having worked for a tenth of them (not only
+    waited for a core), becomes a long-running one. At most `slow` of
     those run at once, their workers at a low CPU priority (nice 10, so that a point query on another worker
     keeps its core), set back afterwards, or replaced by a fresh worker where the system does not allow
     that; one more is stopped at once with `QueryBusy`. So slow queries, hostile or not, never take every
@@ -323,9 +337,10 @@ class WorkerPool:
         slow = False
         try:
             worker.wait_ready()
+            cpu = _cpu_seconds(worker.process.pid)
             worker.conn.send(request)
             started = time.monotonic()
-            if not worker.conn.poll(min(self.fast, self.timeout)):
+            if not self._answered_fast(worker, cpu, started):
                 slow = self._slow_slots.acquire(blocking=False)
                 if not slow:
                     self._discard(worker)
@@ -356,6 +371,20 @@ class WorkerPool:
         if status == "syntax":
             raise QuerySyntaxError(first, second)
         raise _ERRORS.get(first, StoreError)(second)
+
+    def _answered_fast(self, worker: _Worker, cpu: float | None, started: float) -> bool:
+        """Wait `fast` seconds for the answer; True if it came. A query that has not answered by then but has
+        used less than a tenth of that in CPU was starved (a busy machine), not slow: it waits in the fast
+        lane, at full priority, for another `fast` seconds, up to the time limit. A point query needs
+        milliseconds of CPU, a hostile one uses all it gets, so only the hostile one is sent to the slow lane
+        (where, with the slots taken, it is refused). Where the CPU time cannot be read, the clock decides."""
+        while True:
+            left = self.timeout - (time.monotonic() - started)
+            if worker.conn.poll(max(0.0, min(self.fast, left))):
+                return True
+            now = _cpu_seconds(worker.process.pid)
+            if cpu is None or now is None or now - cpu >= self.fast * STARVED or left <= self.fast:
+                return False
 
     def close(self) -> None:
         """Kill every worker; queries still running in other threads fail with StoreError."""
