@@ -78,8 +78,10 @@ def requests_for(notice_path: str, canned: str) -> dict[str, tuple[str, dict[str
 
 
 def _error_type(body: bytes) -> str:
+    """The error's type and the first words of its message (QueryBusy says which limit: workers, queue, slots)."""
     try:
-        return str(json.loads(body)["error"]["type"])
+        error = json.loads(body)["error"]
+        return f"{error['type']} ({' '.join(str(error['message']).split()[:4])} …)"
     except (ValueError, KeyError, TypeError):
         return "?"
 

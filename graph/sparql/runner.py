@@ -340,7 +340,11 @@ class WorkerPool:
             cpu = _cpu_seconds(worker.process.pid)
             worker.conn.send(request)
             started = time.monotonic()
-            if not self._answered_fast(worker, cpu, started):
+            answered = self._answered_fast(worker, cpu, started)
+            if answered is None:
+                self._discard(worker)
+                raise QueryTimeout(self.timeout)
+            if not answered:
                 slow = self._slow_slots.acquire(blocking=False)
                 if not slow:
                     self._discard(worker)
@@ -372,8 +376,8 @@ class WorkerPool:
             raise QuerySyntaxError(first, second)
         raise _ERRORS.get(first, StoreError)(second)
 
-    def _answered_fast(self, worker: _Worker, cpu: float | None, started: float) -> bool:
-        """Wait `fast` seconds for the answer; True if it came. A query that has not answered by then but has
+    def _answered_fast(self, worker: _Worker, cpu: float | None, started: float) -> bool | None:
+        """Wait `fast` seconds for the answer: True if it came, None at the time limit. A query that has not answered by then but has
         used less than a tenth of that in CPU was starved (a busy machine), not slow: it waits in the fast
         lane, at full priority, for another `fast` seconds, up to the time limit. A point query needs
         milliseconds of CPU, a hostile one uses all it gets, so only the hostile one is sent to the slow lane
@@ -382,8 +386,10 @@ class WorkerPool:
             left = self.timeout - (time.monotonic() - started)
             if worker.conn.poll(max(0.0, min(self.fast, left))):
                 return True
+            if left <= self.fast:
+                return None
             now = _cpu_seconds(worker.process.pid)
-            if cpu is None or now is None or now - cpu >= self.fast * STARVED or left <= self.fast:
+            if cpu is None or now is None or now - cpu >= self.fast * STARVED:
                 return False
 
     def close(self) -> None:
