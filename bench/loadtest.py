@@ -32,6 +32,10 @@ import urllib.parse
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
+if __package__ in (None, ""):  # run as a script (`make loadtest`): the project root is where bench/ lives
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from bench.served import rss_kb, serve  # noqa: E402
+
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 PORTS = range(5150, 5160)  # this project's loopback ports for hand-started servers
@@ -58,30 +62,6 @@ def free_port() -> int:
     raise SystemExit("no free port in 5150-5159")
 
 
-def rss_kb(pid: int) -> int:
-    """Resident memory of `pid` and every process below it (the query workers), in KiB."""
-    parents: dict[int, int] = {}
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                parents[int(entry.name)] = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
-            except (OSError, IndexError, ValueError):
-                continue
-    family, frontier = {pid}, {pid}
-    while frontier:
-        frontier = {c for c, p in parents.items() if p in frontier} - family
-        family |= frontier
-    total = 0
-    for member in family:
-        try:
-            for line in Path(f"/proc/{member}/status").read_text().splitlines():
-                if line.startswith("VmRSS:"):
-                    total += int(line.split()[1])
-        except OSError:
-            continue
-    return total
-
-
 def requests_for(notice_path: str, canned: str) -> dict[str, tuple[str, dict[str, str]]]:
     chain = (ROOT / "ontology" / "queries" / f"{canned}.rq").read_text(encoding="utf-8")
     return {
@@ -97,6 +77,18 @@ def requests_for(notice_path: str, canned: str) -> dict[str, tuple[str, dict[str
     }
 
 
+def _error_type(body: bytes) -> str:
+    """The error's type and the first words of its message (QueryBusy says which limit: workers, queue, slots)."""
+    try:
+        error = json.loads(body)["error"]
+        return f"{error['type']} ({' '.join(str(error['message']).split()[:4])} …)"
+    except (ValueError, KeyError, TypeError):
+        return "?"
+
+
+errors_seen: dict[str, dict[str, int]] = {}  # per client process: kind → "status type" → count
+
+
 def _client(port: int, plan: list[str], requests: dict, deadline: float, out: list) -> None:
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
     i = 0
@@ -108,8 +100,12 @@ def _client(port: int, plan: list[str], requests: dict, deadline: float, out: li
         try:
             conn.request("GET", path, headers=headers)
             response = conn.getresponse()
-            response.read()
+            body = response.read()
             status = response.status
+            if status >= 400:  # which error, by its type in the JSON shape: 503 QueryBusy / QueryTimeout …
+                errors = errors_seen.setdefault(kind, {})
+                name = f"{status} {_error_type(body)}"
+                errors[name] = errors.get(name, 0) + 1
             if response.getheader("Connection", "").lower() == "close":
                 conn.close()
                 conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
@@ -128,7 +124,7 @@ def _client_process(port: int, plans: list[list[str]], requests: dict, deadline:
         t.start()
     for t in threads:
         t.join()
-    return samples
+    return [*samples, ("errors", errors_seen, 0.0)]
 
 
 def run_load(port: int, clients: int, hostile: bool, seconds: float, requests: dict) -> dict:
@@ -141,6 +137,12 @@ def run_load(port: int, clients: int, hostile: bool, seconds: float, requests: d
     with ProcessPoolExecutor(max_workers=2) as pool:
         futures = [pool.submit(_client_process, port, half, requests, deadline) for half in halves if half]
         samples = [s for f in futures for s in f.result()]
+    errors: dict[str, dict[str, int]] = {}
+    for _, seen, _ in (s for s in samples if s[0] == "errors"):
+        for kind, counts in seen.items():
+            for name, count in counts.items():
+                errors.setdefault(kind, {})[name] = errors.setdefault(kind, {}).get(name, 0) + count
+    samples = [s for s in samples if s[0] != "errors"]
     by_kind: dict[str, dict] = {}
     for kind in (*KINDS, "hostile"):
         mine = [s for s in samples if s[0] == kind]
@@ -153,10 +155,11 @@ def run_load(port: int, clients: int, hostile: bool, seconds: float, requests: d
                 statuses[str(status)] = statuses.get(str(status), 0) + 1
         by_kind[kind] = {"requests": len(mine), "p50_ms": round(statistics.median(times), 1),
                          "p99_ms": round(times[min(len(times) - 1, int(len(times) * 0.99))], 1),
-                         "non_2xx": statuses}
+                         "non_2xx": statuses, "errors": errors.get(kind, {})}
     served = [s for s in samples if s[0] != "hostile"]
     return {"clients": clients, "hostile": hostile, "seconds": seconds,
             "req_per_s": round(len(served) / seconds, 1), "by_kind": by_kind,
+            "load_average": round(os.getloadavg()[0], 1),  # the machine's, other users included, at the end
             "unintended_5xx": sum(1 for k, st, _ in samples if k != "hostile" and (st >= 500 or st == 0))}
 
 
@@ -167,19 +170,6 @@ def build_store(tmp: Path) -> Path:
     if result.returncode not in (0, 1):  # 1: loaded, with validation findings
         raise SystemExit(f"build failed: {result.stderr}")
     return store
-
-
-def wait_for(port: int, seconds: float = 60) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        try:
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
-            conn.request("GET", "/sparql?query=ASK%7B%7D")
-            if conn.getresponse().status == 200:
-                return
-        except OSError:
-            time.sleep(0.2)
-    raise SystemExit("the server did not start")
 
 
 def notice_page(port: int) -> str:
@@ -198,12 +188,15 @@ def report(runs: list[dict], memory: list[dict], meta: dict) -> str:
              "same cores. Each client loops over governs / point SPARQL / canned provenance query / "
              f"notice page; the hostile runs add one client sending a minutes-long query again and again. Canned query: "
              f"ontology/queries/{meta['canned']}.rq.", "",
-             "| clients | hostile | req/s | kind | requests | p50 ms | p99 ms | non-2xx |", "|---|---|---|---|---|---|---|---|"]
+             "The load average is the machine's (1 minute, other users included) at the end of each run.", "",
+             "| clients | hostile | load avg | req/s | kind | requests | p50 ms | p99 ms | non-2xx |",
+             "|---|---|---|---|---|---|---|---|---|"]
     for run in runs:
         for kind, row in run["by_kind"].items():
-            lines.append(f"| {run['clients']} | {'yes' if run['hostile'] else 'no'} | {run['req_per_s']} | {kind} | "
+            lines.append(f"| {run['clients']} | {'yes' if run['hostile'] else 'no'} | {run.get('load_average', '')} | "
+                         f"{run['req_per_s']} | {kind} | "
                          f"{row['requests']} | {row['p50_ms']} | {row['p99_ms']} | "
-                         f"{', '.join(f'{k}: {v}' for k, v in row['non_2xx'].items()) or '0'} |")
+                         f"{', '.join(f'{k}: {v}' for k, v in (row.get('errors') or row['non_2xx']).items()) or '0'} |")
     lines += ["", "Server memory (main process and query workers, RSS):", "",
               "| moment | RSS MiB |", "|---|---|"]
     lines += [f"| {m['moment']} | {m['rss_kb'] / 1024:.0f} |" for m in memory]
@@ -248,24 +241,20 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="noticekg-loadtest-") as tmp:
         store = build_store(Path(tmp))
         port = free_port()
-        server = subprocess.Popen([str(BIN / "noticekg"), "serve", "--store", f"oxigraph:{store}", "--host", "127.0.0.1",
-                                   "--port", str(port), "--threads", str(args.threads)],
-                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        server = serve(f"oxigraph:{store}", port, "--threads", str(args.threads))
         try:
-            wait_for(port)
             requests = requests_for(notice_page(port), args.canned)
             run_load(port, 4, False, min(5.0, args.seconds), requests)  # warm-up: caches, workers, templates
-            memory = [{"moment": "after warm-up", "rss_kb": rss_kb(server.pid)}]
+            memory = [{"moment": "after warm-up", "rss_kb": rss_kb(server.process.pid)}]
             runs = []
             for n in clients:
                 for hostile in (False, True):
                     runs.append(run_load(port, n, hostile, args.seconds, requests))
                     memory.append({"moment": f"after {n} clients{' + hostile' if hostile else ''}",
-                                   "rss_kb": rss_kb(server.pid)})
+                                   "rss_kb": rss_kb(server.process.pid)})
                     print(json.dumps(runs[-1], ensure_ascii=False), flush=True)
         finally:
-            server.terminate()
-            server.wait(timeout=30)
+            server.stop()
     date = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d")
     meta = {"date": date, "command": "make loadtest", "threads": args.threads, "canned": args.canned,
             "machine": f"{os.cpu_count()} cores, {platform.python_implementation()} {platform.python_version()}"}

@@ -34,9 +34,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
                          r"/*": {"methods": ["GET", "HEAD", "OPTIONS"]}},
          expose_headers=["Link", "Location", "Retry-After", "Content-Disposition"])
 
-    from . import api, errors, exports, linked_data, site, sparql, store, write, wsgi
+    from . import api, errors, exports, linked_data, page_cache, site, sparql, store, write, wsgi
 
     store.init_app(app)
+    page_cache.init_app(app)
     errors.init_app(app)
     sparql.init_app(app)
     api.init_app(app)

@@ -27,7 +27,8 @@ from graph.vocab import KIND
 from .describe import labels, local_url
 from .errors import error_response
 from .linked_data import HTML, browser_wants_html, not_acceptable, wants
-from .store import get_lookup_runner, get_store
+from .page_cache import cached
+from .store import get_lookup_runner, get_reader
 from .words import reason
 
 bp = Blueprint("api", __name__, url_prefix="/api")
@@ -50,6 +51,11 @@ def _year(value: str | None, required: bool) -> int | None | Response:
 
 @bp.get("/governs")
 def governs() -> Response:
+    # One answer per question while the store stands (server/page_cache.py): the resolver's two queries run once.
+    return cached(("governs", tuple(sorted(request.args.items(multi=True)))), _governs)
+
+
+def _governs() -> Response:
     args = {name: (request.args.get(name) or "").strip()
             for name in ("kind", "region", "year", "scope", "as_of")}
     # ?format=json|html overrides Accept (a link in the HTML page offers the JSON)
@@ -68,7 +74,7 @@ def governs() -> Response:
         day = parse_day(args["as_of"] or request.args.get("as-of"))
     except ValueError:
         return bad_parameter("as_of", f"as_of must be a date such as 2021-03-01, not {args['as_of']!r}")
-    store = get_store()
+    store = get_reader()
     try:
         code = lookup.region_code(args["region"])
     except NotFound as exc:
@@ -82,7 +88,7 @@ def governs() -> Response:
     status = 200 if resolution.governed else 404
     if media == HTML:
         kind_iri = str(KIND[answer["question"]["kind"]])
-        names = labels(get_store(), {kind_iri, *([answer["section"]["iri"]] if answer["section"] else [])})
+        names = labels(get_reader(), {kind_iri, *([answer["section"]["iri"]] if answer["section"] else [])})
         return Response(render_template("governs.html", r=resolution, answer=answer, status=status, names=names,
                                         kind_label=names[kind_iri], title=_governs_title(answer, names[kind_iri])),
                         status, content_type="text/html; charset=utf-8")
@@ -127,7 +133,7 @@ def figures() -> Response:
     year = _year(request.args.get("year"), required=False)
     if isinstance(year, Response):
         return year
-    store = get_store()
+    store = get_reader()
     checked = check_kind_and_region(store, request.args.get("kind"), request.args.get("region"))
     if isinstance(checked, Response):
         return checked
@@ -167,7 +173,7 @@ def resolve_notice() -> Response:
     text = (request.args.get("docno") or "").strip()
     if not text:
         return bad_parameter("docno", "docno is required, e.g. /api/notices/resolve?docno=桂医保发[2020]46号")
-    found = lookup.resolve_docno(get_store(), text)
+    found = lookup.resolve_docno(get_reader(), text)
     if found.iri:
         response = jsonify({"docno": found.docno, "iri": found.iri, "url": local_url(found.iri)})
         response.status_code = 303
@@ -195,7 +201,7 @@ def cites() -> Response:
     text = (request.args.get("docno") or "").strip()
     if not text:
         return bad_parameter("docno", "docno is required, e.g. /api/cites?docno=医保发〔2020〕24号")
-    store = get_store()
+    store = get_reader()
     citing = lookup.citing(store, text)  # NotFound / InputError answer 404 / 400 in the one error shape
     found = lookup.resolve_docno(store, text)
     return jsonify({"docno": found.docno, "notice": found.iri, "citing": citing})

@@ -144,24 +144,24 @@ def local_url(iri: str) -> str:
     return iri
 
 
-def statements(store: Store, iri: str) -> list[dict[str, Any]]:
-    """Every (predicate, object) with `iri` as subject, labelled, objects grouped under their predicate."""
-    rows = store.select(f"SELECT DISTINCT ?p ?o WHERE {{ {iri_ref(iri)} ?p ?o }}")
-    names = labels(store, {str(v) for r in rows for v in r.values() if isinstance(v, URIRef)})
+def statements(store: Store, iri: str) -> tuple[list[dict[str, Any]], list[dict[str, Any]], bool, str]:
+    """What a page shows of `iri`, labelled with one look-up of every IRI in it: every (predicate, objects)
+    with `iri` as subject, objects grouped under their predicate; the incoming links (the first
+    INCOMING_LIMIT, and whether there are more); and its own label (the page title)."""
+    x = iri_ref(iri)
+    rows = store.select(f"SELECT DISTINCT ?p ?o WHERE {{ {x} ?p ?o }}")
+    links = store.select(f"SELECT DISTINCT ?s ?p WHERE {{ ?s ?p {x} FILTER(isIRI(?s)) }} "
+                         f"LIMIT {INCOMING_LIMIT + 1}")
+    names = labels(store, {iri, *(str(v) for r in (*rows, *links) for v in r.values() if isinstance(v, URIRef))})
     grouped: dict[str, list[dict]] = defaultdict(list)
     for r in rows:
         grouped[str(r["p"])].append(term(r["o"], names))
     # Predicates show as CURIEs: precise, and the same words the SPARQL endpoint takes.
-    return [{"predicate": term(URIRef(p), {}), "objects": sorted(objs, key=sort_key)}
-            for p, objs in sorted(grouped.items(), key=lambda kv: (kv[0] != str(RDF.type), curie(kv[0])))]
-
-
-def incoming(store: Store, iri: str) -> tuple[list[dict[str, Any]], bool]:
-    rows = store.select(f"SELECT DISTINCT ?s ?p WHERE {{ ?s ?p {iri_ref(iri)} FILTER(isIRI(?s)) }} "
-                        f"LIMIT {INCOMING_LIMIT + 1}")
-    names = labels(store, {str(v) for r in rows for v in r.values()})
-    links = [{"subject": term(r["s"], names), "predicate": term(r["p"], names)} for r in rows[:INCOMING_LIMIT]]
-    return sorted(links, key=lambda x: (x["predicate"]["label"], x["subject"]["label"])), len(rows) > INCOMING_LIMIT
+    described = [{"predicate": term(URIRef(p), {}), "objects": sorted(objs, key=sort_key)}
+                 for p, objs in sorted(grouped.items(), key=lambda kv: (kv[0] != str(RDF.type), curie(kv[0])))]
+    incoming = [{"subject": term(r["s"], names), "predicate": term(r["p"], names)} for r in links[:INCOMING_LIMIT]]
+    incoming.sort(key=lambda x: (x["predicate"]["label"], x["subject"]["label"]))
+    return described, incoming, len(links) > INCOMING_LIMIT, names[iri]
 
 
 def sort_key(t: dict[str, Any]) -> tuple:

@@ -24,7 +24,7 @@ from graph.release import void_description
 from .describe import local_url
 from .errors import error_response
 from .linked_data import wants
-from .store import get_store
+from .store import get_reader
 
 bp = Blueprint("feed", __name__)
 
@@ -34,7 +34,7 @@ _VOID_FORMATS = {"text/turtle": "turtle", "application/ld+json": "json-ld", "app
 
 @bp.get("/feed")
 def feed() -> Response:
-    store = get_store()
+    store = get_reader()
     region = (request.args.get("region") or "").strip() or None
     kind = (request.args.get("kind") or "").strip() or None
     try:
@@ -85,7 +85,7 @@ def void() -> Response:
     media = wants(list(_VOID_FORMATS), "text/turtle")
     if media is None:
         media = "text/turtle"
-    graph = void_description(get_store(), current_app.config["BASE"], request.host_url)
+    graph = void_description(get_reader(), current_app.config["BASE"], request.host_url)
     return Response(graph.serialize(format=_VOID_FORMATS[media], encoding="utf-8"),
                     content_type=f"{media}; charset=utf-8")
 

@@ -19,7 +19,7 @@ from graph.store import Store
 
 from .describe import local_url, select
 from .errors import error_response
-from .store import get_store
+from .store import get_reader
 from .words import PHRASES, SEVERITIES, Words
 from .words import label as term_words
 
@@ -121,7 +121,7 @@ def facets(store: Store) -> dict[str, list[dict[str, Any]]]:
 
 @bp.get("/validation")
 def validation() -> Response:
-    store = get_store()
+    store = get_reader()
     rule = (request.args.get("rule") or "").strip()
     if rule and not _RULE.match(rule):
         return error_response(400, "InvalidParameter", f"规则名无效 invalid rule name {rule!r}: use a slug such as "

@@ -23,7 +23,7 @@ from graph.store import Store
 from .describe import DEF, local_url, select
 from .errors import error_response
 from .pages import figure_value_text
-from .store import get_store
+from .store import get_reader
 from .words import PHRASES, Words, relation
 from .words import kind as kind_words
 from .words import level as level_words
@@ -204,7 +204,7 @@ def implementation() -> Response:
     if not text:
         return error_response(400, "InvalidParameter", "缺少文号 docno is required, e.g. "
                               "/implementation?docno=医保发〔2020〕24号", parameter="docno")
-    store = get_store()
+    store = get_reader()
     found = lookup.resolve_docno(store, text)
     if not found.iri:
         return error_response(404, "NotFound", f"图中没有文号为 {text} 的通知 no notice with the 文号 {text!r}",

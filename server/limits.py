@@ -2,7 +2,7 @@
 
     QUERY_TIMEOUT      NOTICEKG_QUERY_TIMEOUT      seconds of engine time per query (5)
     QUERY_WORKERS      NOTICEKG_QUERY_WORKERS      user-query worker processes (0: cores + slow slots)
-    QUERY_QUEUE        NOTICEKG_QUERY_QUEUE        queries that may wait for a worker (-1: eight per worker)
+    QUERY_QUEUE        NOTICEKG_QUERY_QUEUE        queries that may wait for a worker (-1: twelve per worker)
     QUERY_QUEUE_WAIT   NOTICEKG_QUERY_QUEUE_WAIT   seconds one may wait before 503 + Retry-After (2)
     QUERY_FAST         NOTICEKG_QUERY_FAST         seconds after which a query is a long-running one (1)
     QUERY_SLOW_SLOTS   NOTICEKG_QUERY_SLOW_SLOTS   long-running queries at once, at low priority (0: cores / 2)

@@ -5,7 +5,8 @@
     /def/<path>   ↔  https://noticekg.org/def/ + path  (ontology terms and figure kinds, `graph/vocabulary`)
 
 HTML for people; Turtle, JSON-LD, N-Triples or RDF/XML for machines, by `Accept` or by extension (`.ttl`,
-`.jsonld`, `.nt`, `.rdf`). The description of an IRI is every triple with it as subject, plus a notice's list
+`.jsonld`, `.nt`, `.rdf`). Every query runs in the look-up pool under the `/sparql` time limit
+(`server/lookups.py`); an answer is kept per generation of the store (`server/page_cache.py`), with an ETag. The description of an IRI is every triple with it as subject, plus a notice's list
 of sections and figures and a figure's quote selector; a named graph's IRI gives the graph itself. Every answer
 links the named graphs it was read from with `rel="http://www.w3.org/ns/prov#has_provenance"`.
 """
@@ -24,7 +25,8 @@ from graph.store import Store
 from . import describe, pages, text
 from .describe import DEF, local_url
 from .errors import error_response
-from .store import get_store
+from .page_cache import cached
+from .store import get_reader
 
 bp = Blueprint("linked_data", __name__)
 
@@ -92,37 +94,39 @@ def minted_path(path: str) -> bool:
 
 @bp.get("/id/<path:path>")
 def instance(path: str) -> Response:
-    return dereference(current_app.config["BASE"], path)
+    return cached(("id", path), lambda: dereference(current_app.config["BASE"], path))
 
 
 @bp.get("/def/", defaults={"path": ""})
 @bp.get("/def/<path:path>")
 def vocabulary(path: str) -> Response:
-    return dereference(DEF, path)
+    return cached(("def", path), lambda: dereference(DEF, path))
 
 
 @bp.get("/")
 def home() -> Response:
-    return _html(render_template("home.html", **pages.home(get_store())))
+    return cached(("home",), lambda: _html(render_template("home.html", **pages.home(get_reader()))))
 
 
 def dereference(namespace: str, path: str) -> Response:
     if path and not minted_path(path) or not safe_iri(namespace + path):
         return not_found(f"nothing in the graph is named {namespace}{path}")
-    store = get_store()
+    store = get_reader()
     iri, ext = namespace + path, None
     # An extension selects a representation, unless the IRI with the extension is itself in the graph.
     stem, dot, suffix = path.rpartition(".")
     if dot and (suffix in RDF_FORMATS or suffix == "txt") and not describe.exists(store, iri):
         iri, ext = namespace + stem, suffix
-    if not safe_iri(iri) or not describe.exists(store, iri):
+    if not safe_iri(iri):
+        return not_found(f"nothing in the graph is named {iri}")
+    graphs = describe.provenance_graphs(store, iri)  # none: then it is only in the graph if some triple uses it
+    if not graphs and not describe.exists(store, iri):
         return not_found(f"nothing in the graph is named {iri}")
     if ext is None:
         media = wants(list(_BY_MEDIA), HTML)
         if media is None:
             return not_acceptable([HTML, *(m for _, m in RDF_FORMATS.values())])
         ext = _BY_MEDIA[media]
-    graphs = describe.provenance_graphs(store, iri)
     if ext == "txt":
         source_text = text.source_text(store, iri)
         if source_text is None:

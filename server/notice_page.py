@@ -35,6 +35,8 @@ def notice(store: Store, iri: str, rows: list[dict[str, Any]]) -> dict[str, Any]
         values = _values(rows, DEF + name)
         return values[0] if values else None
 
+    figures = _figures(store, iri)
+    related_notices, followed = related(store, iri)
     return {
         "docno": text("docNo"),
         "titles": [t["text"].replace(MARKUP, "") for t in _values(rows, "http://purl.org/dc/terms/title")],
@@ -47,19 +49,20 @@ def notice(store: Store, iri: str, rows: list[dict[str, Any]]) -> dict[str, Any]
         "addressees": [t["text"] for t in _values(rows, DEF + "addressee")],
         "copied_to": [t["text"] for t in _values(rows, DEF + "copiedTo")],
         "publicity": text("publicity"),
-        "related": related(store, iri),
-        "sections": sections(store, iri),
-        "full_text": marked_text(store, iri),
+        "related": related_notices,
+        "sections": sections(store, iri, figures),
+        "full_text": marked_text(store, iri, figures),
         "findings": findings(store, iri),
         "diagram": diagram(store, iri),
-        "has_followers": store.ask(f"ASK {{ ?m <{DEF}forwards>|<{DEF}implements> <{iri}> }}"),
+        "has_followers": followed,
         "provenance": source_provenance(store, iri),  # where it came from, how it became text (server/text.py)
         "timelines": notice_timelines(store, iri),  # its kinds over the years, as of today (graph/timeline.py)
     }
 
 
-def related(store: Store, iri: str) -> list[dict[str, Any]]:
-    """Every notice this one relates to, or that relates to it, once, with all the relations between them."""
+def related(store: Store, iri: str) -> tuple[list[dict[str, Any]], bool]:
+    """Every notice this one relates to, or that relates to it, once, with all the relations between them;
+    and whether another notice forwards or implements this one."""
     values = " ".join(f"<{p}>" for p in RELATIONS)
     rows = store.select(f"""SELECT DISTINCT ?m ?p ?dir WHERE {{ VALUES ?p {{ {values} }}
         {{ <{iri}> ?p ?m BIND("out" AS ?dir) }} UNION {{ ?m ?p <{iri}> BIND("in" AS ?dir) }} }}""")
@@ -75,10 +78,19 @@ def related(store: Store, iri: str) -> list[dict[str, Any]]:
         if words not in entry["relations"]:
             entry["relations"].append(words)
             entry["order"] = min(entry["order"], RELATION_NAMES.index(name) + (0.5 if inverse else 0))
-    return sorted(by_notice.values(), key=lambda e: (e["order"], e["notice"]["label"]))
+    followed = any(str(r["dir"]) == "in" and RELATIONS[str(r["p"])] in ("forwards", "implements") for r in rows)
+    return sorted(by_notice.values(), key=lambda e: (e["order"], e["notice"]["label"])), followed
 
 
-def sections(store: Store, iri: str) -> list[dict[str, Any]]:
+def _figures(store: Store, iri: str) -> list[dict[str, Any]]:
+    """The notice's figures with their quotes and where they stand: one query for the sections and the text."""
+    return select(store, f"""SELECT ?f ?label ?exact ?start ?end ?section ?scope WHERE {{ ?f nkg:statedIn <{iri}> .
+        OPTIONAL {{ ?f rdfs:label ?label }} OPTIONAL {{ ?f nkg:inSection ?section }} OPTIONAL {{ ?f nkg:scope ?scope }}
+        OPTIONAL {{ ?f oa:hasSelector ?sel . ?sel oa:exact ?exact OPTIONAL {{ ?sel oa:start ?start ; oa:end ?end }} }}
+    }}""")
+
+
+def sections(store: Store, iri: str, figures: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """The notice's sections in document order, each with its figures and citations; what lies outside the
     numbered sections goes to the preamble (before the first section) or to the end (tables, 附表)."""
     rows = select(store, f"""SELECT ?s ?path ?label ?title ?start WHERE {{ ?s nkg:inNotice <{iri}> ; nkg:path ?path .
@@ -104,9 +116,6 @@ def sections(store: Store, iri: str) -> list[dict[str, Any]]:
             return by_iri[str(row["section"])]
         return preamble if int(row.get("start", 0)) < first_section else after
 
-    figures = select(store, f"""SELECT ?f ?label ?exact ?start ?section ?scope WHERE {{ ?f nkg:statedIn <{iri}> .
-        OPTIONAL {{ ?f rdfs:label ?label }} OPTIONAL {{ ?f nkg:inSection ?section }} OPTIONAL {{ ?f nkg:scope ?scope }}
-        OPTIONAL {{ ?f oa:hasSelector ?sel . ?sel oa:exact ?exact OPTIONAL {{ ?sel oa:start ?start }} }} }}""")
     seen: set[str] = set()
     for f in sorted(figures, key=lambda f: (int(f.get("start", 0)), str(f["f"]))):
         if str(f["f"]) in seen:
@@ -131,7 +140,7 @@ def sections(store: Store, iri: str) -> list[dict[str, Any]]:
     return [s for s in ordered if s["iri"] or s["figures"] or s["citations"]]
 
 
-def marked_text(store: Store, iri: str) -> list[dict[str, Any]] | None:
+def marked_text(store: Store, iri: str, figures: list[dict[str, Any]]) -> list[dict[str, Any]] | None:
     """The notice's own text cut into pieces, each figure's quote a piece of its own linked to the figure."""
     rows = select(store, f"""SELECT ?text ?start ?end WHERE {{
         <{iri}> nkg:sourceStart ?start ; nkg:sourceEnd ?end ; prov:wasDerivedFrom ?source . ?source nkg:text ?text }}
@@ -139,9 +148,8 @@ def marked_text(store: Store, iri: str) -> list[dict[str, Any]] | None:
     if not rows:
         return None
     text, lo, hi = str(rows[0]["text"]), int(rows[0]["start"]), int(rows[0]["end"])
-    quotes = select(store, f"""SELECT DISTINCT ?f ?start ?end ?label WHERE {{ ?f nkg:statedIn <{iri}> ;
-        oa:hasSelector ?sel . ?sel oa:start ?start ; oa:end ?end OPTIONAL {{ ?f rdfs:label ?label }} }}""")
-    spans = sorted((int(q["start"]), int(q["end"]), str(q["f"]), str(q.get("label", ""))) for q in quotes)
+    spans = sorted({(int(q["start"]), int(q["end"]), str(q["f"]), str(q.get("label", "")))
+                    for q in figures if "start" in q and "end" in q})
     pieces, at = [], lo
     for start, end, figure, label in spans:
         if start < at or end > hi or start >= end:  # overlapping or outside this notice: the first one wins

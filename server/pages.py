@@ -25,7 +25,6 @@ from .describe import (
     DEF,
     KIND_SCHEME,
     curie,
-    incoming,
     is_graph,
     labels,
     local_url,
@@ -64,11 +63,9 @@ def _text(rows: list[dict[str, Any]], predicate: str) -> str | None:
 
 def resource(store: Store, iri: str) -> dict[str, Any]:
     """The view of one IRI; `view` names the template: notice, figure or resource."""
-    rows = statements(store, iri)
+    rows, links, more, title = statements(store, iri)
     types = {t.get("iri") for t in _values(rows, "rdf:type")}
-    links, more = incoming(store, iri)
-    base = {"iri": iri, "statements": rows, "title": labels(store, {iri})[iri], "incoming": links,
-            "more_incoming": more}
+    base = {"iri": iri, "statements": rows, "title": title, "incoming": links, "more_incoming": more}
     if n("nkg:Notice") in types:
         return {**base, **notice(store, iri, rows), "view": "notice"}
     if n("nkg:Figure") in types:

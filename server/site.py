@@ -7,7 +7,7 @@ from flask import Flask
 
 from . import findings, implementation, search_pages, workbench
 from .diagram import diagram
-from .store import get_store
+from .store import get_reader
 from .words import PHRASES, STATUS, TIMELINE, error, kind, label, reason, relation
 
 
@@ -17,5 +17,6 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(implementation.bp)
     workbench.init_app(app)
     app.jinja_env.globals.update(phrases=PHRASES, timeline_words=TIMELINE, kind_label=kind, relation_words=relation,
-                                 reason_words=reason, error_words=error, status_words=STATUS, term_words=label, kind_words=kind,
-                                 chain_layout=lambda iri: diagram(get_store(), iri))  # the governs page's chain
+                                 reason_words=reason, error_words=error, status_words=STATUS, term_words=label,
+                                 kind_words=kind,
+                                 chain_layout=lambda iri: diagram(get_reader(), iri))  # the governs page's chain

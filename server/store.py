@@ -3,7 +3,9 @@
 An on-disk store built in generations (`graph.generations`) is followed: each request sees the generation that
 was current when it started, threads and query workers alike, so a build swaps the whole store at once.
 The runner (`graph.sparql.query_runner`) runs user SPARQL under `QUERY_TIMEOUT` in `QUERY_WORKERS` worker
-processes; `close(app)` stops them (the app's own process exit does too: they are daemons).
+processes; the look-up runner runs the server's own queries (`get_reader()`: pages, linked data, the API)
+under the same limit in `LOOKUP_WORKERS` processes of its own; `close(app)` stops both (the app's own
+process exit does too: they are daemons).
 """
 
 from __future__ import annotations
@@ -43,6 +45,9 @@ def get_store() -> Store:
 
 
 RUNNERS = ("noticekg.runner", "noticekg.lookup-runner")
+# The server's own queries are bounded by how they are written (bound IRIs, LIMITs); a named graph's
+# description is the graph itself (the regions graph: ~20,000 triples). Their row cap only guards memory.
+LOOKUP_MAX_ROWS = 1_000_000
 
 
 def get_runner() -> Runner:
@@ -51,11 +56,21 @@ def get_runner() -> Runner:
 
 
 def get_lookup_runner() -> Runner:
-    """The pool of the server's own look-ups (`/api/governs`): the same time limit as `/sparql`, its own
-    workers (half the cores, at least one), so that user SPARQL filling its queue cannot starve them."""
+    """The pool of the server's own look-ups (linked data, pages, the API): the same time limit as `/sparql`,
+    its own workers (`LOOKUP_WORKERS`, default one per core), so that user SPARQL filling its queue cannot
+    starve them."""
     from graph.sparql.guard import cores
 
-    return _runner("noticekg.lookup-runner", int(current_app.config.get("LOOKUP_WORKERS", 0)) or max(1, cores() // 2))
+    return _runner("noticekg.lookup-runner", int(current_app.config.get("LOOKUP_WORKERS", 0)) or cores(),
+                   int(current_app.config.get("LOOKUP_MAX_ROWS", LOOKUP_MAX_ROWS)))
+
+
+def get_reader() -> Store:
+    """The store of this request for the server's own look-ups: its queries run in the look-up pool, under
+    the `/sparql` time limit and caps (`server/lookups.py`)."""
+    from .lookups import LookupStore
+
+    return LookupStore(get_store(), get_lookup_runner())
 
 
 def start_runners() -> None:
@@ -65,7 +80,7 @@ def start_runners() -> None:
     get_lookup_runner().start()
 
 
-def _runner(key: str, workers: int | None) -> Runner:
+def _runner(key: str, workers: int | None, max_rows: int | None = None) -> Runner:
     app = current_app
     runner = app.extensions.get(key)
     if runner is None:
@@ -73,10 +88,13 @@ def _runner(key: str, workers: int | None) -> Runner:
         with _lock:
             runner = app.extensions.get(key)
             if runner is None:
+                from dataclasses import replace
+
                 from .limits import limits_of
 
+                limits = limits_of(app) if max_rows is None else replace(limits_of(app), max_rows=max_rows)
                 queue = int(app.config.get("QUERY_QUEUE", -1))
-                runner = query_runner(store, float(app.config["QUERY_TIMEOUT"]), workers, limits_of(app),
+                runner = query_runner(store, float(app.config["QUERY_TIMEOUT"]), workers, limits,
                                       None if queue < 0 else queue, float(app.config.get("QUERY_QUEUE_WAIT", 2)),
                                       float(app.config.get("QUERY_FAST", 1.0)),
                                       int(app.config.get("QUERY_SLOW_SLOTS", 0)) or None)

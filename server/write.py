@@ -198,8 +198,10 @@ def _local(iri: str, base: str) -> str:
 def refresh_queries(app: Flask) -> None:
     """Replace the query workers (they hold the store as it was when they started): the next query starts a
     fresh pool that sees the write. The old pool is closed once its queries have had their time limit."""
+    from .page_cache import invalidate
     from .store import RUNNERS
 
+    invalidate(app)  # the pages kept were rendered from the store as it was
     for key in RUNNERS:
         old = app.extensions.pop(key, None)
         if old is not None:

@@ -16,7 +16,7 @@ import rdflib
 
 from graph.store import Store
 from server import create_app
-from server.store import close
+from server.store import close, get_lookup_runner
 from tests.hostile_fixtures import *  # noqa: F403 - the listener fixture
 from tests.hostile_fixtures import Listener
 from tests.server_fixtures import *  # noqa: F403 - the fixtures app, client, store
@@ -66,7 +66,8 @@ def test_every_route_under_injection_payloads(app, listener: Listener) -> None:
 
 
 class CountingStore:
-    """The fixture store, counting the queries it is asked (to show a look-up stopped before any)."""
+    """The fixture store, counting the queries it is asked (to show a look-up stopped before any), and those
+    sent to the look-up pool, where the server's own look-ups run (`counted` wires that in)."""
 
     def __init__(self, store: Store) -> None:
         self._store, self.queries = store, []
@@ -92,6 +93,10 @@ class CountingStore:
 def counted(store):
     counting = CountingStore(store)
     application = create_app({"TESTING": True, "STORE": counting, "QUERY_TIMEOUT": 2.0, "QUERY_WORKERS": 1})
+    with application.app_context():
+        runner = get_lookup_runner()
+    run = runner.run
+    runner.run = lambda request: (counting.queries.append(request.query), run(request))[1]  # type: ignore[method-assign]
     yield application.test_client(), counting
     close(application)
 

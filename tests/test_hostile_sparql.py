@@ -6,6 +6,7 @@ loopback must see no connection, except where the allow-list names it (which sho
 from __future__ import annotations
 
 import os
+import signal
 import threading
 from pathlib import Path
 
@@ -182,7 +183,10 @@ def test_a_full_queue_answers_503_with_retry_after_at_once_and_recovers(store) -
     slow_done = threading.Event()
     try:
         def slow() -> None:
-            app.test_client().get("/sparql", query_string={"query": SLOW_QUERY})
+            for _ in range(100):  # a probe below may hold the only place at first: then ask again
+                answer = app.test_client().get("/sparql", query_string={"query": SLOW_QUERY})
+                if answer.status_code != 503 or answer.json["error"]["type"] != "QueryBusy":
+                    break
             slow_done.set()
 
         thread = threading.Thread(target=slow)
@@ -192,6 +196,7 @@ def test_a_full_queue_answers_503_with_retry_after_at_once_and_recovers(store) -
             busy = app.test_client().get("/sparql", query_string={"query": "ASK {}"})
             if busy.status_code == 503:
                 break
+            threading.Event().wait(0.01)
         assert busy is not None and busy.status_code == 503, busy.data
         assert not slow_done.is_set()  # answered while the slow query was still running, not after it
         assert busy.headers["Retry-After"] == "1" and busy.json["error"]["type"] == "QueryBusy"
@@ -248,4 +253,44 @@ def test_long_running_queries_run_at_low_priority_and_never_take_every_worker(st
         # The worker is back at normal priority, or replaced by one that is.
         assert all(_nice(pid) == _nice(os.getpid()) for pid in pool.pids)
     finally:
+        pool.close()
+
+
+def test_a_query_starved_of_cpu_is_not_sent_to_the_taken_slow_lane(store) -> None:
+    """Its worker stopped (no CPU at all, like a point query waiting for a core on a busy machine), a query
+    outlives QUERY_FAST while the only slow slot is taken: it is cut off at the time limit, not refused as a
+    long-running one."""
+    pool = WorkerPool(store, 2.0, 2, "fork", fast=0.2, slow=1)
+    pool.start()
+    outcomes: dict[str, str] = {}
+
+    def run(query: str) -> None:
+        try:
+            pool.run(QueryRequest(query, RESULT_FORMATS[0]))
+            outcomes[query] = "answered"
+        except Exception as exc:  # noqa: BLE001 - the outcome is what is tested
+            outcomes[query] = type(exc).__name__
+
+    hostile = threading.Thread(target=run, args=(SLOW_QUERY,))
+    stopped: list[int] = []
+    try:
+        hostile.start()
+        for _ in range(100):  # until the slow query has taken the slow slot
+            if any(_nice(pid) == LOW_PRIORITY for pid in pool.pids):
+                break
+            threading.Event().wait(0.05)
+        stopped = [pid for pid in pool.pids if _nice(pid) != LOW_PRIORITY]
+        assert len(stopped) == 1
+        os.kill(stopped[0], signal.SIGSTOP)
+        run("ASK {}")
+        assert outcomes["ASK {}"] == "QueryTimeout"  # not QueryBusy at 0.2 s: it never worked, it waited
+        hostile.join(timeout=30)
+        assert outcomes[SLOW_QUERY] == "QueryTimeout"
+        assert pool.run(QueryRequest("ASK {}", RESULT_FORMATS[0]))[0] == b'{"head":{},"boolean":true}'
+    finally:
+        for pid in stopped:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
         pool.close()

@@ -4,11 +4,8 @@ socket, cut off at its time limit, and stopped by SIGTERM with every process it 
 from __future__ import annotations
 
 import json
-import os
 import signal
 import subprocess
-import sys
-import threading
 import time
 import urllib.error
 import urllib.parse
@@ -18,28 +15,12 @@ from pathlib import Path
 
 import pytest
 
+from bench.served import descendants, serve
 from graph.store import open_store
 from tests.server_fixtures import SLOW_QUERY, SPARQL_FIXTURE
 
 NKG = "https://noticekg.org/def/"
 DOCNOS = f"SELECT ?d WHERE {{ ?n <{NKG}docNo> ?d ; <{NKG}inCorpus> true }} ORDER BY ?d"
-NOTICEKG = Path(sys.executable).with_name("noticekg")
-
-
-def _descendants(pid: int) -> set[int]:
-    """Every live process below `pid` (children, their children …), read from /proc."""
-    parents: dict[int, int] = {}
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                parents[int(entry.name)] = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
-            except (OSError, IndexError, ValueError):
-                continue
-    found, frontier = set(), {pid}
-    while frontier:
-        frontier = {child for child, parent in parents.items() if parent in frontier} - found
-        found |= frontier
-    return found
 
 
 def _alive(pid: int) -> bool:
@@ -50,34 +31,19 @@ def _alive(pid: int) -> bool:
     return state != "Z"
 
 
-def _first_line(stream, seconds: float) -> str:
-    line: list[str] = []
-    reader = threading.Thread(target=lambda: line.append(stream.readline()), daemon=True)
-    reader.start()
-    reader.join(seconds)
-    return line[0] if line else ""
-
-
 @pytest.fixture
 def served(tmp_path: Path) -> Iterator[tuple[subprocess.Popen, str]]:
     store = open_store(f"oxigraph:{tmp_path / 'store'}")
     store.load_file(str(SPARQL_FIXTURE))
     store.close()
     del store  # the server opens the directory read-only; we keep nothing open
-    process = subprocess.Popen(
-        [str(NOTICEKG), "serve", "--store", f"oxigraph:{tmp_path / 'store'}", "--port", "0",
-         "--timeout", "0.5", "--threads", "4"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    server = serve(f"oxigraph:{tmp_path / 'store'}", 0, "--timeout", "0.5", "--threads", "4")
     try:
-        line = _first_line(process.stdout, 30)
-        assert "http://127.0.0.1:" in line, (line, process.poll())
-        yield process, line.split("serving ", 1)[1].split()[0]
+        yield server.process, server.url + "/sparql"
     finally:
-        if process.poll() is None:
-            process.kill()
-            process.wait()
-        process.stdout.close()
-        process.stderr.close()
+        if server.process.poll() is None:
+            server.process.kill()
+        server.stop()
 
 
 def _get(url: str, **params: str) -> tuple[int, str, bytes]:
@@ -103,7 +69,7 @@ def test_serve_answers_cuts_off_and_stops_cleanly(served: tuple[subprocess.Popen
     assert time.monotonic() - started < 1.5
     assert _get(endpoint, query="ASK {}")[0] == 200
 
-    children = _descendants(process.pid)
+    children = descendants(process.pid)
     assert children, "the query workers run in processes of their own"
     process.send_signal(signal.SIGTERM)
     assert process.wait(timeout=10) == 0

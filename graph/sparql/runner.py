@@ -70,7 +70,7 @@ def query_runner(store: Store, timeout: float, workers: int | None = None, limit
                  slow: int | None = None) -> Runner:
     """The runner that can enforce `timeout` and `limits` on `store`: see the module docstring. `workers`
     defaults to the cores this process may use plus `slow` (default: half the cores, at least one) for
-    long-running queries; `waiting` (default: eight per worker) queries may wait for one, at most
+    long-running queries; `waiting` (default: QUEUE_PER_WORKER per worker) queries may wait for one, at most
     `queue_wait` seconds, before `QueryBusy`; `fast`: see `WorkerPool`."""
     limits = limits or Limits(timeout=timeout)
     slow = slow or max(1, cores() // 2)
@@ -190,7 +190,23 @@ class _Worker:
         self.conn.close()
 
 
+# Queries that may wait per worker: 32 clients without pause on 2 cores (make loadtest) wait rather than get a 503;
+# with 3 workers that holds at most 39 of waitress' 48 threads, leaving the rest to the server's own look-ups.
+QUEUE_PER_WORKER = 12
 LOW_PRIORITY = 10  # nice: a tenth of a normal process' share of a busy core (CFS weights 110 : 1024)
+
+
+STARVED = 0.1  # a query that used less than this share of QUERY_FAST in CPU was waiting for a core, not working
+_TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+
+
+def _cpu_seconds(pid: int | None) -> float | None:
+    """CPU seconds a worker has used (user + system, from Linux's /proc); None where that cannot be read."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / _TICKS
+    except (OSError, IndexError, ValueError):
+        return None
 
 
 def _set_priority(pid: int | None, nice: int) -> bool:
@@ -210,7 +226,8 @@ class WorkerPool:
     At most `size + queue` queries are admitted at once, and one waits at most `queue_wait` seconds for a
     worker: past either, `QueryBusy` (503, Retry-After), so user queries never hold every server thread.
 
-    Priorities: a query still running after `fast` seconds becomes a long-running one. At most `slow` of
+    Priorities: a query still running after `fast` seconds, having worked for a tenth of them (not only
+    waited for a core), becomes a long-running one. At most `slow` of
     those run at once, their workers at a low CPU priority (nice 10, so that a point query on another worker
     keeps its core), set back afterwards, or replaced by a fresh worker where the system does not allow
     that; one more is stopped at once with `QueryBusy`. So slow queries, hostile or not, never take every
@@ -222,7 +239,7 @@ class WorkerPool:
         self.timeout = timeout
         self.limits = limits or Limits(timeout=timeout)
         self.size = max(1, size)
-        self.queue = 8 * self.size if waiting is None else max(0, waiting)
+        self.queue = QUEUE_PER_WORKER * self.size if waiting is None else max(0, waiting)
         self.queue_wait = queue_wait
         self.fast = fast
         self.slow = max(1, self.size // 2) if slow is None else max(1, slow)
@@ -280,8 +297,17 @@ class WorkerPool:
         with self._lock:
             self._workers.discard(worker)
             refill = refill and not self._closed
-        if refill:  # start the replacement now, so that the next query does not wait for it
-            self._release(self._spawn())
+        if refill:  # start the replacement now; it joins the idle ones once it is up, so no query waits for it
+            threading.Thread(target=self._warm, args=(self._spawn(),), daemon=True,
+                             name="noticekg-query-worker-start").start()
+
+    def _warm(self, worker: _Worker) -> None:
+        try:
+            worker.wait_ready()
+        except (StoreError, EOFError, OSError):
+            self._discard(worker, refill=False)
+            return
+        self._release(worker)
 
     def _spawn(self) -> _Worker:
         worker = _Worker(self._ctx, self._source, self.limits)
@@ -311,9 +337,14 @@ class WorkerPool:
         slow = False
         try:
             worker.wait_ready()
+            cpu = _cpu_seconds(worker.process.pid)
             worker.conn.send(request)
             started = time.monotonic()
-            if not worker.conn.poll(min(self.fast, self.timeout)):
+            answered = self._answered_fast(worker, cpu, started)
+            if answered is None:
+                self._discard(worker)
+                raise QueryTimeout(self.timeout)
+            if not answered:
                 slow = self._slow_slots.acquire(blocking=False)
                 if not slow:
                     self._discard(worker)
@@ -344,6 +375,22 @@ class WorkerPool:
         if status == "syntax":
             raise QuerySyntaxError(first, second)
         raise _ERRORS.get(first, StoreError)(second)
+
+    def _answered_fast(self, worker: _Worker, cpu: float | None, started: float) -> bool | None:
+        """Wait `fast` seconds for the answer: True if it came, None at the time limit. A query that has not answered by then but has
+        used less than a tenth of that in CPU was starved (a busy machine), not slow: it waits in the fast
+        lane, at full priority, for another `fast` seconds, up to the time limit. A point query needs
+        milliseconds of CPU, a hostile one uses all it gets, so only the hostile one is sent to the slow lane
+        (where, with the slots taken, it is refused). Where the CPU time cannot be read, the clock decides."""
+        while True:
+            left = self.timeout - (time.monotonic() - started)
+            if worker.conn.poll(max(0.0, min(self.fast, left))):
+                return True
+            if left <= self.fast:
+                return None
+            now = _cpu_seconds(worker.process.pid)
+            if cpu is None or now is None or now - cpu >= self.fast * STARVED:
+                return False
 
     def close(self) -> None:
         """Kill every worker; queries still running in other threads fail with StoreError."""
