@@ -15,9 +15,12 @@ notices on the store with the notices bound. Findings are data, never exceptions
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import dataclasses
+import time
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from typing import TypeVar
 
 import pyshacl
 import rdflib
@@ -61,14 +64,17 @@ class ValidationResult:
     conforms: bool  # as SHACL says: no result of any severity
     report: rdflib.Graph  # holds one sh:ValidationReport
     results: tuple[Finding, ...]
+    timings: Mapping[str, float] = dataclasses.field(default_factory=dict)  # milliseconds per phase and rule
 
 
-def validate(data: rdflib.Graph | rdflib.Dataset | Store, *, notices: Iterable[str] | None = None
-             ) -> ValidationResult:
+def validate(data: rdflib.Graph | rdflib.Dataset | Store, *, notices: Iterable[str] | None = None,
+             structure: bool = True) -> ValidationResult:
     """Validate a graph, a dataset of notice graphs, or a store.
 
     With `notices` (notice IRIs, or their graph IRIs), check the structure of those notices' graphs only, and
-    report the content findings in which one of them takes part, on either side of a comparison."""
+    report the content findings in which one of them takes part, on either side of a comparison. With
+    `structure=False`, only the content rules run (the structure shapes are per notice, and a build that
+    checked each notice as it came in need not check them again)."""
     wanted = _notices(notices)
     report = rdflib.Graph()
     report.bind("sh", SH)
@@ -79,19 +85,35 @@ def validate(data: rdflib.Graph | rdflib.Dataset | Store, *, notices: Iterable[s
     # An incremental run checks the rules within one notice on that notice's own neighbourhood, in a small
     # engine of its own: their cost is the notice's, however many notices the store holds.
     small = open_store("memory:") if wanted is not None else None
-    for graph in _graphs_to_check(data, engine, wanted):
-        found += _check_structure(graph, report, seen)
-        if small is not None:
-            small.merge_graph(_DATA_GRAPH, graph)
-    found += _check_content(engine, wanted, report, small)
-    findings = evidence.enrich(engine, found, report)
+    timings: dict[str, float] = {}
+    if structure or small is not None:
+        graphs = iter(_graphs_to_check(data, engine, wanted))
+        while (graph := _timed(timings, "neighbourhood", lambda: next(graphs, None))) is not None:
+            if structure:
+                found += _timed(timings, "structure", lambda graph=graph: _check_structure(graph, report, seen))
+            if small is not None:
+                small.merge_graph(_DATA_GRAPH, graph)
+    found += _check_content(engine, wanted, report, small, timings)
+    findings = _timed(timings, "evidence", lambda: evidence.enrich(engine, found, report))
     node = BNode()
     report.add((node, RDF.type, SH.ValidationReport))
     report.add((node, SH.conforms, Literal(not findings)))
     for result in report.subjects(RDF.type, SH.ValidationResult):
         report.add((node, SH.result, result))
     findings.sort(key=lambda f: (f.severity != "Violation", f.rule, f.focus, f.value or ""))
-    return ValidationResult(conforms=not findings, report=report, results=tuple(findings))
+    return ValidationResult(conforms=not findings, report=report, results=tuple(findings), timings=timings)
+
+
+_T = TypeVar("_T")
+
+
+def _timed(timings: dict[str, float], key: str, fn: Callable[[], _T]) -> _T:
+    """fn(), its wall time added to timings[key] in milliseconds (what bench/validation.py reports)."""
+    start = time.perf_counter()
+    try:
+        return fn()
+    finally:
+        timings[key] = timings.get(key, 0.0) + (time.perf_counter() - start) * 1000
 
 
 def _notices(notices: Iterable[str] | None) -> tuple[str, ...] | None:
@@ -219,12 +241,13 @@ def _copy_node(source: rdflib.Graph, node: Node, target: rdflib.Graph) -> None:
 
 
 def _check_content(engine: Store, wanted: tuple[str, ...] | None, report: rdflib.Graph,
-                   small: Store | None = None) -> list[tuple[Finding, BNode]]:
+                   small: Store | None, timings: dict[str, float]) -> list[tuple[Finding, BNode]]:
     """Every content rule: over the whole graph, or for the `wanted` notices only. Then a rule within one
     notice (no ?otherNotice) runs on `small`, the wanted notices' graphs with their neighbourhoods; a rule
     across notices runs on the whole store with the notices bound."""
     findings = []
     for rule in content_rules():
+        start = time.perf_counter()
         if wanted is None:
             rows = engine.select(rule.query())
         elif not wanted:
@@ -235,6 +258,7 @@ def _check_content(engine: Store, wanted: tuple[str, ...] | None, report: rdflib
             rows = engine.select(rule.query(wanted, "thisNotice"))
             if "otherNotice" in rule.variables:
                 rows += engine.select(rule.query(wanted, "otherNotice"))
+        timings[f"rule {rule.name}"] = (time.perf_counter() - start) * 1000
         seen = set()
         for row in rows:
             key = tuple(sorted((k, str(v)) for k, v in row.items()))
