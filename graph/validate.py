@@ -27,7 +27,7 @@ import rdflib
 from rdflib.namespace import RDF, SH
 from rdflib.term import BNode, Literal, Node, URIRef
 
-from . import evidence
+from . import across, evidence
 from .evidence import Side
 from .report import format_json, format_text
 from .rules import ContentRule, content_rules, core_shapes
@@ -242,25 +242,40 @@ def _copy_node(source: rdflib.Graph, node: Node, target: rdflib.Graph) -> None:
 
 def _check_content(engine: Store, wanted: tuple[str, ...] | None, report: rdflib.Graph,
                    small: Store | None, timings: dict[str, float]) -> list[tuple[Finding, BNode]]:
-    """Every content rule: over the whole graph, or for the `wanted` notices only. Then a rule within one
-    notice (no ?otherNotice) runs on `small`, the wanted notices' graphs with their neighbourhoods; a rule
-    across notices runs on the whole store with the notices bound."""
+    """Every content rule: over the whole graph, or for the `wanted` notices only.
+
+    A rule within one notice (no ?otherNotice) runs on the whole store in one query, or, for `wanted`, on
+    `small`, those notices' graphs with their neighbourhoods. A rule across notices runs on the small engine
+    `graph.across` fills with the figures it can compare: for `wanted`, theirs and their partners', with the
+    notices bound on either side; for the whole graph, one province-year of notices at a time, each bound as
+    the lower side (every finding has exactly one)."""
+    rules = content_rules()
+    within = [r for r in rules if "otherNotice" not in r.variables]
+    cross = [r for r in rules if "otherNotice" in r.variables]
+    rows: dict[str, list[dict[str, Node]]] = {r.iri: [] for r in rules}
+
+    def run(rule: ContentRule, where: Store, notices: tuple[str, ...], side: str) -> None:
+        query = rule.query(notices, side) if notices else rule.query()
+        rows[rule.iri] += _timed(timings, f"rule {rule.name}", lambda: where.select(query))
+
+    if wanted is None:
+        for rule in within:
+            run(rule, engine, (), "thisNotice")
+        for group in _timed(timings, "neighbourhood across", lambda: across.groups(engine)):
+            near = _timed(timings, "neighbourhood across", lambda g=group: across.neighbourhood(engine, g, False))
+            for rule in cross:
+                run(rule, near, group, "thisNotice")
+    elif wanted:
+        for rule in within:
+            run(rule, small if small is not None else engine, wanted, "thisNotice")
+        near = _timed(timings, "neighbourhood across", lambda: across.neighbourhood(engine, wanted, True))
+        for rule in cross:
+            run(rule, near, wanted, "thisNotice")
+            run(rule, near, wanted, "otherNotice")
     findings = []
-    for rule in content_rules():
-        start = time.perf_counter()
-        if wanted is None:
-            rows = engine.select(rule.query())
-        elif not wanted:
-            rows = []
-        elif small is not None and "otherNotice" not in rule.variables:
-            rows = small.select(rule.query(wanted, "thisNotice"))
-        else:
-            rows = engine.select(rule.query(wanted, "thisNotice"))
-            if "otherNotice" in rule.variables:
-                rows += engine.select(rule.query(wanted, "otherNotice"))
-        timings[f"rule {rule.name}"] = (time.perf_counter() - start) * 1000
+    for rule in rules:
         seen = set()
-        for row in rows:
+        for row in rows[rule.iri]:
             key = tuple(sorted((k, str(v)) for k, v in row.items()))
             if key in seen:
                 continue
