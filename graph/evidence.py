@@ -153,8 +153,10 @@ def _explanations(engine: Store, findings: Sequence[Finding]) -> dict[str, str]:
     Three look-ups for all findings together, each bound by what the last one found and read by a pattern
     that starts from a bound node (the notices' figures, their quotes, the source texts): joined in one query
     with the findings through VALUES, Oxigraph would read every figure of the store for each rule."""
-    wanted = {f.focus: abs(f.difference) for f in findings
-              if f.difference and f.focus.startswith(("http://", "https://"))}
+    wanted: dict[str, list[Decimal]] = {}  # focus → its differences, in the findings' order: the first explained wins
+    for f in findings:
+        if f.difference and f.focus.startswith(("http://", "https://")):
+            wanted.setdefault(f.focus, []).append(abs(f.difference))
     if not wanted:
         return {}
     figures: dict[str, dict[str, object]] = {}
@@ -172,24 +174,27 @@ def _explanations(engine: Store, findings: Sequence[Finding]) -> dict[str, str]:
         q = quotes.get(str(figure.get("hasSelector")), {})
         return q if {"start", "end", "sourceFile"} <= q.keys() else {}
 
-    near: dict[str, tuple[str, int, int]] = {}  # focus → (source, start, end) of the explaining figure
-    for focus, d in wanted.items():
+    near: dict[str, list[tuple[str, int, int]]] = {}  # focus → (source, start, end) of an explaining figure, per d
+    for focus, differences in wanted.items():
         own = figures.get(focus, {})
         if "start" not in quotes.get(str(own.get("hasSelector")), {}):
             continue
+        start = int(str(quotes[str(own["hasSelector"])]["start"]))
         part = own.get("inSection", own.get("statedIn"))
-        found = [quote(f) for iri, f in figures.items()
-                 if iri != focus and f.get("statedIn") == own.get("statedIn")
-                 and f.get("inSection", f.get("statedIn")) == part and quote(f) and _equal(f.get("amount"), d)]
-        if found:
-            start = int(str(quotes[str(own["hasSelector"])]["start"]))
-            q = min(found, key=lambda x: abs(int(str(x["start"])) - start))
-            near[focus] = (str(q["sourceFile"]), int(str(q["start"])), int(str(q["end"])))
-    windows = _windows(engine, set(near.values()))
+        for d in differences:
+            found = [quote(f) for iri, f in figures.items()
+                     if iri != focus and f.get("statedIn") == own.get("statedIn")
+                     and f.get("inSection", f.get("statedIn")) == part and quote(f) and _equal(f.get("amount"), d)]
+            if found:
+                q = min(found, key=lambda x: abs(int(str(x["start"])) - start))
+                near.setdefault(focus, []).append((str(q["sourceFile"]), int(str(q["start"])), int(str(q["end"]))))
+    windows = _windows(engine, {spot for spots in near.values() for spot in spots})
     out = {}
-    for focus, spot in near.items():
-        if spot in windows and (sentence := _sentence(windows[spot], *spot[1:])):
-            out[focus] = sentence
+    for focus, spots in near.items():
+        for spot in spots:
+            if spot in windows and (sentence := _sentence(windows[spot], *spot[1:])):
+                out[focus] = sentence
+                break
     return out
 
 
