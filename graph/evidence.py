@@ -3,7 +3,7 @@ sentence of the source text that accounts for a difference.
 
 A finding from a rule names only nodes (the focus, the other figure). A reader needs the evidence: both
 notices by 文号 and section, both quotes, and why the figures differ. This module looks those up in the same
-engine the rules ran on (batched look-ups, and one small query per difference to explain), and adds them to
+engine the rules ran on (batched look-ups for all findings at once, none per finding), and adds them to
 the findings and to the report graph.
 """
 
@@ -12,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING
 
 import rdflib
@@ -149,39 +150,86 @@ SELECT ?section ?path ?label WHERE {
 def _explanations(engine: Store, findings: Sequence[Finding]) -> dict[str, str]:
     """For a figure that differs by d: the sentence around the nearest other figure of d in its section.
 
-    One small query per finding, with the focus written in: planned from the focus, each stays a look-up
-    however large the graph (one query for all findings, joined through VALUES, scanned every figure)."""
-    found: dict[str, str] = {}
+    Three look-ups for all findings together, each bound by what the last one found and read by a pattern
+    that starts from a bound node (the notices' figures, their quotes, the source texts): joined in one query
+    with the findings through VALUES, Oxigraph would read every figure of the store for each rule."""
+    wanted: dict[str, list[Decimal]] = {}  # focus → its differences, in the findings' order: the first explained wins
     for f in findings:
-        if not f.difference or not f.focus.startswith(("http://", "https://")) or f.focus in found:
+        if f.difference and f.focus.startswith(("http://", "https://")):
+            wanted.setdefault(f.focus, []).append(abs(f.difference))
+    if not wanted:
+        return {}
+    figures: dict[str, dict[str, object]] = {}
+    for row in _in_batches(engine, """SELECT ?figure ?p ?o WHERE { VALUES ?focus { NODES }
+      ?focus nkg:statedIn ?notice . ?figure nkg:statedIn ?notice ; ?p ?o .
+      FILTER(?p IN (nkg:statedIn, nkg:amount, nkg:inSection, oa:hasSelector)) }""", sorted(wanted)):
+        figures.setdefault(str(row["figure"]), {})[str(row["p"]).rsplit("/", 1)[-1].rsplit("#", 1)[-1]] = row["o"]
+    quotes: dict[str, dict[str, object]] = {}
+    selectors = sorted({str(f["hasSelector"]) for f in figures.values() if "hasSelector" in f})
+    for row in _in_batches(engine, """SELECT ?selector ?p ?o WHERE { VALUES ?selector { NODES } ?selector ?p ?o .
+      FILTER(?p IN (oa:start, oa:end, nkg:sourceFile)) }""", selectors):
+        quotes.setdefault(str(row["selector"]), {})[str(row["p"]).rsplit("/", 1)[-1].rsplit("#", 1)[-1]] = row["o"]
+
+    def quote(figure: dict[str, object]) -> dict[str, object]:
+        q = quotes.get(str(figure.get("hasSelector")), {})
+        return q if {"start", "end", "sourceFile"} <= q.keys() else {}
+
+    near: dict[str, list[tuple[str, int, int]]] = {}  # focus → (source, start, end) of an explaining figure, per d
+    for focus, differences in wanted.items():
+        own = figures.get(focus, {})
+        if "start" not in quotes.get(str(own.get("hasSelector")), {}):
             continue
-        rows = engine.select(_PREFIXES + f"""
-SELECT ?source ?start ?end ?focusStart WHERE {{
-  <{f.focus}> nkg:statedIn ?notice ; oa:hasSelector/oa:start ?focusStart .
-  OPTIONAL {{ <{f.focus}> nkg:inSection ?focusSection }}
-  ?figure nkg:statedIn ?notice ; nkg:amount ?amount ; oa:hasSelector ?selector .
-  FILTER(?figure != <{f.focus}> && ?amount = {format(abs(f.difference), "f")})
-  OPTIONAL {{ ?figure nkg:inSection ?figureSection }}
-  FILTER(COALESCE(?figureSection, ?notice) = COALESCE(?focusSection, ?notice))
-  ?selector oa:start ?start ; oa:end ?end ; nkg:sourceFile ?source .
-}}""")
-        if not rows:
-            continue
-        near = min(rows, key=lambda r: abs(int(r["start"]) - int(r["focusStart"])))
-        sentence = _sentence(engine, str(near["source"]), int(near["start"]), int(near["end"]))
-        if sentence:
-            found[f.focus] = sentence
-    return found
+        start = int(str(quotes[str(own["hasSelector"])]["start"]))
+        part = own.get("inSection", own.get("statedIn"))
+        for d in differences:
+            found = [quote(f) for iri, f in figures.items()
+                     if iri != focus and f.get("statedIn") == own.get("statedIn")
+                     and f.get("inSection", f.get("statedIn")) == part and quote(f) and _equal(f.get("amount"), d)]
+            if found:
+                q = min(found, key=lambda x: abs(int(str(x["start"])) - start))
+                near.setdefault(focus, []).append((str(q["sourceFile"]), int(str(q["start"])), int(str(q["end"]))))
+    windows = _windows(engine, {spot for spots in near.values() for spot in spots})
+    out = {}
+    for focus, spots in near.items():
+        for spot in spots:
+            if spot in windows and (sentence := _sentence(windows[spot], *spot[1:])):
+                out[focus] = sentence
+                break
+    return out
 
 
-def _sentence(engine: Store, source: str, start: int, end: int) -> str | None:
-    """The sentence of the source text that holds [start, end), read from the graph (nkg:text)."""
+def _equal(amount: object, d: Decimal) -> bool:
+    try:
+        return Decimal(str(amount)) == d
+    except InvalidOperation:
+        return False
+
+
+def _in_batches(engine: Store, template: str, nodes: Sequence[str]) -> list[dict[str, Node]]:
+    rows: list[dict[str, Node]] = []
+    for batch in _batches(nodes):
+        rows += engine.select(_PREFIXES + template.replace("NODES", _iris(batch)))
+    return rows
+
+
+def _windows(engine: Store, spots: set[tuple[str, int, int]]) -> dict[tuple[str, int, int], str]:
+    """The text around each (source, start, end), read from the graph (nkg:text) in one query per batch:
+    _WINDOW characters either side, so that the quote's sentence is inside."""
+    out: dict[tuple[str, int, int], str] = {}
+    ordered = sorted(spots)
+    for i in range(0, len(ordered), _BATCH):
+        batch = ordered[i: i + _BATCH]
+        rows = " ".join(f"(<{rdflib.URIRef(s)}> {b} {e} {max(0, b - _WINDOW)})" for s, b, e in batch)
+        for row in engine.select(_PREFIXES + f"""SELECT ?source ?start ?end ?window WHERE {{
+          VALUES (?source ?start ?end ?first) {{ {rows} }} ?source nkg:text ?text .
+          BIND(SUBSTR(STR(?text), ?first + 1, ?end - ?first + {_WINDOW}) AS ?window) }}"""):
+            out[(str(row["source"]), int(str(row["start"])), int(str(row["end"])))] = str(row["window"])
+    return out
+
+
+def _sentence(window: str, start: int, end: int) -> str | None:
+    """The sentence of the window (text from max(0, start - _WINDOW)) that holds the quote [start, end)."""
     first = max(0, start - _WINDOW)
-    rows = engine.select(_PREFIXES + f"""
-SELECT (SUBSTR(STR(?text), {first + 1}, {end - first + _WINDOW}) AS ?window) WHERE {{ <{source}> nkg:text ?text }}""")
-    if not rows or "window" not in rows[0]:
-        return None
-    window = str(rows[0]["window"])
     quote_start, quote_end = start - first, end - first
     begin = max((window.rfind(c, 0, quote_start) for c in _SENTENCE_ENDS), default=-1) + 1
     stops = [i for c in _SENTENCE_ENDS if (i := window.find(c, quote_end)) >= 0]

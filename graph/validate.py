@@ -1,30 +1,35 @@
 """Validation: the structure shapes and the content rules, into one `sh:ValidationReport`.
 
-    validate(data, notices=None) -> ValidationResult
+    validate(data, notices=None, structure=True) -> ValidationResult   (.timings: ms per phase and rule)
     format_text(result), format_json(result)    (from graph.report)
 
 Structure (`ontology/shapes/core.ttl`) runs under pyshacl on each notice's named graph with its small
 neighbourhood (the shared nodes it refers to: agencies, regions, its source file, stubs): small graphs, fast.
 The content rules (`content.ttl`) run as plain SELECTs on Oxigraph over the union of the graphs
-(`graph.rules`), the same constraint text pyshacl would run. With `notices`, only those notices' graphs are
+(`graph.rules`), the same constraint text pyshacl would run: a rule within one notice in one query, a rule
+across notices group by group of notices (`graph.across`), each on a small engine. With `notices`, only those notices' graphs are
 checked for structure, and only the content violations in which one of them takes part are reported: what
 ingesting a notice needs, without re-validating the whole graph. Then a rule within one notice runs on the
 notices' neighbourhoods in a small engine of their own (its cost does not grow with the store), a rule across
-notices on the store with the notices bound. Findings are data, never exceptions.
+notices on a small engine too, filled by `graph.across` with the figures it can compare (the store's own
+plan would pair every figure with every figure of its kind). Findings are data, never exceptions.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import dataclasses
+import time
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from typing import TypeVar
 
 import pyshacl
 import rdflib
 from rdflib.namespace import RDF, SH
 from rdflib.term import BNode, Literal, Node, URIRef
 
-from . import evidence
+from . import across, evidence
 from .evidence import Side
 from .report import format_json, format_text
 from .rules import ContentRule, content_rules, core_shapes
@@ -61,14 +66,17 @@ class ValidationResult:
     conforms: bool  # as SHACL says: no result of any severity
     report: rdflib.Graph  # holds one sh:ValidationReport
     results: tuple[Finding, ...]
+    timings: Mapping[str, float] = dataclasses.field(default_factory=dict)  # milliseconds per phase and rule
 
 
-def validate(data: rdflib.Graph | rdflib.Dataset | Store, *, notices: Iterable[str] | None = None
-             ) -> ValidationResult:
+def validate(data: rdflib.Graph | rdflib.Dataset | Store, *, notices: Iterable[str] | None = None,
+             structure: bool = True) -> ValidationResult:
     """Validate a graph, a dataset of notice graphs, or a store.
 
     With `notices` (notice IRIs, or their graph IRIs), check the structure of those notices' graphs only, and
-    report the content findings in which one of them takes part, on either side of a comparison."""
+    report the content findings in which one of them takes part, on either side of a comparison. With
+    `structure=False`, only the content rules run (the structure shapes are per notice, and a build that
+    checked each notice as it came in need not check them again)."""
     wanted = _notices(notices)
     report = rdflib.Graph()
     report.bind("sh", SH)
@@ -79,19 +87,35 @@ def validate(data: rdflib.Graph | rdflib.Dataset | Store, *, notices: Iterable[s
     # An incremental run checks the rules within one notice on that notice's own neighbourhood, in a small
     # engine of its own: their cost is the notice's, however many notices the store holds.
     small = open_store("memory:") if wanted is not None else None
-    for graph in _graphs_to_check(data, engine, wanted):
-        found += _check_structure(graph, report, seen)
-        if small is not None:
-            small.merge_graph(_DATA_GRAPH, graph)
-    found += _check_content(engine, wanted, report, small)
-    findings = evidence.enrich(engine, found, report)
+    timings: dict[str, float] = {}
+    if structure or small is not None:
+        graphs = iter(_graphs_to_check(data, engine, wanted))
+        while (graph := _timed(timings, "neighbourhood", lambda: next(graphs, None))) is not None:
+            if structure:
+                found += _timed(timings, "structure", lambda graph=graph: _check_structure(graph, report, seen))
+            if small is not None:
+                small.merge_graph(_DATA_GRAPH, graph)
+    found += _check_content(engine, wanted, report, small, timings)
+    findings = _timed(timings, "evidence", lambda: evidence.enrich(engine, found, report))
     node = BNode()
     report.add((node, RDF.type, SH.ValidationReport))
     report.add((node, SH.conforms, Literal(not findings)))
     for result in report.subjects(RDF.type, SH.ValidationResult):
         report.add((node, SH.result, result))
     findings.sort(key=lambda f: (f.severity != "Violation", f.rule, f.focus, f.value or ""))
-    return ValidationResult(conforms=not findings, report=report, results=tuple(findings))
+    return ValidationResult(conforms=not findings, report=report, results=tuple(findings), timings=timings)
+
+
+_T = TypeVar("_T")
+
+
+def _timed(timings: dict[str, float], key: str, fn: Callable[[], _T]) -> _T:
+    """fn(), its wall time added to timings[key] in milliseconds (what bench/validation.py reports)."""
+    start = time.perf_counter()
+    try:
+        return fn()
+    finally:
+        timings[key] = timings.get(key, 0.0) + (time.perf_counter() - start) * 1000
 
 
 def _notices(notices: Iterable[str] | None) -> tuple[str, ...] | None:
@@ -219,24 +243,41 @@ def _copy_node(source: rdflib.Graph, node: Node, target: rdflib.Graph) -> None:
 
 
 def _check_content(engine: Store, wanted: tuple[str, ...] | None, report: rdflib.Graph,
-                   small: Store | None = None) -> list[tuple[Finding, BNode]]:
-    """Every content rule: over the whole graph, or for the `wanted` notices only. Then a rule within one
-    notice (no ?otherNotice) runs on `small`, the wanted notices' graphs with their neighbourhoods; a rule
-    across notices runs on the whole store with the notices bound."""
+                   small: Store | None, timings: dict[str, float]) -> list[tuple[Finding, BNode]]:
+    """Every content rule: over the whole graph, or for the `wanted` notices only.
+
+    A rule within one notice (no ?otherNotice) runs on the whole store in one query, or, for `wanted`, on
+    `small`, those notices' graphs with their neighbourhoods. A rule across notices runs on the small engine
+    `graph.across` fills with the figures it can compare: for `wanted`, theirs and their partners', with the
+    notices bound on either side; for the whole graph, one province-year of notices at a time, each bound as
+    the lower side (every finding has exactly one)."""
+    rules = content_rules()
+    within = [r for r in rules if "otherNotice" not in r.variables]
+    cross = [r for r in rules if "otherNotice" in r.variables]
+    rows: dict[str, list[dict[str, Node]]] = {r.iri: [] for r in rules}
+
+    def run(rule: ContentRule, where: Store, notices: tuple[str, ...], side: str) -> None:
+        query = rule.query(notices, side) if notices else rule.query()
+        rows[rule.iri] += _timed(timings, f"rule {rule.name}", lambda: where.select(query))
+
+    if wanted is None:
+        for rule in within:
+            run(rule, engine, (), "thisNotice")
+        for group in _timed(timings, "neighbourhood across", lambda: across.groups(engine)):
+            near = _timed(timings, "neighbourhood across", lambda g=group: across.neighbourhood(engine, g, False))
+            for rule in cross:
+                run(rule, near, group, "thisNotice")
+    elif wanted:
+        for rule in within:
+            run(rule, small if small is not None else engine, wanted, "thisNotice")
+        near = _timed(timings, "neighbourhood across", lambda: across.neighbourhood(engine, wanted, True))
+        for rule in cross:
+            run(rule, near, wanted, "thisNotice")
+            run(rule, near, wanted, "otherNotice")
     findings = []
-    for rule in content_rules():
-        if wanted is None:
-            rows = engine.select(rule.query())
-        elif not wanted:
-            rows = []
-        elif small is not None and "otherNotice" not in rule.variables:
-            rows = small.select(rule.query(wanted, "thisNotice"))
-        else:
-            rows = engine.select(rule.query(wanted, "thisNotice"))
-            if "otherNotice" in rule.variables:
-                rows += engine.select(rule.query(wanted, "otherNotice"))
+    for rule in rules:
         seen = set()
-        for row in rows:
+        for row in rows[rule.iri]:
             key = tuple(sorted((k, str(v)) for k, v in row.items()))
             if key in seen:
                 continue
