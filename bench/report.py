@@ -30,19 +30,21 @@ def markdown(report: dict) -> str:
              f"{m['platform']}, {m['cores']} cores, Python {m['python']}; command: `{report['command']}`. "
              "The machine is shared: read ratios, not milliseconds.", "",
              "## Ingest", "",
-             "| notices | figures | build end to end | notices/s | peak RSS | store on disk | parse /s | to_rdf /s | load /s | validate /s |",
+             "| notices | figures | build end to end | notices/s | peak RSS | store on disk | parse /s | convert+load /s | validate /s | main process peak |",
              "|---|---|---|---|---|---|---|---|---|---|"]
     for s in report["sizes"]:
         b, st = s["build"], s["stages"]
         build = f"{b['seconds']:.0f} s" + ("" if b["ok"] else (" (timed out)" if b["timed_out"] else f" (exit {b['exit_code']})"))
-        stage = [_f(st.get(k, {}).get("notices_per_s")) for k in ("parse", "to_rdf", "load", "validate")]
+        stage = [_f(st.get(k, {}).get("notices_per_s")) for k in ("parse", "convert_load", "validate")]
+        main_peak = max((v.get("main_peak_rss_bytes") or 0 for v in st.values() if isinstance(v, dict)), default=0)
+        stage.append(f"{main_peak / MiB:,.0f} MiB" if main_peak else "—")
         lines.append(f"| {s['notices']:,} | {s['figures']:,} | {build} | {_f(b['notices_per_s'])} | "
                      f"{b['peak_rss_bytes'] / MiB:,.0f} MiB | {_f(s['store_bytes'] and s['store_bytes'] / MiB, '{:,.0f} MiB')} | "
                      + " | ".join(stage) + " |")
     for s in report["sizes"]:
         if "unfinished" in s["stages"]:
             u = s["stages"]["unfinished"]
-            lines.append(f"\nAt {s['notices']:,} notices the stage run did not finish {', '.join(u['stages'])} "
+            lines.append(f"\nAt {s['notices']:,} notices the build did not finish {', '.join(u['stages'])} "
                          f"({'time limit' if u['timed_out'] else 'error'} after {u['after_s']:.0f} s).")
     lines += ["", "## Extraction and validation against the generator's ground truth", "",
               "| notices | figures P / R | relations P / R | 文号 found | planted findings found | other findings |",

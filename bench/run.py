@@ -2,10 +2,11 @@
 
     .venv/bin/python bench/run.py [--sizes 1000,10000] [--requests 200] [--seconds 10] [--rounds 3]
 
-For each size: generate the corpus (bench/synth) with its truth; time the ingest stages in a child process
-(parse, to_rdf, load, validate; bench/stages.py) and score extraction against the truth; build with the real
-CLI (`noticekg build DIR --store oxigraph:…`), timing it end to end and reading the peak resident memory of
-its process tree; the store's size on disk; the validation recall of the planted findings; then, alternating
+For each size: generate the corpus (bench/synth) with its truth; build it (`graph.build`, what `noticekg build
+--replace` runs) in a child process that reports each stage as it ends (parse, convert+load, validate;
+bench/stages.py) and scores extraction against the truth, timing it end to end and reading the peak resident
+memory of its process tree; the store's size on disk; the validation recall of the planted findings (a build
+stopped by --build-timeout in validation is served as loaded, unvalidated, and said so); then, alternating
 rounds, `/api/governs`, every canned query of ontology/queries/ through `/sparql`, and a notice page against
 the production server (`noticekg serve`, waitress), and the same queries against the raw `oxigraph serve` on
 a copy of the same data, at 1 and 8 clients; at the sizes up to --rdflib-max, rdflib in memory on the same
@@ -69,30 +70,33 @@ def du(path: Path) -> int:
     return sum(f.stat().st_size for f in path.rglob("*") if f.is_file()) if path.exists() else 0
 
 
-def stages(corpus: Path, store: Path, timeout: float, tmp: Path) -> dict:
+def build_stages(corpus: Path, store: Path, timeout: float, tmp: Path) -> dict:
+    """The build (`graph.build`, as `noticekg build --replace` runs it) in a child, stage by stage
+    (bench/stages.py): each stage's seconds, notices/s and peak memory, the extraction scores, and the whole
+    run's wall time and peak RSS of its process tree (workers included)."""
     run = watch([sys.executable, str(ROOT / "bench" / "stages.py"), str(corpus), "--store", str(store)],
-                timeout, tmp / f"{corpus.name}-stages.log")
+                timeout, tmp / f"{corpus.name}-build.log")
     lines = [json.loads(line) for line in run["output"].splitlines() if line.startswith("{")]
     by_stage = {line.pop("stage"): line for line in lines}
-    notices = by_stage.get("parse", {}).get("notices")
-    for name in ("parse", "to_rdf", "load", "validate"):
-        if name in by_stage and notices:
-            by_stage[name]["notices_per_s"] = round(notices / max(by_stage[name]["seconds"], 1e-9), 2)
-    missing = [s for s in ("parse", "extraction", "to_rdf", "load", "validate") if s not in by_stage]
+    done = by_stage.pop("build", None)
+    missing = [s for s in ("parse", "extraction", "convert_load", "validate") if s not in by_stage]
     if missing:
         by_stage["unfinished"] = {"stages": missing, "timed_out": run["timed_out"], "after_s": run["seconds"],
                                   "tail": run["output"][-800:] if not run["timed_out"] else ""}
-    by_stage["peak_rss_bytes"] = run["peak_rss_bytes"]
-    return by_stage
+    return {"stages": by_stage, "summary": done, "seconds": run["seconds"], "peak_rss_bytes": run["peak_rss_bytes"],
+            "timed_out": run["timed_out"], "exit_code": run["exit_code"], "ok": done is not None,
+            "notices_per_s": None}
 
 
-def build(corpus: Path, store: Path, timeout: float, tmp: Path) -> dict:
-    run = watch([str(BIN / "noticekg"), "build", str(corpus), "--store", f"oxigraph:{store}", "--replace"],
-                timeout, tmp / f"{corpus.name}-build.log")
-    output = run.pop("output")
-    run["ok"] = not run["timed_out"] and run["exit_code"] in (0, 1)  # 1: loaded, with validation findings
-    run["output_tail"] = output.strip().splitlines()[-12:]
-    return run
+def loaded_generation(store: Path) -> Path | None:
+    """The store to serve: the current generation, or a build's new generation loaded but never made current
+    (stopped in validation), or None."""
+    from graph import generations
+
+    if generations.current(store):
+        return store
+    staged = sorted(store.glob("gen-*/"))
+    return staged[-1] if staged else None
 
 
 def serve_and_load(store: Path, truth: dict, args: argparse.Namespace, tmp: Path, with_rdflib: bool) -> dict:
@@ -176,23 +180,24 @@ def _notice_paths(base: str, truth: dict, rng: random.Random) -> list[str]:
 
 
 def bench_size(n: int, args: argparse.Namespace, tmp: Path) -> dict:
-    corpus, store, stage_store = tmp / f"corpus{n}", tmp / f"store{n}", tmp / f"stages{n}"
+    corpus, store = tmp / f"corpus{n}", tmp / f"store{n}"
     t = time.perf_counter()
     truth = generate(n, corpus, args.seed)
     result: dict = {"notices": n, "generate_s": round(time.perf_counter() - t, 2), "years": truth["years"],
                     "figures": sum(len(x["figures"]) for x in truth["corpus"]), "planted": len(truth["findings"]),
                     "corpus_bytes": du(corpus)}
     print(f"[{n}] generated in {result['generate_s']} s", flush=True)
-    result["stages"] = stages(corpus, stage_store, args.stage_timeout, tmp)
-    print(f"[{n}] stages: " + ", ".join(f"{k} {v.get('seconds', 0):.1f} s" for k, v in result["stages"].items()
-                                        if isinstance(v, dict) and "seconds" in v), flush=True)
+    result["build"] = b = build_stages(corpus, store, args.build_timeout, tmp)
+    result["stages"] = b.pop("stages")
     result["extraction"] = result["stages"].pop("extraction", None)
-    result["build"] = build(corpus, store, args.build_timeout, tmp)
-    b = result["build"]
     b["notices_per_s"] = round(n / b["seconds"], 2) if b["ok"] else None
-    print(f"[{n}] build: {b['seconds']} s, ok={b['ok']}, peak {b['peak_rss_bytes'] / 2**20:.0f} MiB", flush=True)
-    served = store if b["ok"] else stage_store if "load" in result["stages"] else None
-    result["served_store"] = "build" if served == store else "stages (not validated)" if served else None
+    print(f"[{n}] build: {b['seconds']} s, ok={b['ok']}, peak {b['peak_rss_bytes'] / 2**20:.0f} MiB; stages: "
+          + ", ".join(f"{k} {v.get('seconds', 0):.1f} s" for k, v in result["stages"].items() if "seconds" in v),
+          flush=True)
+    loaded = loaded_generation(store) if "convert_load" in result["stages"] else None
+    served = store if b["ok"] else loaded
+    result["served_store"] = "build" if b["ok"] else "loaded, not validated (the build stopped in validation)" \
+        if served else None
     result["store_bytes"] = du(served) if served else None
     result["validation"] = planted_recall(store, truth, ROOT / "ontology" / "queries") if b["ok"] else None
     if served:
@@ -215,7 +220,6 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--request-timeout", type=float, default=30, help="one request's client-side limit")
     parser.add_argument("--build-timeout", type=float, default=3600)
-    parser.add_argument("--stage-timeout", type=float, default=3600)
     parser.add_argument("--rdflib-max", type=int, default=1000, help="largest size rdflib in memory is run at")
     parser.add_argument("--rdflib-timeout", type=float, default=1200, help="for the whole rdflib run")
     parser.add_argument("--rdflib-query-timeout", type=float, default=120, help="for one query on rdflib")

@@ -1,29 +1,36 @@
-"""One ingest stage after another on a synthetic corpus, in-process, one JSON line per stage on stdout.
+"""The build, stage by stage, on a synthetic corpus: the real `graph.build.build` in this process, one JSON line
+per stage on stdout as it ends.
 
-    .venv/bin/python bench/stages.py DIR --store DIR2 [--skip-validate]
+    .venv/bin/python bench/stages.py DIR --store DIR2 [--workers 2] [--skip-validate]
 
-parse → extraction scores against DIR/truth.json → to_rdf → load (into the on-disk store DIR2) → validate.
-`bench/run.py` runs this in a child process with a time limit and keeps the lines that arrived, so a stage
-that does not finish is reported as such, and the store loaded before it can still be served.
+parse (worker processes) → extraction scores against DIR/truth.json → convert+load (RDF conversion in the
+workers, bulk load here) → validate and report. Each line carries the seconds of its stage, notices/s, and the
+peak resident memory so far of this process (`main_peak_rss_bytes`, exact: getrusage) and of the largest worker
+that has ended (`worker_peak_rss_bytes`). `bench/run.py` runs this in a child process with a time limit and
+keeps the lines that arrived; a build stopped in validation leaves its new generation loaded but not current
+(DIR2/gen-NNNNNN), which the bench can still serve, said as such. `--skip-validate` ends the process as
+soon as the load is done (the generation is then never made current).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
+import resource
 import sys
 import time
 from collections import Counter
 from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+import graph.build as build_module  # noqa: E402
 from bench.synth import load_truth  # noqa: E402
 from graph.evaluate import Golden, GoldenFigure, evaluate, figures_by_notice  # noqa: E402
-from graph.parse import parse_paths  # noqa: E402
-from graph.store import open_store  # noqa: E402
-from graph.to_rdf import to_dataset  # noqa: E402
-from graph.validate import validate  # noqa: E402
+from graph.to_rdf import default_base  # noqa: E402
 
 GOLDEN_FIELDS = ("kind", "value", "unit", "qualifier", "year", "year_type", "region", "scope", "quote",
                  "restates", "yields_to_national")
@@ -66,31 +73,70 @@ def emit(**record: object) -> None:
     print(json.dumps(record, ensure_ascii=False), flush=True)
 
 
+def peaks() -> dict[str, int]:
+    """Peak RSS so far (Linux reports ru_maxrss in KiB)."""
+    return {"main_peak_rss_bytes": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024,
+            "worker_peak_rss_bytes": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024}
+
+
+class Stages:
+    """The build's progress callback: a line when parsing ends and when loading ends."""
+
+    def __init__(self, truth: dict, kept: list, skip_validate: bool) -> None:
+        self.truth, self.kept, self.skip = truth, kept, skip_validate
+        self.start = self.mark = time.perf_counter()
+        self.stage = "parsing"
+        self.notices = 0
+
+    def _end(self, name: str, **extra: Any) -> None:
+        now = time.perf_counter()
+        seconds = now - self.mark
+        emit(stage=name, seconds=round(seconds, 2), notices=self.notices,
+             notices_per_s=round(self.notices / max(seconds, 1e-9), 2), **extra, **peaks())
+        self.mark = now
+
+    def __call__(self, stage: str, done: int, total: int, notices: int) -> None:
+        self.notices = notices
+        if stage == "loading" and self.stage == "parsing":
+            self.stage = "loading"
+            self._end("parse")
+            emit(stage="extraction", **score_extraction(self.kept, self.truth))
+            self.kept.clear()
+            self.mark = time.perf_counter()  # the scoring is the bench's, not the build's
+        if stage == "loading" and done == total:
+            self._end("convert_load")
+            if self.skip:
+                sys.stdout.flush()
+                os._exit(0)  # the generation stays uncommitted, as after a kill (graph.generations)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("corpus", type=Path)
     parser.add_argument("--store", type=Path, required=True)
+    parser.add_argument("--workers", type=int, default=build_module.BuildOptions(base="").workers)
     parser.add_argument("--skip-validate", action="store_true")
     args = parser.parse_args()
     truth = load_truth(args.corpus)
-    t = time.perf_counter()
-    results = parse_paths([args.corpus])
-    notices = sum(len(r.notices) for r in results)
-    emit(stage="parse", seconds=time.perf_counter() - t, notices=notices,
-         problems=sum(len(r.problems) for r in results))
-    emit(stage="extraction", **score_extraction(results, truth))
-    t = time.perf_counter()
-    dataset = to_dataset(results)
-    emit(stage="to_rdf", seconds=time.perf_counter() - t, quads=len(dataset))
-    t = time.perf_counter()
-    store = open_store(f"oxigraph:{args.store}")
-    store.load_dataset(dataset)
-    emit(stage="load", seconds=time.perf_counter() - t, triples=store.triple_count())
-    store.close()
-    if not args.skip_validate:
-        t = time.perf_counter()
-        result = validate(dataset)
-        emit(stage="validate", seconds=time.perf_counter() - t, conforms=bool(getattr(result, "conforms", False)))
+    kept: list = []
+    first_readings = build_module._first_readings
+
+    def observed(result: Any, *rest: Any) -> Any:  # keep what the scoring needs of each parsed file, no text
+        out = first_readings(result, *rest)
+        kept.append(SimpleNamespace(notices=[SimpleNamespace(docno=n.docno, figures=n.figures, citations=n.citations,
+                                                             source_file=n.source_file) for n in out.notices]))
+        return out
+
+    build_module._first_readings = observed
+    stages = Stages(truth, kept, args.skip_validate)
+    summary = build_module.build([args.corpus], f"oxigraph:{args.store}",
+                                 build_module.BuildOptions(base=default_base(), replace=True, workers=args.workers),
+                                 stages)
+    seconds = summary.seconds.get("validating", 0.0) + summary.seconds.get("reported", 0.0)
+    emit(stage="validate", seconds=round(seconds, 2), notices=summary.notices,
+         notices_per_s=round(summary.notices / max(seconds, 1e-9), 2), findings=summary.findings, **peaks())
+    emit(stage="build", seconds=round(time.perf_counter() - stages.start, 2), **summary.counts(),
+         generation=summary.generation, **peaks())
 
 
 if __name__ == "__main__":

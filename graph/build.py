@@ -5,9 +5,10 @@
 1. Read and parse the files in worker processes (both cores). A file whose SHA-256 the store's manifest
    already holds under its name is skipped; a file over the size limit is refused before it is read; a file
    that yields no notice says so. Parsed files are spilled to disk in parts, so memory holds one part.
-2. Turn each part into RDF against the index of every notice of the build (which 文号 are in the corpus, their
-   figures, their attachments) and bulk-load it: a notice's graph replaces the one of the same IRI, the graphs
-   a changed file gave before are removed first.
+2. Turn each part into N-Quads in worker processes (`graph.convert`), against the index of every notice of the
+   build (which 文号 are in the corpus, their figures, their attachments), and bulk-load what they give back, in
+   order: a notice's graph replaces the one of the same IRI, the graphs a changed file gave before are removed
+   first. The main process holds that index and a few parts, never the corpus.
 3. Validate the notices of this run and store the report. Only then does the new generation become current
    (`graph.generations`): a kill at any moment leaves the old store, whole, with its report.
 
@@ -28,12 +29,13 @@ from typing import Any
 
 import pyoxigraph as ox
 import rdflib
-from rdflib import RDF, SH, Literal, URIRef
+from rdflib import RDF, SH, URIRef
 
 from . import generations
+from .convert import Converted, as_quads, convert, converted
 from .errors import InputError
-from .layout import drop_stubs_in_corpus
-from .records import Notice, ParseResult, Problem
+from .layout import drop_stubs_in_corpus, load_dataset
+from .records import ParseResult, Problem
 from .release import record_release
 from .search import index_store
 from .sources import Job, outcomes, source_files
@@ -44,12 +46,11 @@ from .to_rdf import (
     iri_of_notice,
     regions_graph,
     report_graph,
-    to_dataset,
     validation_graph_iri,
     vocabulary_graph,
 )
 from .validate import validate
-from .vocab import NKG, PREFIXES
+from .vocab import PREFIXES
 
 MAX_FILE_SIZE = 5 * 1024 * 1024  # bytes; --max-file-size
 PART_FILES = 200  # files per part spilled, converted and loaded together
@@ -115,7 +116,6 @@ class _Loader:
     def __init__(self, store: Store, base: str, output: Path | None) -> None:
         self.store, self.base = store, base
         self.engine = store.engine if isinstance(store, OxigraphStore) else None
-        self.constant = {dataset_graph_iri("vocabulary", base), dataset_graph_iri("regions", base)}
         self.triples = 0
         self.output = output
         self._spill = open(output.with_name(output.name + ".part.nq"), "wb") if output else None  # noqa: SIM115
@@ -138,34 +138,37 @@ class _Loader:
             dataset.graph(URIRef(regions)).__iadd__(regions_graph(self.base))
         self._write(dataset)
 
-    def load(self, results: list[ParseResult], batch: Batch) -> list[str]:
-        """Load one part; returns the IRIs of the notice graphs it wrote."""
-        return self._write(to_dataset(results, self.base, batch=batch, constant_graphs=False))
+    def load(self, part: Converted) -> list[str]:
+        """Load one converted part; returns the IRIs of the notice graphs it wrote."""
+        if self.engine is None:  # a remote endpoint: graph by graph, merging the shared ones (graph.layout)
+            dataset = rdflib.Dataset()
+            dataset.parse(data=part.data, format="nquads")
+            load_dataset(self.store, dataset)
+        else:
+            self.remove(part.notice_graphs)  # replaced; the shared graphs accumulate
+            if part.data:
+                self.engine.bulk_load(part.data, ox.RdfFormat.N_QUADS)
+            # A stub whose notice this part brings into the corpus leaves graph/stubs (graph.layout).
+            drop_stubs_in_corpus(self.store, set(part.in_corpus))
+        self.triples += part.triples
+        if self._spill is not None:
+            self._spill.write(part.data)
+        return list(part.notice_graphs)
 
-    def _write(self, dataset: rdflib.Dataset) -> list[str]:
-        chunks: list[bytes] = []
-        written = []
+    def _write(self, dataset: rdflib.Dataset) -> None:
+        """The constant graphs (vocabulary, regions): each replaces the stored one."""
         for graph in dataset.graphs():
             iri = str(graph.identifier)
-            if not isinstance(graph.identifier, URIRef) or not len(graph):
-                continue
-            if iri.endswith("/graph") or iri in self.constant:  # replaced; other shared graphs accumulate
+            if isinstance(graph.identifier, URIRef) and len(graph):
                 self.remove([iri])
-            if iri.endswith("/graph"):
-                written.append(iri)
-            if self.engine is None:  # a remote endpoint: graph by graph, by the Graph Store Protocol
-                self.store.replace_graph(iri, graph)
-            chunks.append(_quads(graph.serialize(format="nt", encoding="utf-8"), iri))
-        data = b"".join(chunks)
-        self.triples += data.count(b"\n")
-        if self.engine is not None and data:
-            self.engine.bulk_load(data, ox.RdfFormat.N_QUADS)
-        # A stub whose notice this part brings into the corpus leaves graph/stubs (graph.layout).
-        drop_stubs_in_corpus(self.store, {str(s) for g in dataset.graphs() if str(g.identifier).endswith("/graph")
-                                          for s in g.subjects(NKG.inCorpus, Literal(True))})
-        if self._spill is not None:
-            self._spill.write(data)
-        return written
+                if self.engine is None:
+                    self.store.replace_graph(iri, graph)
+                    continue
+                data = as_quads(graph.serialize(format="nt", encoding="utf-8"), iri)
+                self.engine.bulk_load(data, ox.RdfFormat.N_QUADS)
+                self.triples += data.count(b"\n")
+                if self._spill is not None:
+                    self._spill.write(data)
 
     def finish(self) -> None:
         if self._spill is None or self.output is None:
@@ -183,12 +186,6 @@ class _Loader:
             raise InputError(f"cannot write {self.output}: {exc}") from exc
         finally:
             part.unlink(missing_ok=True)
-
-
-def _quads(ntriples: bytes, graph_iri: str) -> bytes:
-    """N-Triples (one triple a line, each ending ` .`, as rdflib writes them) as N-Quads in `graph_iri`."""
-    tail = f" <{graph_iri}> .".encode()
-    return b"".join(line[:-2] + tail + b"\n" for line in ntriples.splitlines() if line.endswith(b" ."))
 
 
 def _empty() -> rdflib.Graph:
@@ -253,7 +250,7 @@ def _run(files: list[tuple[Path, str]], store: Store, options: BuildOptions, kno
     jobs = [Job(str(p), name, options.max_file_size, known.get(name, {}).get("sha256"), options.source_url)
             for p, name in files]
     manifest: dict[str, Any] = {}
-    notices: list[Notice] = []
+    batch = Batch()  # the index of every notice of the run, for the conversion (graph.convert)
     seen: set[str] = set()
     parts: list[Path] = []
     pending: list[ParseResult] = []
@@ -268,7 +265,11 @@ def _run(files: list[tuple[Path, str]], store: Store, options: BuildOptions, kno
             elif outcome.result is not None:
                 (summary.changed if outcome.name in known else summary.new).append(outcome.name)
                 kept = _first_readings(outcome.result, base, seen, summary.problems)
-                notices += kept.notices
+                for notice in kept.notices:
+                    batch.add(notice, base)
+                summary.notices += len(kept.notices)
+                summary.citations += sum(len(n.citations) for n in kept.notices)
+                summary.figures += sum(len(n.figures) for n in kept.notices)
                 graphs_of[outcome.name] = [iri_of_notice(n, kept.source, base) + "/graph" for n in kept.notices]
                 manifest[outcome.name] = {"sha256": outcome.sha256, "graphs": graphs_of[outcome.name]}
                 pending.append(kept)
@@ -277,27 +278,30 @@ def _run(files: list[tuple[Path, str]], store: Store, options: BuildOptions, kno
                     pending = []
             elif outcome.name in known:  # unreadable now: what the store had from it stays, and says so
                 manifest[outcome.name] = known[outcome.name]
-            tell("parsing", done, len(jobs), len(notices))
-        batch = Batch.of(notices, base)
+            tell("parsing", done, len(jobs), summary.notices)
+        if pending and parts:  # every part on disk, so that a worker can read it
+            parts.append(_spill(Path(spill), len(parts), pending))
+            pending = []
         loader = _Loader(store, base, options.output)
         stale = [g for name in summary.changed for g in known[name].get("graphs", ())]
         checkpoint_timed("loading")
         loader.remove(stale)
-        if notices or stale or options.replace:
+        if summary.notices or stale or options.replace:
             loader.load_constant(options.replace)
         built: list[str] = []
-        chunks = [*parts, pending] if pending or not parts else parts
-        for n, part in enumerate(chunks, 1):
-            results = part if isinstance(part, list) else _unspill(part)
-            built += loader.load(results, batch) if results else []
-            tell("loading", n, len(chunks), len(notices))
-            if n == 1:
+        # Converted in the workers (graph.convert), loaded here as each part arrives, in order.
+        chunks = iter([convert(pending, batch, base)] if pending else
+                      converted(parts, batch, base, options.workers))
+        loaded = 0
+        for loaded, part in enumerate(chunks, 1):
+            built += loader.load(part)
+            tell("loading", loaded, max(len(parts), 1), summary.notices)
+            if loaded == 1:
                 checkpoint("loaded-part")
+        if not loaded:
+            checkpoint("loaded-part")
         loader.finish()
     summary.triples = loader.triples
-    summary.notices = len(notices)
-    summary.citations = sum(len(n.citations) for n in notices)
-    summary.figures = sum(len(n.figures) for n in notices)
     checkpoint_timed("validating")
     summary.findings, summary.stored_findings = _validation(store, base, built)
     checkpoint_timed("reported")
@@ -328,13 +332,6 @@ def _spill(where: Path, n: int, results: list[ParseResult]) -> Path:
     with open(path, "wb") as out:
         pickle.dump(results, out, protocol=pickle.HIGHEST_PROTOCOL)
     return path
-
-
-def _unspill(path: Path) -> list[ParseResult]:
-    with open(path, "rb") as handle:
-        results = pickle.load(handle)  # noqa: S301 - our own file, written a moment ago
-    path.unlink()
-    return results
 
 
 def validation_findings(dataset: rdflib.Dataset, store: Store, base: str) -> int:

@@ -23,16 +23,23 @@ _XSD = "http://www.w3.org/2001/XMLSchema#"
 
 
 class Term(str):
-    """An RDF term as its lexical form; `kind` is "uri", "bnode" or "literal"."""
+    """An RDF term as its lexical form; `kind` is "uri", "bnode" or "literal". The defaults live on the class,
+    so a term sets only what differs from them (most are plain literals or IRIs): building terms is most of a
+    look-up's own cost."""
 
-    kind: str
-    datatype: str | None
-    language: str | None
+    kind: str = "literal"
+    datatype: str | None = None
+    language: str | None = None
 
     def __new__(cls, value: str, kind: str = "literal", datatype: str | None = None,
                 language: str | None = None) -> Term:
         term = super().__new__(cls, value)
-        term.kind, term.datatype, term.language = kind, datatype, language
+        if kind != "literal":
+            term.kind = kind
+        if datatype is not None:
+            term.datatype = datatype
+        if language is not None:
+            term.language = language
         return term
 
     def toPython(self) -> Any:  # noqa: N802 - the name rdflib's terms use, so callers take either
@@ -67,7 +74,12 @@ def selector(store: Store, runner: Runner | None = None) -> Select:
 
 def rows_of(body: bytes) -> list[dict[str, Term]]:
     """SPARQL JSON results → rows of `Term`s (unbound variables absent, as `Store.select` has them)."""
-    data = json.loads(body.decode("utf-8"))
-    return [{name: Term(v["value"], v["type"].replace("typed-literal", "literal"), v.get("datatype"),
-                        v.get("xml:lang")) for name, v in binding.items()}
-            for binding in data["results"]["bindings"]]
+    data = json.loads(body)
+    return [{name: _term(v) for name, v in binding.items()} for binding in data["results"]["bindings"]]
+
+
+def _term(v: dict[str, str]) -> Term:
+    kind = v["type"]
+    if kind == "literal" or kind == "typed-literal":
+        return Term(v["value"], "literal", v.get("datatype"), v.get("xml:lang"))
+    return Term(v["value"], kind)

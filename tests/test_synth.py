@@ -160,7 +160,7 @@ def test_bench_smoke_writes_every_field(tmp_path: Path) -> None:
     out = tmp_path / "latest.md"
     run = subprocess.run([sys.executable, str(ROOT / "bench" / "run.py"), "--sizes", "4", "--requests", "2",
                           "--seconds", "1", "--rounds", "1", "--out", str(out), "--json", str(tmp_path / "r.json"),
-                          "--build-timeout", "120", "--stage-timeout", "120", "--rdflib-timeout", "90",
+                          "--build-timeout", "120", "--rdflib-timeout", "90",
                           "--rdflib-query-timeout", "3", "--request-timeout", "5"],
                          cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert run.returncode == 0, run.stdout[-2000:] + run.stderr[-2000:]
@@ -168,8 +168,9 @@ def test_bench_smoke_writes_every_field(tmp_path: Path) -> None:
     (size,) = report["sizes"]
     assert size["notices"] == 4 and size["build"]["ok"] and size["store_bytes"] > 0
     assert size["build"]["peak_rss_bytes"] > 0 and size["build"]["notices_per_s"] > 0
-    for stage in ("parse", "to_rdf", "load", "validate"):
+    for stage in ("parse", "convert_load", "validate"):  # the build's own stages (bench/stages.py)
         assert size["stages"][stage]["notices_per_s"] > 0, stage
+        assert size["stages"][stage]["main_peak_rss_bytes"] > 0, stage
     assert 0 < size["extraction"]["figures"]["precision"] <= 1 and 0 < size["extraction"]["figures"]["recall"] <= 1
     v = size["validation"]
     assert v["planted"] == size["planted"] and 0 <= v["found"] <= v["planted"] and v["results"] >= 0

@@ -10,12 +10,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import NamedTuple
 
 import rdflib
 from rdflib import Literal, URIRef
 
 from .. import __version__, regions
-from ..records import DateInterval, DocNo, Figure, Notice, Ratio, SourceFile
+from ..records import DateInterval, DocNo, Figure, Notice, Ratio, SourceFile, Value
 from ..vocab import DCTERMS, KIND, NKG, OA, PREFIXES, PROV, RDF, RDFS, XSD, kind_labels
 from .iris import (
     activity_iri,
@@ -47,26 +48,44 @@ LEVELS = {"national": NKG.National, "provincial": NKG.Provincial, "municipal": N
 _QUALIFIER_WORDS = {"at-least": "不低于", "about": "约", "at-most": "不高于"}
 
 
+class Restatable(NamedTuple):
+    """What `Batch.restated` compares of a figure: kept instead of the whole `Figure` (its quote, its spans), so
+    the index of a build of tens of thousands of notices stays small enough to hand to every worker."""
+
+    kind: str
+    year: int | None
+    scope: str | None
+    value: Value
+    payer: str | None
+    region_code: str | None
+
+
 @dataclass
 class Batch:
     """The whole batch, seen from one notice: which 文号 are in the corpus, their figures, their attachments."""
 
     in_corpus: set[str] = field(default_factory=set)
-    figures: dict[str, list[tuple[Figure, str]]] = field(default_factory=dict)
+    figures: dict[str, list[tuple[Restatable, str]]] = field(default_factory=dict)
     attachments: dict[str, list[DocNo]] = field(default_factory=dict)  # parent key → attached notices
 
     @classmethod
     def of(cls, notices: Iterable[Notice], base: str) -> Batch:
         batch = cls()
         for notice in notices:
-            if notice.docno is None:
-                continue
-            key = notice.docno.key
-            batch.in_corpus.add(key)
-            batch.figures.setdefault(key, figure_iris(notice, notice_iri(notice.docno, base)))
-            if notice.attached_to:
-                batch.attachments.setdefault(notice.attached_to, []).append(notice.docno)
+            batch.add(notice, base)
         return batch
+
+    def add(self, notice: Notice, base: str) -> None:
+        """Index one more notice of the batch (the first reading of a 文号 wins, as in `to_dataset`)."""
+        if notice.docno is None:
+            return
+        key = notice.docno.key
+        self.in_corpus.add(key)
+        if key not in self.figures:
+            self.figures[key] = [(Restatable(f.kind, f.year, f.scope, f.value, f.payer, f.region_code), iri)
+                                 for f, iri in figure_iris(notice, notice_iri(notice.docno, base))]
+        if notice.attached_to:
+            self.attachments.setdefault(notice.attached_to, []).append(notice.docno)
 
     def restated(self, figure: Figure) -> str | None:
         """The figure of the restated notice with the same kind, year and scope; among several, the one
