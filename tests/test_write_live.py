@@ -45,7 +45,8 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path
     (tmp / "in").mkdir()
     (tmp / "in" / "nanning-60.txt").write_text(split_nanning()[0], encoding="utf-8")
     build([tmp / "in"], f"oxigraph:{tmp / 'store'}", BuildOptions(base=DEFAULT_BASE, workers=1))
-    env = {**os.environ, "PYTHONUNBUFFERED": "1", "NOTICEKG_WRITE_TOKEN": TOKEN, "NOTICEKG_QUERY_WORKERS": "1"}
+    env = {**os.environ, "PYTHONUNBUFFERED": "1", "NOTICEKG_WRITE_TOKEN": TOKEN, "NOTICEKG_QUERY_WORKERS": "1",
+           "NOTICEKG_WRITE_WAIT": "1"}
     process = subprocess.Popen([str(NOTICEKG), "serve", "--store", f"oxigraph:{tmp / 'store'}", "--port", "0",
                                 "--threads", "8"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
     try:
@@ -97,6 +98,14 @@ def test_post_replace_delete_through_noticekg_serve(served: tuple[str, Path]) ->
                                {**plain, **headers})
         assert code == status and error_of(answer)["status"] == status
     assert in_corpus(base) == {False} and generations.current(root) == first  # refused writes wrote nothing
+
+    # While a build holds the store, a write waits, then says so and when to come back; it writes nothing.
+    with generations.stage(root) as running:
+        code, head, answer = call(f"{base}/api/notices?name=guangxi-46.txt", "POST", original.encode(),
+                                  {**plain, **bearer(TOKEN)})
+        assert code == 503 and error_of(answer)["type"] == "StoreBusy" and int(head["Retry-After"]) > 0
+        running.discard("a test build that changed nothing")
+    assert in_corpus(base) == {False} and generations.current(root) == first
 
     # Posted: a new generation; the text verbatim, its quotes at their offsets, no stub, found as in the corpus.
     code, head, answer = call(f"{base}/api/notices?name=guangxi-46.txt", "POST", original.encode(),
