@@ -158,3 +158,37 @@ def _env() -> dict[str, str]:
     import os
 
     return {k: v for k, v in os.environ.items() if k != generations.HALT_ENV}
+
+
+STATE = f"""SELECT (COUNT(DISTINCT ?n) AS ?notices) (COUNT(DISTINCT ?f) AS ?figures) (COUNT(DISTINCT ?s) AS ?stubs)
+WHERE {{ {{ GRAPH ?g {{ ?n <{NKG}inCorpus> true }} }} UNION {{ ?f <{NKG}statedIn> ?m }}
+         UNION {{ ?s <{NKG}inCorpus> false }} }}"""
+
+
+def test_a_reader_following_the_store_sees_the_write_whole_or_not_at_all(built: Path) -> None:
+    from graph.store import follow
+
+    def state(store) -> tuple[int, int, int]:  # noqa: ANN001
+        row = store.select(STATE)[0]
+        return int(row["notices"]), int(row["figures"]), int(row["stubs"])
+
+    before = state(reader(built))
+    seen: set[tuple[int, int, int]] = set()
+    done = threading.Event()
+
+    def read() -> None:
+        store = reader(built)
+        while not done.is_set():
+            store = follow(store)  # what every request and query worker of the server does
+            seen.add(state(store))
+
+    thread = threading.Thread(target=read)
+    thread.start()
+    try:
+        post(reader(built), forty_six())
+    finally:
+        done.set()
+        thread.join()
+    after = state(reader(built))
+    assert after[0] == before[0] + 1 and after[1] > before[1] and after[2] != before[2]  # 46号 brings its own stubs
+    assert seen <= {before, after} and before in seen
