@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 import rdflib
 from rdflib.term import BNode, Literal, Node, URIRef
 
+from .source_text import excerpt
 from .store import Store
 
 if TYPE_CHECKING:
@@ -175,13 +176,11 @@ SELECT ?source ?start ?end ?focusStart WHERE {{
 
 
 def _sentence(engine: Store, source: str, start: int, end: int) -> str | None:
-    """The sentence of the source text that holds [start, end), read from the graph (nkg:text)."""
+    """The sentence of the source text that holds [start, end), read from the graph (`graph.source_text`)."""
     first = max(0, start - _WINDOW)
-    rows = engine.select(_PREFIXES + f"""
-SELECT (SUBSTR(STR(?text), {first + 1}, {end - first + _WINDOW}) AS ?window) WHERE {{ <{source}> nkg:text ?text }}""")
-    if not rows or "window" not in rows[0]:
+    window = excerpt(engine, source, first, end + _WINDOW)  # only the parts it needs (graph.source_text)
+    if window is None:
         return None
-    window = str(rows[0]["window"])
     quote_start, quote_end = start - first, end - first
     begin = max((window.rfind(c, 0, quote_start) for c in _SENTENCE_ENDS), default=-1) + 1
     stops = [i for c in _SENTENCE_ENDS if (i := window.find(c, quote_end)) >= 0]

@@ -32,6 +32,7 @@ from rdflib import Literal
 from .errors import Conflict, InputError, NotFound, StoreError
 from .layout import drop_stubs_in_corpus, stubs_left
 from .records import ParseResult, Problem
+from .source_text import whole_text
 from .store import OxigraphStore, Store
 from .to_rdf import (
     Batch,
@@ -152,10 +153,9 @@ def is_stored(store: Store, notice_iri: str) -> bool:
 def _stored_sources(store: Store, iris: Iterable[str]) -> set[tuple[str, str]]:
     """(SHA-256, text) of the files the stored notices among `iris` were read from."""
     values = " ".join(f"<{i}>" for i in iris)
-    rows = store.select(f"""SELECT DISTINCT ?sha ?text WHERE {{ VALUES ?n {{ {values} }}
-        ?n <{NKG.inCorpus}> true ; <{PROV.wasDerivedFrom}> ?source .
-        ?source <{NKG.sha256}> ?sha ; <{NKG.text}> ?text }}""")
-    return {(str(r["sha"]), str(r["text"])) for r in rows}
+    rows = store.select(f"""SELECT DISTINCT ?sha ?source WHERE {{ VALUES ?n {{ {values} }}
+        ?n <{NKG.inCorpus}> true ; <{PROV.wasDerivedFrom}> ?source . ?source <{NKG.sha256}> ?sha }}""")
+    return {(str(r["sha"]), whole_text(store, str(r["source"])) or "") for r in rows}
 
 
 def _carried(store: Store, notice_iri: str) -> list[str]:
