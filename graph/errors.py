@@ -6,6 +6,7 @@
     │   │   └── ParseTimeout       a file that took longer to parse than its time budget
     │   └── Conflict               a write that does not fit what the store holds (HTTP 409)
     ├── StoreError                 the store cannot be opened or answered (exit 3)
+    │   └── StoreBusy              another build or write holds the store (HTTP 503 with Retry-After)
     ├── QueryError                 a SPARQL query that is malformed or not allowed (exit 4)
     │   ├── QuerySyntaxError       carries `position` (line, column) when the engine gives one
     │   ├── QueryForbidden         SPARQL Update on the read-only endpoint
@@ -45,6 +46,10 @@ class Conflict(InputError):
 class StoreError(NoticeKGError):
     exit_code = 3
     http_status = 503
+
+
+class StoreBusy(StoreError):
+    retry_after = 5  # seconds: a write takes about that; a build says in its journal how far it is
 
 
 class QueryError(NoticeKGError):

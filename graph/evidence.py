@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 import rdflib
 from rdflib.term import BNode, Literal, Node, URIRef
 
+from .source_text import excerpt
 from .store import Store
 
 if TYPE_CHECKING:
@@ -213,7 +214,8 @@ def _in_batches(engine: Store, template: str, nodes: Sequence[str]) -> list[dict
 
 
 def _windows(engine: Store, spots: set[tuple[str, int, int]]) -> dict[tuple[str, int, int], str]:
-    """The text around each (source, start, end), read from the graph (nkg:text) in one query per batch:
+    """The text around each (source, start, end), read from the graph: one query per batch for a text kept as
+    one nkg:text literal, the parts it needs for one kept in parts;
     _WINDOW characters either side, so that the quote's sentence is inside."""
     out: dict[tuple[str, int, int], str] = {}
     ordered = sorted(spots)
@@ -224,6 +226,12 @@ def _windows(engine: Store, spots: set[tuple[str, int, int]]) -> dict[tuple[str,
           VALUES (?source ?start ?end ?first) {{ {rows} }} ?source nkg:text ?text .
           BIND(SUBSTR(STR(?text), ?first + 1, ?end - ?first + {_WINDOW}) AS ?window) }}"""):
             out[(str(row["source"]), int(str(row["start"])), int(str(row["end"])))] = str(row["window"])
+    for spot in ordered:  # a text kept in parts (graph.source_text): only the parts the window needs
+        if spot not in out:
+            source, start, end = spot
+            window = excerpt(engine, source, max(0, start - _WINDOW), end + _WINDOW)
+            if window is not None:
+                out[spot] = window
     return out
 
 

@@ -12,6 +12,12 @@ store with `replace`), parses, loads, validates and stores the report there, and
 and whole; `status(root)` then tells readers that the last build did not finish. The next build removes
 every generation but the current and the previous one (a server may still be finishing a request on it).
 RocksDB keeps its own `CURRENT` file, hence the marker's other name.
+
+A write of the service (`graph.writes`: one notice posted, replaced or withdrawn) is a small build: it takes
+the same lock, checkpoints the current generation into a new one, writes and validates there, and commits by
+the same rename (without compacting). So a write and a build never interleave: whichever takes the lock
+second starts from what the first committed, and nothing either wrote is lost or half-seen. A build that
+finds a write holding the lock waits for it (`WRITE_GRACE`); a write that finds a build gets `StoreBusy`.
 """
 
 from __future__ import annotations
@@ -29,13 +35,15 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from .errors import StoreError
+from .errors import StoreBusy, StoreError
 
 MARKER = "GENERATION"
 JOURNAL = "BUILD.json"
 LOCK = "build.lock"
 PREFIX = "gen-"
 HALT_ENV = "NOTICEKG_BUILD_HALT"  # a stage name: the build kills itself (SIGKILL) there; for the kill tests
+LOCK_WAIT = 2.0  # seconds a build waits for the lock (a reader asking `status` holds it shared for an instant)
+WRITE_GRACE = 60.0  # seconds a build waits more while the holder is a write (those take seconds, not minutes)
 
 
 def is_generational(root: Path) -> bool:
@@ -114,11 +122,12 @@ class Status:
         j = self.journal
         seen = (f"this is {self.generation}, from the build finished {manifest_finished(j)}"
                 if self.generation else "the store is empty")
+        what = j.get("kind", "build")
         if self.running:
-            return (f"a build into this store is running (started {j.get('started')}, now {j.get('stage')}); "
+            return (f"a {what} into this store is running (started {j.get('started')}, now {j.get('stage')}); "
                     f"{seen} until it finishes")
         reason = f": {j['error']}" if j.get("error") else ""
-        return (f"the last build (started {j.get('started')}) did not finish (stopped while {j.get('stage')}"
+        return (f"the last {what} (started {j.get('started')}) did not finish (stopped while {j.get('stage')}"
                 f"{reason}); {seen}")
 
 
@@ -156,28 +165,20 @@ class Staging:
     writing; `.checkpoint(name)` records the stage in the journal; `.commit(files, counts)` makes it current;
     `.abort(error)` (or leaving the `with` block by an exception) removes it and leaves the old one current."""
 
-    def __init__(self, root: Path, replace: bool) -> None:
+    def __init__(self, root: Path, replace: bool, kind: str = "build", wait: float = LOCK_WAIT) -> None:
         self.root = root
         root.mkdir(parents=True, exist_ok=True)
         if not is_generational(root) and (root / "CURRENT").exists():
             raise StoreError(f"{root} holds a store from before generations: build into a new directory "
                              f"(or remove {root} first)")
         self._lock = open(root / LOCK, "a")  # noqa: SIM115 - held until commit or abort
-        for attempt in range(40):  # a reader asking `status` holds it shared for an instant
-            try:
-                fcntl.flock(self._lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if attempt == 39:
-                    self._lock.close()
-                    raise StoreError(f"another build is writing {root}; wait for it to finish") from None
-                time.sleep(0.05)
+        self._take_lock(kind, wait)
         self.previous = current(root)
         self.previous_manifest = manifest(root, self.previous) if self.previous else {}
         self.name = self._next_name()
         self.path = root / self.name
         self.journal: dict[str, Any] = {
-            "generation": self.name, "from": None if replace else self.previous, "replace": replace,
+            "kind": kind, "generation": self.name, "from": None if replace else self.previous, "replace": replace,
             "pid": os.getpid(), "started": _now(), "stage": "copying", "finished": None,
             "previous_finished": self.previous_manifest.get("finished"),
         }
@@ -191,6 +192,25 @@ class Staging:
             self.abort(f"cannot make {self.path}: {exc}")
             raise StoreError(f"cannot make a new generation in {root}: {exc}") from exc
 
+    def _take_lock(self, kind: str, wait: float) -> None:
+        """The lock, within `wait` seconds (plus `WRITE_GRACE` for a build while a write holds it), else
+        `StoreBusy` naming what holds it."""
+        start = time.monotonic()
+        while True:
+            try:
+                fcntl.flock(self._lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                return
+            except BlockingIOError:
+                holder = status(self.root).journal
+                waited = time.monotonic() - start
+                grace = WRITE_GRACE if kind == "build" and holder.get("kind") == "write" else 0.0
+                if waited >= wait + grace:
+                    self._lock.close()
+                    raise StoreBusy(f"another {holder.get('kind', 'build')} is writing {self.root} (started "
+                                    f"{holder.get('started')}, now {holder.get('stage')}); wait for it to finish"
+                                    ) from None
+                time.sleep(0.05)
+
     def _next_name(self) -> str:
         numbers = [int(p.name[len(PREFIX):]) for p in self.root.glob(PREFIX + "*")
                    if p.is_dir() and p.name[len(PREFIX):].isdigit()]
@@ -202,16 +222,20 @@ class Staging:
         if os.environ.get(HALT_ENV) == stage:
             os.kill(os.getpid(), signal.SIGKILL)
 
-    def commit(self, files: dict[str, Any], counts: dict[str, Any]) -> None:
-        """Flush, write the manifest, rename `GENERATION` (the commit), then collect old generations."""
+    def commit(self, files: dict[str, Any], counts: dict[str, Any], compact: bool = True,
+               **notes: Any) -> None:
+        """Flush, write the manifest (with `notes`, e.g. what a write did), rename `GENERATION` (the commit),
+        then collect old generations. `compact=False` for a write: a few graphs are not worth rewriting the
+        store's files for."""
         self.checkpoint("committing")
-        self.store.optimize()  # compact what the bulk loads wrote: the generation is read-only from now on
+        if compact:
+            self.store.optimize()  # compact what the bulk loads wrote: the generation is read-only from now on
         self.store.flush()
         del self.store  # RocksDB closes when the last handle goes
         finished = _now()
         _write_json(self.root / f"{self.name}.json",
                     {"generation": self.name, "from": self.journal["from"], "started": self.journal["started"],
-                     "finished": finished, "files": files, "counts": counts})
+                     "finished": finished, "files": files, "counts": counts, **notes})
         marker = self.root / MARKER
         tmp = marker.with_name(MARKER + ".tmp")
         tmp.write_text(self.name + "\n", encoding="utf-8")
@@ -264,5 +288,5 @@ class Staging:
             self.abort(f"{kind.__name__}: {exc}")
 
 
-def stage(root: Path, replace: bool = False) -> Staging:
-    return Staging(root, replace)
+def stage(root: Path, replace: bool = False, kind: str = "build", wait: float = LOCK_WAIT) -> Staging:
+    return Staging(root, replace, kind, wait)

@@ -2,6 +2,7 @@
 
     load_dataset(store, dataset)    replace each notice graph, merge the shared graphs, drop stale stubs
     forget_notice(store, notice)    delete a notice's graph; if others still cite it, it becomes a stub again
+    stubs_left(store, notices)      the stubs those notices leave behind (for a delete in one transaction)
     is_merged(graph_iri)            whether a graph is one of the shared graphs that grow by merging
 
 A notice's graph holds only what the notice states. Regions, agencies, source files and the stubs of notices
@@ -74,20 +75,36 @@ def drop_stubs_in_corpus(store: Store, notices: set[str]) -> None:
       GRAPH ?stubs {{ ?n ?p ?o }} }}""")
 
 
+def stubs_left(store: Store, notices: set[str], base: str | None = None) -> rdflib.Graph:
+    """The stubs that must stay when `notices` leave the corpus (deleted, or dropped from a replaced file):
+    each one that a notice outside `notices` still cites, with its 文号 and every title it is cited by. Read
+    before the delete, so that the delete and the stubs can go in one transaction (`graph.publish`)."""
+    from .to_rdf import docno_of, stub_graph
+
+    if not notices:
+        return rdflib.Graph()
+    leaving = " ".join(f"<{_iri(n)}>" for n in sorted(notices))
+    rows = store.select(f"""SELECT ?n ?docNo ?title WHERE {{
+      VALUES ?n {{ {leaving} }}
+      GRAPH ?own {{ ?n <{NKG}docNo> ?docNo ; <{NKG}inCorpus> true }}
+      ?c <{NKG}citedNotice> ?n ; <{NKG}citingNotice> ?citing .
+      FILTER(?citing NOT IN ({leaving.replace(" ", ", ")}))
+      OPTIONAL {{ ?c <{NKG}titleAsCited> ?title }} }}""")
+    stubs: dict[str, tuple] = {}
+    for r in rows:
+        docno, titles = stubs.setdefault(str(r["n"]), (docno_of(str(r["docNo"])), set()))
+        if "title" in r:
+            titles.add(str(r["title"]))
+    return stub_graph(stubs)
+
+
 def forget_notice(store: Store, notice: str, base: str | None = None) -> None:
     """Delete a notice's graph. Notices that still cite it keep a target: it is written back into
     `graph/stubs` as known by citation, with its 文号 and every title it is cited by."""
-    notice = _iri(notice)
-    rows = store.select(f"""SELECT ?docNo ?title WHERE {{
-      GRAPH <{notice}/graph> {{ <{notice}> <{NKG}docNo> ?docNo }}
-      ?c <{NKG}citedNotice> <{notice}> ; <{NKG}citingNotice> ?citing .
-      FILTER(?citing != <{notice}>)
-      OPTIONAL {{ ?c <{NKG}titleAsCited> ?title }} }}""")
-    store.delete_graph(f"{notice}/graph")
-    if not rows:
-        return
-    from .to_rdf import dataset_graph_iri, docno_of, stub_graph
+    from .to_rdf import dataset_graph_iri
 
-    docno = docno_of(str(rows[0]["docNo"]))
-    titles = {str(r["title"]) for r in rows if "title" in r}
-    store.merge_graph(dataset_graph_iri("stubs", base), stub_graph({notice: (docno, titles)}))
+    notice = _iri(notice)
+    stubs = stubs_left(store, {notice}, base)
+    store.delete_graph(f"{notice}/graph")
+    if len(stubs):
+        store.merge_graph(dataset_graph_iri("stubs", base), stubs)

@@ -3,6 +3,7 @@
 
     publish(store, result, base=None, replaces=None) -> Published      add (or, with `replaces`, replace)
     withdraw(store, notice_iri, base=None) -> tuple[str, ...]          remove a notice and what it carries
+                                                                       (a stub stays where others cite it)
 
 A file's notices become their named graphs (as `build` writes them). They are validated in a staging copy
 of the store (a RocksDB checkpoint of an on-disk store: hard links, cheap; a copy of an in-memory one), so
@@ -29,8 +30,9 @@ import rdflib
 from rdflib import Literal
 
 from .errors import Conflict, InputError, NotFound, StoreError
-from .layout import drop_stubs_in_corpus
+from .layout import drop_stubs_in_corpus, stubs_left
 from .records import ParseResult, Problem
+from .source_text import whole_text
 from .store import OxigraphStore, Store
 from .to_rdf import (
     Batch,
@@ -60,6 +62,7 @@ class Published:
     validation: ValidationResult  # the findings in which those notices take part
     problems: tuple[Problem, ...]  # what the parser had to say (warnings, unreadable parts)
     changed: bool  # False when the store already held exactly this file's notices
+    dropped: tuple[str, ...] = ()  # notices a replaced file carried that the new one does not
 
 
 def publish(store: Store, result: ParseResult, base: str | None = None, replaces: str | None = None) -> Published:
@@ -101,9 +104,11 @@ def publish(store: Store, result: ParseResult, base: str | None = None, replaces
             previous = stage.construct(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{target}> {{ ?s ?p ?o }} }}")
         touched = [*iris, *(g.removesuffix("/graph") for g in removed)]
         report = report_graph(validation.report, base, previous, touched)
+        # An attachment the new file no longer carries, if others cite it, stays as a stub (graph.layout).
+        _add(merged, dataset_graph_iri("stubs", base), stubs_left(store, set(touched) - set(iris), base))
         _commit(engine, removed, {**_shared_graphs(store, base), **graphs, target: report}, merged)
     drop_stubs_in_corpus(store, set(iris))
-    return Published(iris, validation, result.problems, changed=True)
+    return Published(iris, validation, result.problems, changed=True, dropped=tuple(sorted(set(touched) - set(iris))))
 
 
 def withdraw(store: Store, notice_iri: str, base: str | None = None) -> tuple[str, ...]:
@@ -120,8 +125,15 @@ def withdraw(store: Store, notice_iri: str, base: str | None = None) -> tuple[st
         target = validation_graph_iri(base)
         previous = store.construct(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{target}> {{ ?s ?p ?o }} }}")
         report = report_graph(validate(rdflib.Graph(), notices=()).report, base, previous, gone)
-        _commit(engine, removed, {target: report})
+        # What others still cite becomes a stub again, in the same transaction (graph.layout).
+        stubs = {dataset_graph_iri("stubs", base): stubs_left(store, set(gone), base)}
+        _commit(engine, removed, {target: report}, stubs)
     return tuple(gone)
+
+
+def _add(graphs: dict[str, rdflib.Graph], iri: str, graph: rdflib.Graph) -> None:
+    if len(graph):
+        graphs[iri] = graphs[iri] + graph if iri in graphs else graph
 
 
 # -- what the store holds ----------------------------------------------------------------------------------------
@@ -141,10 +153,9 @@ def is_stored(store: Store, notice_iri: str) -> bool:
 def _stored_sources(store: Store, iris: Iterable[str]) -> set[tuple[str, str]]:
     """(SHA-256, text) of the files the stored notices among `iris` were read from."""
     values = " ".join(f"<{i}>" for i in iris)
-    rows = store.select(f"""SELECT DISTINCT ?sha ?text WHERE {{ VALUES ?n {{ {values} }}
-        ?n <{NKG.inCorpus}> true ; <{PROV.wasDerivedFrom}> ?source .
-        ?source <{NKG.sha256}> ?sha ; <{NKG.text}> ?text }}""")
-    return {(str(r["sha"]), str(r["text"])) for r in rows}
+    rows = store.select(f"""SELECT DISTINCT ?sha ?source WHERE {{ VALUES ?n {{ {values} }}
+        ?n <{NKG.inCorpus}> true ; <{PROV.wasDerivedFrom}> ?source . ?source <{NKG.sha256}> ?sha }}""")
+    return {(str(r["sha"]), whole_text(store, str(r["source"])) or "") for r in rows}
 
 
 def _carried(store: Store, notice_iri: str) -> list[str]:

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .source_text import excerpt
 from .store import Store
 
 INDEX_FILE = "search.sqlite"
@@ -149,9 +150,10 @@ def _notice_rows(store: Store, notices: Iterable[str] | None) -> dict[str, dict[
             VALUES ?p {{ {relations} }} ?n ?p ?m }}"""):
         found[str(r["n"])]["relations"].add(str(r["p"])[len(NKG):])
     for r in store.select(f"""PREFIX nkg: <{NKG}> PREFIX prov: <http://www.w3.org/ns/prov#>
-            SELECT ?n ?text ?start ?end WHERE {{ {values} ?n prov:wasDerivedFrom ?src ;
-            nkg:sourceStart ?start ; nkg:sourceEnd ?end . ?src nkg:text ?text }}"""):
-        found[str(r["n"])]["body"] = str(r["text"])[int(r["start"]):int(r["end"])]
+            SELECT ?n ?src ?start ?end WHERE {{ {values} ?n prov:wasDerivedFrom ?src ;
+            nkg:sourceStart ?start ; nkg:sourceEnd ?end . ?src a nkg:SourceFile }}"""):
+        body = excerpt(store, str(r["src"]), int(r["start"]), int(r["end"]))
+        found[str(r["n"])]["body"] = body or ""
     return found
 
 

@@ -42,6 +42,7 @@ class NKG(DefinedNamespace):
     Figure: URIRef
     FigureKind: URIRef
     SourceFile: URIRef
+    TextPart: URIRef
     Qualifier: URIRef
     YearType: URIRef
     Level: URIRef
@@ -146,6 +147,9 @@ class NKG(DefinedNamespace):
     fileName: URIRef
     sha256: URIRef
     text: URIRef
+    textPart: URIRef  # a long text is kept in parts (graph.source_text)
+    textOffset: URIRef
+    partText: URIRef
     parserVersion: URIRef
 
     # where a source file came from and how it became text (graph.ingest)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from graph.source_text import whole_text
 from graph.store import Store
 from graph.timeline import notice_timelines
 
@@ -142,12 +143,12 @@ def sections(store: Store, iri: str, figures: list[dict[str, Any]]) -> list[dict
 
 def marked_text(store: Store, iri: str, figures: list[dict[str, Any]]) -> list[dict[str, Any]] | None:
     """The notice's own text cut into pieces, each figure's quote a piece of its own linked to the figure."""
-    rows = select(store, f"""SELECT ?text ?start ?end WHERE {{
-        <{iri}> nkg:sourceStart ?start ; nkg:sourceEnd ?end ; prov:wasDerivedFrom ?source . ?source nkg:text ?text }}
-        LIMIT 1""")
-    if not rows:
+    rows = select(store, f"""SELECT ?source ?start ?end WHERE {{
+        <{iri}> nkg:sourceStart ?start ; nkg:sourceEnd ?end ; prov:wasDerivedFrom ?source }} LIMIT 1""")
+    text = whole_text(store, str(rows[0]["source"])) if rows else None
+    if text is None:
         return None
-    text, lo, hi = str(rows[0]["text"]), int(rows[0]["start"]), int(rows[0]["end"])
+    lo, hi = int(rows[0]["start"]), int(rows[0]["end"])
     spans = sorted({(int(q["start"]), int(q["end"]), str(q["f"]), str(q.get("label", "")))
                     for q in figures if "start" in q and "end" in q})
     pieces, at = [], lo

@@ -17,6 +17,7 @@ from rdflib import URIRef
 
 from graph.errors import NotFound
 from graph.release import latest_release
+from graph.source_text import excerpt, whole_text
 from graph.store import Store
 from graph.timeline import kind_timeline
 
@@ -163,16 +164,17 @@ def figure_value_text(f: dict[str, str]) -> str:
 
 def quote_in_context(store: Store, iri: str) -> dict[str, Any] | None:
     """The quote with the text of its section around it (or some text either side outside sections)."""
-    rows = select(store, f"""SELECT ?exact ?start ?end ?text ?secStart ?secEnd WHERE {{
+    rows = select(store, f"""SELECT ?exact ?start ?end ?src ?secStart ?secEnd WHERE {{
         <{iri}> oa:hasSelector ?sel . ?sel oa:exact ?exact .
-        OPTIONAL {{ ?sel oa:start ?start ; oa:end ?end ; nkg:sourceFile ?src . ?src nkg:text ?text }}
+        OPTIONAL {{ ?sel oa:start ?start ; oa:end ?end ; nkg:sourceFile ?src }}
         OPTIONAL {{ <{iri}> nkg:inSection ?s . ?s nkg:sourceStart ?secStart ; nkg:sourceEnd ?secEnd }} }} LIMIT 1""")
     if not rows:
         return None
     r = rows[0]
     quote = {"exact": str(r["exact"]), "before": "", "after": "", "start": None, "end": None}
-    if "text" in r:
-        text, start, end = str(r["text"]), int(r["start"]), int(r["end"])
+    text = whole_text(store, str(r["src"])) if "src" in r else None
+    if text is not None:
+        start, end = int(r["start"]), int(r["end"])
         if "secStart" in r:
             lo, hi = int(r["secStart"]), int(r["secEnd"])
         else:  # the lines around it (a table row and its neighbours), at most CONTEXT_CHARS either side
@@ -231,11 +233,11 @@ def source_excerpt(store: Store, iri: str, own: bool = False) -> str | None:
     """The source text a section or citation spans (`own`: that a notice spans), read from its source file."""
     link = "prov:wasDerivedFrom ?source" if own else \
         "nkg:inNotice|nkg:citingNotice ?notice . ?notice prov:wasDerivedFrom ?source"
-    rows = select(store, f"""SELECT ?text ?start ?end WHERE {{
-        <{iri}> nkg:sourceStart ?start ; nkg:sourceEnd ?end ; {link} . ?source nkg:text ?text }} LIMIT 1""")
+    rows = select(store, f"""SELECT ?source ?start ?end WHERE {{
+        <{iri}> nkg:sourceStart ?start ; nkg:sourceEnd ?end ; {link} }} LIMIT 1""")
     if not rows:
         return None
-    return str(rows[0]["text"])[int(rows[0]["start"]):int(rows[0]["end"])]
+    return excerpt(store, str(rows[0]["source"]), int(rows[0]["start"]), int(rows[0]["end"]))
 
 
 def graph_summary(store: Store, iri: str) -> dict[str, Any] | None:

@@ -1,7 +1,7 @@
 """The text a notice was read from, as `text/plain; charset=utf-8` at the notice's IRI (by `Accept:
 text/plain` or the `.txt` extension) and at its source file's IRI.
 
-It is the whole extracted text of the source file (`nkg:text`), whatever the file was (text, web page, PDF,
+It is the whole extracted text of the source file (`nkg:text`, or its parts: `graph.source_text`), whatever the file was (text, web page, PDF,
 Word): every figure's `oa:start`/`oa:end` index into exactly this text, so `text[start:end]` is its quote;
 the notice's own part of it is `nkg:sourceStart`..`nkg:sourceEnd`.
 """
@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from flask import Response
 
+from graph.source_text import whole_text
 from graph.store import Store
 
 from .describe import PREFIXES
@@ -20,10 +21,10 @@ MEDIA = "text/plain"
 def source_text(store: Store, iri: str) -> str | None:
     """The text of the source file `iri` is (a `nkg:SourceFile`) or was derived from (a notice); the caller
     has checked `iri` (`linked_data.safe_iri`)."""
-    rows = store.select(PREFIXES + f"""SELECT ?text WHERE {{
-        {{ <{iri}> nkg:text ?text }} UNION {{ <{iri}> prov:wasDerivedFrom ?source . ?source nkg:text ?text }}
+    rows = store.select(PREFIXES + f"""SELECT ?source WHERE {{
+        {{ <{iri}> a nkg:SourceFile BIND(<{iri}> AS ?source) }} UNION {{ <{iri}> prov:wasDerivedFrom ?source }}
     }} LIMIT 1""")
-    return str(rows[0]["text"]) if rows else None
+    return whole_text(store, str(rows[0]["source"])) if rows else None
 
 
 def text_response(text: str) -> Response:

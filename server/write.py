@@ -8,8 +8,11 @@
 Optional fields (form fields or query parameters): `name` (the file name), `source_url`, `retrieved`.
 Writes need `Authorization: Bearer TOKEN`, the token from `WRITE_TOKEN` (`NOTICEKG_WRITE_TOKEN`) or the
 file `WRITE_TOKEN_FILE` (`NOTICEKG_WRITE_TOKEN_FILE`, read at each request, so it can be rotated); with
-neither set the routes answer 405 and say so; a missing token 401, a wrong one 403. Each write is one
-transaction (`graph.publish`); afterwards the query workers are replaced so that `/sparql` sees it too.
+neither set the routes answer 405 and say so; a missing token 401, a wrong one 403. Each write is atomic and
+durable (`graph.writes`): on a store built in generations it commits a new generation, which every thread
+and query worker follows at its next request; while a build holds the store a write waits `WRITE_WAIT`
+seconds (`NOTICEKG_WRITE_WAIT`) and then answers 503 `StoreBusy` with Retry-After. An in-memory store is
+written in place and the query workers are replaced. The search index is brought in step after each write.
 """
 
 from __future__ import annotations
@@ -25,12 +28,14 @@ from flask import Blueprint, Flask, Response, current_app, jsonify, request
 
 from graph.ingest import SUFFIXES, SourceInfo
 from graph.parse import parse_bytes
-from graph.publish import Published, is_stored, publish, withdraw
+from graph.publish import Published, is_stored
 from graph.report import format_json
 from graph.store import OxigraphStore, Store, open_store
+from graph.writes import Written, post, remove, root_of
 
 from .errors import error_response
 from .linked_data import safe_iri
+from .search_pages import reindex
 from .store import get_store
 
 bp = Blueprint("write", __name__)
@@ -72,10 +77,13 @@ def refused(read_methods: str) -> Response | None:
 
 
 def writable_store() -> Store:
-    """The app's store, writable: `noticekg serve` opens an on-disk store read-only (so that a build can run
-    beside it); the first write reopens it for writing, and every reader of the app uses that handle from then
-    on (a read-only handle would keep seeing the store as it was when it was opened)."""
+    """The store to write through: a store built in generations as it is (`graph.writes` makes a new
+    generation beside it); an on-disk store without generations opened read-only is reopened for writing,
+    and every reader of the app uses that handle from then on (a read-only handle would keep seeing the
+    store as it was when it was opened)."""
     store = get_store()
+    if root_of(store) is not None:
+        return store
     if isinstance(store, OxigraphStore) and store.url.startswith("oxigraph:") and store.url.endswith("?ro"):
         with _swapping:
             store = get_store()
@@ -145,9 +153,9 @@ def delete(path: str) -> Response:
     iri = current_app.config["BASE"] + "notice/" + path
     if not safe_iri(iri):
         return error_response(404, "NotFound", f"no notice of the corpus is named {iri}")
-    gone = withdraw(writable_store(), iri, current_app.config["BASE"])
-    refresh_queries(current_app._get_current_object())  # type: ignore[attr-defined]
-    return jsonify({"withdrawn": list(gone)})
+    written = remove(writable_store(), iri, current_app.config["BASE"], wait=_wait())
+    _after(written)
+    return jsonify({"withdrawn": list(written.notices), "generation": written.generation})
 
 
 def _write(replaces: str | None, read_methods: str) -> Response:
@@ -167,11 +175,13 @@ def _write(replaces: str | None, read_methods: str) -> Response:
     base = current_app.config["BASE"]
     store = writable_store()
     existed = replaces is not None and is_stored(store, replaces)
-    published = publish(store, result, base, replaces=replaces)
+    written = post(store, result, base, replaces=replaces, wait=_wait())
+    published = written.published
+    assert published is not None
     if published.changed:
-        refresh_queries(current_app._get_current_object())  # type: ignore[attr-defined]
+        _after(written)
     status = 200 if not published.changed or existed else 201
-    response = jsonify(_body(published))
+    response = jsonify({**_body(published), "generation": written.generation})
     response.status_code = status
     response.headers["Location"] = _local(published.notices[0], base)
     return response
@@ -192,7 +202,29 @@ def _local(iri: str, base: str) -> str:
     return "/id/" + iri[len(base):] if iri.startswith(base) else iri
 
 
-# -- query workers follow the writes -----------------------------------------------------------------------
+# -- readers follow the writes -------------------------------------------------------------------------------
+
+
+def _wait() -> float:
+    return float(current_app.config["WRITE_WAIT"])
+
+
+def _after(written: Written) -> None:
+    """What the app must do once a write is committed: follow it (a new generation is followed by every
+    request and worker by itself; a handle opened for writing on the old one is not, so it is replaced by
+    a read-only one), or, for a store written in place, replace the query workers; then its own search
+    index (the one beside an on-disk store `graph.writes` has updated already)."""
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    store = get_store()
+    root = root_of(store)
+    if root is None:
+        refresh_queries(app)
+    elif not store.url.endswith("?ro"):
+        with _swapping:
+            app.extensions["noticekg.store"] = open_store(f"oxigraph:{root}?ro")
+        refresh_queries(app)
+    reindex(app, list(written.indexed))
+
 
 
 def refresh_queries(app: Flask) -> None:
@@ -213,4 +245,5 @@ def refresh_queries(app: Flask) -> None:
 def init_app(app: Flask) -> None:
     app.config.setdefault("WRITE_TOKEN", os.environ.get("NOTICEKG_WRITE_TOKEN") or None)
     app.config.setdefault("WRITE_TOKEN_FILE", os.environ.get("NOTICEKG_WRITE_TOKEN_FILE") or None)
+    app.config.setdefault("WRITE_WAIT", float(os.environ.get("NOTICEKG_WRITE_WAIT") or 5.0))
     app.register_blueprint(bp)

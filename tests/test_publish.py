@@ -81,3 +81,19 @@ def test_withdrawing_a_notice_takes_its_attachment_figures_and_findings() -> Non
     assert state(store)[1] > 0
     with pytest.raises(NotFound):
         withdraw(store, HONG)
+
+
+def test_a_withdrawn_notice_that_others_cite_stays_as_a_stub_in_the_same_write() -> None:
+    from test_writes import N46, N60, split_nanning
+
+    store = open_store("memory:")
+    sixty, forty_six = split_nanning()
+    publish(store, parse_bytes(forty_six.encode("utf-8"), "46.txt"))
+    publish(store, parse_bytes(sixty.encode("utf-8"), "60.txt"))
+    stub = f"ASK {{ <{N46}> a <https://noticekg.org/def/Notice> ; <https://noticekg.org/def/inCorpus> false }}"
+    assert is_stored(store, N46) and not store.ask(stub)
+    assert withdraw(store, N46) == (N46,)
+    assert not is_stored(store, N46) and store.ask(stub) and is_stored(store, N60)
+    # 60号 is cited by nobody: withdrawn, it leaves no stub.
+    withdraw(store, N60)
+    assert not store.ask(f"ASK {{ <{N60}> ?p ?o }}")

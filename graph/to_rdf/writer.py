@@ -15,7 +15,7 @@ from typing import NamedTuple
 import rdflib
 from rdflib import Literal, URIRef
 
-from .. import __version__, regions
+from .. import __version__, regions, source_text
 from ..records import DateInterval, DocNo, Figure, Notice, Ratio, SourceFile, Value
 from ..vocab import DCTERMS, KIND, NKG, OA, PREFIXES, PROV, RDF, RDFS, XSD, kind_labels
 from .iris import (
@@ -356,9 +356,11 @@ class NoticeWriter:
         # description is shared, in `graph/sources`.
         source, node = self.source, self.source_node
         for p, o in [(RDF.type, NKG.SourceFile), (NKG.fileName, Literal(source.name)),
-                     (NKG.sha256, Literal(source_sha256(source))), (NKG.text, Literal(source.text))]:
+                     (NKG.sha256, Literal(source_sha256(source)))]:
             if str(o) != "":
                 self.shared.sources.add((node, p, o))
+        for triple in source_text.triples(node, source.text):  # one literal, or parts when it is long
+            self.shared.sources.add(triple)
         graph = URIRef(graph_iri(self.iri))
         activity = URIRef(activity_iri(self.iri))
         self.add(graph, PROV.wasGeneratedBy, activity)
