@@ -37,7 +37,8 @@ def get_index() -> sqlite3.Connection:
             connection = app.extensions.get("noticekg.search")
             if connection is None:
                 location = app.config.get("SEARCH_INDEX")
-                if location is None and "STORE" not in app.config:
+                given = app.config.get("STORE")  # a store handed in: its own index when it is the STORE_URL's
+                if location is None and (given is None or getattr(given, "url", None) == app.config["STORE_URL"]):
                     location = search.index_location(app.config["STORE_URL"])
                 connection = search.connect(location)
                 if search.is_empty(connection):

@@ -36,3 +36,27 @@ def test_build_writes_and_updates_the_index_beside_the_store(tmp_path: Path) -> 
         assert "南医保发〔2020〕60号" in {h.docno for h in search.search(connection, "南宁").hits}
     finally:
         connection.close()
+
+
+def test_a_served_store_searches_the_index_its_builds_keep(tmp_path: Path) -> None:
+    """`noticekg serve` hands the app its opened store: search must read the index beside it, so that a build
+    into the served store shows in /api/search without a restart (not an index of its own built at start)."""
+    from graph.store import open_store
+    from server import create_app
+    from server.store import close
+
+    url = f"oxigraph:{tmp_path / 'store'}"
+    runner = CliRunner()
+    assert runner.invoke(main, ["build", str(CORPUS / "000_fb74dc5b27144318.txt"), "--store", url]).exit_code in (0, 1)
+    store = open_store(url)
+    app = create_app({"TESTING": True, "STORE": store, "STORE_URL": store.url})
+    try:
+        client = app.test_client()
+        assert client.get("/api/search", query_string={"q": "兰州"}).json["total"] == 0
+        lanzhou = sorted(CORPUS.glob("004_*.txt"))[0]
+        assert runner.invoke(main, ["build", str(lanzhou), "--store", url]).exit_code in (0, 1)
+        found = client.get("/api/search", query_string={"q": "兰州"}).json
+        assert "兰医保〔2020〕142号" in {h["docno"] for h in found["hits"]}, found
+    finally:
+        close(app)
+        store.close()
