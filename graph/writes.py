@@ -38,8 +38,10 @@ from . import generations
 from .errors import InputError, NotFound
 from .publish import Published, publish, withdraw
 from .records import ParseResult
+from .release import record_release
 from .search import index_store
 from .store import OxigraphStore, Store
+from .to_rdf import base_of
 from .vocab import NKG
 
 __all__ = ["WAIT", "Written", "post", "remove"]
@@ -66,6 +68,8 @@ def post(store: Store, result: ParseResult, base: str | None = None, replaces: s
         published = publish(target, result, base, replaces=replaces)
         touched = [*published.notices, *published.dropped]
         touched += _cited(target, published.notices) if published.changed else []
+        if published.changed:  # the feed and /.well-known/void list writes as they list builds
+            record_release(target, base_of(base), previous=None if target is store else store)
         generation = finish(published.changed, {"posted": list(published.notices), "replaces": replaces,
                                                 "dropped": list(published.dropped)})
         indexed = _reindex(target, store.url, touched) if published.changed else ()
@@ -77,6 +81,7 @@ def remove(store: Store, notice_iri: str, base: str | None = None, wait: float =
     with _writing(store, wait) as (target, finish):
         cited = _cited(target, [notice_iri])
         gone = withdraw(target, notice_iri, base)
+        record_release(target, base_of(base), previous=None if target is store else store)
         generation = finish(True, {"withdrawn": list(gone)})
         indexed = _reindex(target, store.url, [*gone, *cited])
     return Written(gone, None, generation, indexed)

@@ -13,6 +13,7 @@ import threading
 import urllib.parse
 from collections.abc import Iterator
 from pathlib import Path
+from xml.etree import ElementTree
 
 import pytest
 from test_write_api import bearer, call, error_of, sparql
@@ -70,6 +71,18 @@ def in_corpus(base: str) -> set[bool]:
     return {r["c"]["value"] == "true" for r in rows}
 
 
+def feed_titles(base: str) -> list[str]:
+    status, _, body = call(f"{base}/feed")
+    assert status == 200
+    return [e.findtext("{http://www.w3.org/2005/Atom}title", "")
+            for e in ElementTree.fromstring(body).findall("{http://www.w3.org/2005/Atom}entry")]
+
+
+def announced(base: str, verb: str) -> bool:
+    """Whether the feed's latest entry for 46号 says it was `verb` (added, replaced, withdrawn)."""
+    return any(t.startswith(f"桂医保发〔2020〕46号 {verb}") for t in feed_titles(base)[:3])
+
+
 def searched(base: str, q: str) -> dict[str, bool]:
     status, _, body = call(f"{base}/api/search?" + urllib.parse.urlencode({"q": q}))
     assert status == 200, body
@@ -118,6 +131,7 @@ def test_post_replace_delete_through_noticekg_serve(served: tuple[str, Path]) ->
     assert status == 200 and head["Content-Type"] == "text/plain; charset=utf-8"
     assert text.decode("utf-8") == original and quotes_hold(base, original) > 5
     assert in_corpus(base) == {True} and searched(base, "桂医保发 46号").get(N46) is True
+    assert announced(base, "added"), feed_titles(base)  # a write is a release the feed lists
 
     # Replaced (PUT): the new text and its figures everywhere at once; search has the new words only.
     changed = original.replace("每人不低于280元", "每人不低于290元") + ADDED
@@ -131,6 +145,7 @@ def test_post_replace_delete_through_noticekg_serve(served: tuple[str, Path]) ->
     contributions = {r["a"]["value"] for r in sparql(base, f"""SELECT ?a WHERE {{ ?f <{NKG}statedIn> <{N46}> ;
         <{NKG}amount> ?a }}""")}
     assert "290" in contributions and "280" not in contributions
+    assert announced(base, "replaced"), feed_titles(base)
     assert in_corpus(base) == {True} and searched(base, WORD).get(N46) is True
 
     # Deleted: no text, no figures; 60号 still implements it, so it is a stub again, and search says so.
@@ -141,5 +156,6 @@ def test_post_replace_delete_through_noticekg_serve(served: tuple[str, Path]) ->
     assert call(f"{base}{LOCAL}.txt")[0] == 406 and quotes_hold(base, "") == 0  # a stub has no text
     assert in_corpus(base) == {False} and searched(base, "桂医保发 46号").get(N46) is False
     assert N46 not in searched(base, WORD)
+    assert announced(base, "withdrawn"), feed_titles(base)
     assert call(f"{base}/id/{N60[len(DEFAULT_BASE):]}.txt")[0] == 200  # the notice that cites it is untouched
     assert generations.status(root).warning() is None
