@@ -29,8 +29,9 @@ run: build
 browser-deps:
 	@test -x /usr/bin/chromium -a -e /usr/share/fonts/truetype/wqy/wqy-microhei.ttc || { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium fonts-wqy-microhei; }
 
+# One pytest worker per core (pytest-xdist), each test file on one worker: its module fixtures built once.
 test: $(VENV)/.installed browser-deps
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n auto --dist loadfile --durations=15
 
 # The synthetic national corpus at each size (bench/synth), built, validated and served; 30,000 is opt-in:
 # `make bench SIZES=1000,10000,30000`. Results: bench/results/<date>.json and bench/results/latest.md.
