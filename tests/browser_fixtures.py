@@ -13,7 +13,6 @@ their own (each launch costs seconds on a busy machine). Nothing here starts unt
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -21,6 +20,7 @@ import pytest
 import rdflib
 from rdflib import RDF, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV
+from server_fixtures import serving
 
 from graph.records import ParseResult
 from graph.store import Store
@@ -68,8 +68,6 @@ def browser_store(corpus_results: list[ParseResult]) -> Iterator[Store]:
 
 @pytest.fixture(scope="session")
 def browser_server(browser_store: Store, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    from werkzeug.serving import make_server
-
     from graph import search
     from server import create_app
     from server.store import close, start_runners
@@ -84,13 +82,7 @@ def browser_server(browser_store: Store, tmp_path_factory: pytest.TempPathFactor
         # Fork the query workers now, before Playwright's driver exists (as `noticekg serve` does before it
         # listens): a worker forked later would hold the driver's pipes open and keep Playwright from closing.
         start_runners()
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, name="browser-server", daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    server.server_close()
-    thread.join(timeout=5)
+    yield from serving(app, "browser-server")
     close(app)
 
 

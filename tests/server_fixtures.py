@@ -72,12 +72,18 @@ def client(app: Flask) -> FlaskClient:
     return app.test_client()
 
 
-@pytest.fixture
-def live_server(app: Flask) -> Iterator[str]:
+def serving(app: Flask, name: str = "live-server") -> Iterator[str]:
+    """`app` behind a real socket on a free loopback port, its base URL, until the generator is closed (the
+    one way the tests put an app on a socket: here, the write API's and the browser's fixtures)."""
     server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
+    thread = threading.Thread(target=server.serve_forever, name=name, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}"
     server.shutdown()
     server.server_close()
     thread.join(timeout=5)
+
+
+@pytest.fixture
+def live_server(app: Flask) -> Iterator[str]:
+    yield from serving(app)

@@ -5,7 +5,6 @@ replaced to see each write. Every answer is checked in the graph, not only by it
 from __future__ import annotations
 
 import json
-import threading
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -16,7 +15,7 @@ from pathlib import Path
 import pytest
 import rdflib
 from ingest_samples import docx_file
-from werkzeug.serving import make_server
+from server_fixtures import serving
 
 from graph.store import open_store
 from graph.vocab import NKG
@@ -31,13 +30,7 @@ TEXT = (CORPUS / "002_26cb3cc93e1dcd9c.txt").read_text(encoding="utf-8")
 
 def serve(config: dict) -> Iterator[str]:
     app = create_app({"TESTING": True, "QUERY_TIMEOUT": 5.0, "QUERY_WORKERS": 1, **config})
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    server.server_close()
-    thread.join(timeout=5)
+    yield from serving(app)
     close(app)
 
 
