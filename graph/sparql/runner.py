@@ -175,6 +175,7 @@ class _Worker:
         self.process.start()
         child_conn.close()
         self.ready = False
+        self._killed = threading.Lock()  # taken once, by whichever of close() and a timed-out query kills first
 
     def wait_ready(self) -> None:
         """Wait for the worker to have started (imports, store opened): not part of any query's time."""
@@ -185,6 +186,10 @@ class _Worker:
             self.ready = True
 
     def kill(self) -> None:
+        """Stop the worker and close its pipe, once: the pool's close() and a query that timed out in another
+        thread may both get here (closing the pipe twice was an EBADF, or closed a descriptor reused since)."""
+        if not self._killed.acquire(blocking=False):
+            return
         self.process.kill()
         self.process.join()
         self.conn.close()
