@@ -149,19 +149,3 @@ def test_pyshacl_and_the_fast_path_agree(path: Path, parse_once: None) -> None:
     # The messages too: pyshacl fills in the same {?var} templates (it drops their language tags).
     assert ({_number(str(m)) for r in results for m in report.objects(r, SH.resultMessage)}
             == {_number(m) for f in fast for m in (f.message_zh, f.message_en)})
-
-
-def test_pyshacl_and_the_fast_path_agree_on_the_corpus(corpus_results: Any, parse_once: None) -> None:
-    """The corpus too (its rules across notices on their small engines): pyshacl on the union of its graphs."""
-    from graph.to_rdf import to_dataset
-
-    dataset = to_dataset(corpus_results)
-    data = rdflib.Graph()
-    for graph in dataset.graphs():
-        data += graph
-    _, report, _ = pyshacl.validate(data, shacl_graph=content_shapes(), inference="none", advanced=True)
-    by_pyshacl = {(str(report.value(r, SH.sourceShape)), str(report.value(r, SH.focusNode)),
-                   _number(str(report.value(r, SH.value)))) for r in report.subjects(RDF.type, SH.ValidationResult)}
-    content = {r.iri for r in content_rules()}
-    fast = {(f.rule, f.focus, _number(str(f.value))) for f in validate(dataset).results if f.rule in content}
-    assert by_pyshacl == fast and fast  # the corpus has its one finding (南昌 250 against 江西 280)
