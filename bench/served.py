@@ -2,7 +2,7 @@
 (`tests/test_live_serve.py`) both run it: started over a store on a loopback port, its URL read from the line it
 announces once its query workers are up, the processes it started found under /proc, and stopped.
 
-    serve(store_url, port=0, *options) -> Served      .process, .url ("http://127.0.0.1:PORT"), .stop()
+    serve(store_url, port=0, *options, env=None) -> Served     .process, .url ("http://127.0.0.1:PORT"), .stop()
     descendants(pid) -> set[int]                      every live process below pid (the query workers)
     rss_kb(pid) -> int                                resident memory of pid and its descendants, KiB
 """
@@ -37,12 +37,14 @@ class Served:
             self.process.stdout.close()
 
 
-def serve(store_url: str, port: int = 0, *options: str, wait: float = 60.0) -> Served:
-    """Start `noticekg serve --store STORE_URL --host 127.0.0.1 --port PORT OPTIONS…` (0: a free port) and
-    wait, at most `wait` seconds, for the line saying where it serves."""
+def serve(store_url: str, port: int = 0, *options: str, wait: float = 60.0,
+          env: dict[str, str] | None = None) -> Served:
+    """Start `noticekg serve --store STORE_URL --host 127.0.0.1 --port PORT OPTIONS…` (0: a free port), with
+    `env` over this process' environment, and wait, at most `wait` seconds, for the line saying where it
+    serves."""
     process = subprocess.Popen(
         [str(NOTICEKG), "serve", "--store", store_url, "--host", "127.0.0.1", "--port", str(port), *options],
-        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env={**os.environ, "PYTHONUNBUFFERED": "1"})
+        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env={**os.environ, **(env or {}), "PYTHONUNBUFFERED": "1"})
     line: list[str] = []
     reader = threading.Thread(target=lambda: line.append(process.stdout.readline()), daemon=True)  # type: ignore[union-attr]
     reader.start()

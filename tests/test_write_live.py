@@ -6,10 +6,6 @@ server's own routes and its query workers (which must follow each write without 
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
-import threading
 import urllib.parse
 from collections.abc import Iterator
 from pathlib import Path
@@ -19,24 +15,16 @@ import pytest
 from test_write_api import bearer, call, error_of, sparql
 from test_writes import N46, N60, split_nanning
 
+from bench.served import serve
 from graph import generations
 from graph.build import BuildOptions, build
 from graph.to_rdf import DEFAULT_BASE
 
-NOTICEKG = Path(sys.executable).with_name("noticekg")
 TOKEN = "live-write-token"
 LOCAL = "/id/" + N46[len(DEFAULT_BASE):]
 NKG = "https://noticekg.org/def/"
 WORD = "负责解释"  # only in the replacing text
 ADDED = "\n本通知由自治区医疗保障局负责解释。\n"
-
-
-def _first_line(stream, seconds: float) -> str:  # noqa: ANN001
-    line: list[str] = []
-    reader = threading.Thread(target=lambda: line.append(stream.readline()), daemon=True)
-    reader.start()
-    reader.join(seconds)
-    return line[0] if line else ""
 
 
 @pytest.fixture(scope="module")
@@ -46,23 +34,12 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path
     (tmp / "in").mkdir()
     (tmp / "in" / "nanning-60.txt").write_text(split_nanning()[0], encoding="utf-8")
     build([tmp / "in"], f"oxigraph:{tmp / 'store'}", BuildOptions(base=DEFAULT_BASE, workers=1))
-    env = {**os.environ, "PYTHONUNBUFFERED": "1", "NOTICEKG_WRITE_TOKEN": TOKEN, "NOTICEKG_QUERY_WORKERS": "1",
-           "NOTICEKG_WRITE_WAIT": "1"}
-    process = subprocess.Popen([str(NOTICEKG), "serve", "--store", f"oxigraph:{tmp / 'store'}", "--port", "0",
-                                "--threads", "8"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    env = {"NOTICEKG_WRITE_TOKEN": TOKEN, "NOTICEKG_QUERY_WORKERS": "1", "NOTICEKG_WRITE_WAIT": "1"}
+    server = serve(f"oxigraph:{tmp / 'store'}", 0, "--threads", "8", env=env)
     try:
-        line = _first_line(process.stdout, 60)
-        assert "http://127.0.0.1:" in line, (line, process.poll())
-        yield line.split("serving ", 1)[1].split()[0].removesuffix("/sparql"), tmp / "store"
+        yield server.url, tmp / "store"
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        process.stdout.close()
-        process.stderr.close()
+        server.stop()
 
 
 def in_corpus(base: str) -> set[bool]:
