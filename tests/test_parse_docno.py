@@ -63,3 +63,12 @@ def test_a_paragraph_boundary_stops_the_issuer_code() -> None:
     # A boundary inside the code itself (a line broken after 人社部) leaves the code whole.
     text = "根据人社部发〔2017〕36号"
     assert [m.docno.key for m in find_docnos(text, [text.index("发")])] == ["人社部发〔2017〕36号"]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("永和人社发[2016]23 号", "永和人社发〔2016〕23号"),  # 和 in a place name is no conjunction of the sentence
+    ("按照和平医保发〔2021〕5号执行", "和平医保发〔2021〕5号"),
+    ("《通知》和湘医保发〔2021〕5号", "湘医保发〔2021〕5号"),  # a conjunction still cuts
+])
+def test_a_one_character_word_inside_a_place_name_does_not_cut_the_code(text: str, expected: str) -> None:
+    assert " ".join(m.docno.key for m in find_docnos(text)) == expected

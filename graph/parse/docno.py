@@ -95,13 +95,26 @@ def _trim_leading(text: str, start: int, code_end: int, is_order: bool) -> int:
     agency's full name, which may hold 和 or 与: only words of two or more characters cut it."""
     code = text[start:code_end]
     cut = 0
+    named: list[tuple[int, int]] | None = None  # place names in the code, read when a one-character word is met
     for word in _LEADING:
         if is_order and len(word) < 2:
             continue
         at = code.rfind(word)
-        # Keep at least two characters of code (医保发, 人社部发; never a lone 发).
-        while at >= 0 and len(code) - (at + len(word)) < 2:
+        # Keep at least two characters of code (医保发, 人社部发; never a lone 发). A one-character word inside
+        # a place name is the name's (永和人社发, 和平医保发), not a word of the sentence.
+        while at >= 0 and (len(code) - (at + len(word)) < 2
+                           or (len(word) == 1 and _in_name(at, named := _names(code) if named is None else named))):
             at = code.rfind(word, 0, at)
         if at >= 0:
             cut = max(cut, at + len(word))
     return start + cut
+
+
+def _names(code: str) -> list[tuple[int, int]]:
+    from .. import regions  # the GB/T 2260 names load once, when a code holds a word that might cut it
+
+    return [(n.start, n.end) for n in regions.find_names(code)]
+
+
+def _in_name(at: int, names: list[tuple[int, int]]) -> bool:
+    return any(a <= at < b for a, b in names)
