@@ -191,3 +191,31 @@ def test_a_period_written_from_start_to_end() -> None:
     figs = figures("2026年度集中缴费期自2025年9月1日起至2025年12月31日止。")
     assert [(f.kind, value_text(f.value), f.year) for f in figs] == [
         ("contribution-period", "2025-09-01/2025-12-31", 2026)]
+
+
+# -- a tier with its divisions in brackets, then that tier's shares --------------------------------------------
+
+
+def test_a_tier_named_with_its_divisions_in_brackets_scopes_the_clauses_after_it() -> None:
+    figs = figures("省以下分担办法：第一档（株洲市、湘潭市），省级财政补助150元/人·年，市县财政补助40元/人·年；"
+                   "第二档（衡阳市、邵阳市、岳阳市），省级财政补助170元/人·年，市县财政补助20元/人·年。")
+    assert [(f.kind, value_text(f.value), f.scope) for f in figs] == [
+        ("provincial-subsidy", "150", "第一档"), ("city-subsidy", "40", "第一档"),
+        ("provincial-subsidy", "170", "第二档"), ("city-subsidy", "20", "第二档")]
+    assert figs[0].scope_regions == figs[1].scope_regions == ("430200", "430300")
+    assert figs[2].scope_regions == ("430400", "430500", "430600")
+
+
+# -- a level written after a division's own name: that division's level -------------------------------------
+
+
+@pytest.mark.parametrize(("division", "code", "kind", "payer"), [
+    ("醴陵市", "430281", "county-subsidy", "county"),  # a county-level city: its 市级 is not a prefecture's
+    ("攸县", "430223", "county-subsidy", "county"),
+    ("芦淞区", "430203", "district-subsidy", "district"),
+])
+def test_a_level_after_the_divisions_own_name_and_a_fund_arranged_after_the_number(
+        division: str, code: str, kind: str, payer: str) -> None:
+    figs = figures(f"{division}级财政按照每人每年21.5元的标准安排居民医保补助资金，年底前拨付到位。",
+                   province="株洲市", code="株医保发")
+    assert [(f.kind, value_text(f.value), f.payer) for f in figs] == [(kind, "21.5", payer)]

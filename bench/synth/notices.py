@@ -384,8 +384,10 @@ def county(code: str, parent: Written, follow: dict, year: int, docno: str, date
     if code in follow.get("counties", {}):
         amount = follow["counties"][code]
         doc.add(f"{'一二三四'[n - 1]}、")
+        district = r.name.endswith("区")  # a 市辖区's own share is the scheme's district subsidy (kinds.ttl)
         wr.fig(f"{st.y(year)}{r.name}级财政按每人每年{st.n(amount)}元安排城乡居民基本医疗保险财政补助资金",
-               "county-subsidy", amount, "元/人·年", payer="county")
+               "district-subsidy" if district else "county-subsidy", amount, "元/人·年",
+               payer="district" if district else "county")
         doc.add("，并按规定及时足额拨付到位。\n\n")
         n += 1
     if "contribution" in follow:

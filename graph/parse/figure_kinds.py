@@ -324,7 +324,9 @@ def classify(sentence: str, start: int, end: int, value: str, contexts: dict[Wit
 
 # 省级财政按照每人每年120元的标准给予补助 / 中央财政按80%的比例给予补助: the payer stands before the number in its
 # clause and the verb after it.
-_PAID_AFTER = re.compile(r"(?:的)?(?:标准|比例)?(?:给予|予以)?(?:补助|补贴|分担|负担|承担)")
+# 林口县级财政按每人每年26.88元安排城乡居民基本医疗保险财政补助资金: 安排 a fund named after the number.
+_PAID_AFTER = re.compile(r"(?:的)?(?:标准|比例)?(?:给予|予以)?(?:补助|补贴|分担|负担|承担)"
+                         r"|(?:的标准)?安排[^,;:。\d]{0,24}?(?:补助|补贴)(?:资金)?")
 _PAYER_LEAD = re.compile(rf"(?P<payer>{PAYER_PHRASE})财政")
 
 
@@ -348,7 +350,21 @@ def _paid_after(sentence: str, start: int, end: int, value: str, masked: list[tu
     found = _share(payers[-1], value, None)
     if not isinstance(found, Classified):
         return None
+    if own := _division_level(sentence, payers[-1]):  # 常熟市级财政: a county-level city's own level
+        found = replace(found, kind=share_kind(own, value), payers=(own,))
     return replace(found, basis=basis, cue=f"{payers[-1].group(0)}…{after.group(0)}")
+
+
+def _division_level(sentence: str, m: re.Match[str]) -> str | None:
+    """A level written right after a county-level division's own name (林口县级, 巴林右旗级, 常熟市级, 吴中区级)
+    is that division's: county, or district for a 区, whatever the level word alone would say (市级 is a city's)."""
+    from .. import regions  # the GB/T 2260 table loads once, when a payer is written this way
+
+    at = max(0, m.start("payer") - 12)
+    for name in regions.find_names(sentence[at : m.start("payer") + 1]):
+        if at + name.end == m.start("payer") + 1 and regions.level_of(name.code) == "county":
+            return "district" if name.text.endswith("区") else "county"
+    return None
 
 
 def _replace(c: Classified, **changes: object) -> Classified:

@@ -111,13 +111,22 @@ def _names_group(g: str) -> bool:
     return bool(_TIER.search(g)) or (found is not None and g.endswith(found))
 
 
-_TIER_IS = re.compile(rf"^(?P<t>{_TIER_PHRASE.pattern})(?:为|包括|是|含)")
+# 第一档为昆明市, 第二档包括曲靖、玉溪…, or the tier with its divisions in brackets as the whole clause:
+# 第一档(开封市、安阳市、鹤壁市), the clauses after it giving that tier's figures.
+_TIER_IS = re.compile(rf"^(?P<t>{_TIER_PHRASE.pattern})(?:为|包括|是|含|\([^()]{{1,120}}\)$)")
 
 
 def tier_subject(clause: str) -> str | None:
-    """A clause that says what a tier is (第一档为昆明市, 第二档包括曲靖、玉溪…): the tier."""
+    """A clause that says what a tier is (第一档为昆明市, 第一档(开封市、安阳市…)): the tier."""
     m = _TIER_IS.match(clause)
     return m["t"] if m else None
+
+
+def tier_regions(clause: str, within: str | None) -> tuple[str, ...]:
+    """The divisions a clause that says what a tier is names (第一档(开封市、安阳市…) → their codes), else ()."""
+    if not tier_subject(clause):
+        return ()
+    return tuple(n.code for n in named_regions(clause, within))
 
 
 def group_clause(clause: str) -> str | None:

@@ -69,6 +69,7 @@ class _Carried:
 
     scope: str | None = None
     region: str | None = None
+    tier: tuple[str, tuple[str, ...]] | None = None  # a tier its clause before named, with its divisions
     at: int = 0  # where the figure that handed them on ends: a ; after it ends its statement
 
 
@@ -167,6 +168,10 @@ class _Reader:
             return []
         region, scope_regions, names = self._where(s, ca, q, carried)
         scope, from_previous = self._scope(sentence, q, c, previous, names, listed, region, carried)
+        if scope and not scope_regions:  # 第一档(开封市、安阳市…), 省级…元, 市县…元: the tier's divisions
+            if from_previous and (codes := S.tier_regions(sentence.clause_before(ca), self.region)):
+                carried.tier = (scope, codes)
+            scope_regions = carried.tier[1] if carried.tier and carried.tier[0] == scope else ()
         qa, qb = C.quote_bounds(sentence, q, c, quantities)
         if from_previous and len(previous_clause := sentence.clause_before(ca)) <= 40:
             qa = min(qa, ca - len(previous_clause) - 1)  # the condition that scopes it belongs in the quote
