@@ -174,3 +174,11 @@ def test_a_container_without_docno_still_carries_its_attached_notice() -> None:
     assert str(carried.docno) == "医保发〔2021〕32号" and carried.attached_to is None
     assert [(c.relation, str(c.docno)) for c in container.citations] == [
         ("forwards", "医保发〔2021〕32号"), ("forwards", "医保发〔2021〕32号"), ("attachment", "医保发〔2021〕32号")]
+
+
+def test_a_printing_date_broken_inside_its_word_is_still_read() -> None:
+    text = ("株洲市医疗保障局\n关于做好2023年城乡居民医保工作的通知\n株医保发〔2023〕9号\n\n各县市区医疗保障局：\n\n"
+            "一、2023年个人缴费标准为每人每年380元。\n\n公开方式：主动公开\n\n株洲市医疗保障局办公室\n\n"
+            "2023年7月4日印\n发\n")
+    (n,) = parse_text(text, "made-up.txt").notices
+    assert (n.printed, n.printed_by) == (dt.date(2023, 7, 4), "株洲市医疗保障局办公室")

@@ -51,6 +51,8 @@ def parse_footer(ctx: Context, block: Block, body_first: int) -> Footer:
     k = f.first
     while k <= block.last:
         t = lines[k].text
+        if k < block.last and not L.PRINTED.match(t) and L.PRINTED.match(t + lines[k + 1].text):
+            t += lines[k + 1].text  # a line broken inside the word: 2022年8月23日印 / 发
         if L.ATTACHMENT_NOTE.match(t) and not f.attachments:
             k = _attachments(ctx, k, block.last, f) + 1
             continue
