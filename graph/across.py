@@ -40,7 +40,7 @@ KIND = NKG + "kind/"
 GRAPH = "urn:noticekg:validate:across"  # where the neighbourhood goes in its small engine
 _PREFIXES = f"PREFIX nkg: <{NKG}>\n"
 _BATCH = 400  # IRIs per VALUES block
-_GROUP = 40  # notices per group of a whole-graph run: a small engine stays small
+GROUP = 40  # notices per group of a whole-graph run: a small engine stays small
 _FOLLOWS = f"<{NKG}forwards> <{NKG}implements>"
 
 
@@ -161,7 +161,7 @@ def _copy(engine: Store, small: Store, template: str, items: Iterable[str]) -> N
 
 
 def groups(engine: Store) -> list[tuple[str, ...]]:
-    """Every notice that states a figure, in groups of at most `_GROUP` notices of neighbouring provinces in
+    """Every notice that states a figure, in groups of at most `GROUP` notices of neighbouring provinces in
     one year: the notices of a group share most of their neighbourhood, and its small engine stays small (the
     rules pair the figures of a kind within it before they compare regions)."""
     rows = engine.select(_PREFIXES + """SELECT ?n (SAMPLE(?r) AS ?region) (MIN(?y) AS ?year) WHERE {
@@ -175,4 +175,4 @@ def groups(engine: Store) -> list[tuple[str, ...]]:
             region = chain[-2] if len(chain) > 1 else chain[0]  # its province (or the nation itself)
         keyed.append((str(row.get("year", "")), region, str(row["n"])))
     notices = [n for *_, n in sorted(keyed)]
-    return [tuple(notices[i: i + _GROUP]) for i in range(0, len(notices), _GROUP)]
+    return [tuple(notices[i: i + GROUP]) for i in range(0, len(notices), GROUP)]
