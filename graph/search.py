@@ -20,6 +20,7 @@ import sqlite3
 import threading
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -86,8 +87,19 @@ def _jieba():  # noqa: ANN202 - jieba has no types
 
 
 def words(text: str) -> list[str]:
-    """The words of `text` in jieba's search mode (long words and the words inside them), punctuation dropped."""
-    return [w.lower() for w in _jieba().cut_for_search(text) if _WORD.search(w)]
+    """The words of `text` in jieba's search mode (long words and the words inside them), punctuation dropped.
+    Sentence by sentence: jieba cuts each run of Han characters on its own, so the words are the same, and a
+    sentence that recurs (the genre's boilerplate, a forwarded notice's text) is cut once (9.8 s of the
+    11 s that indexing 1,000 synthetic notices took was jieba)."""
+    return [w for piece in _SENTENCE_END.split(text) if piece for w in _sentence_words(piece)]
+
+
+_SENTENCE_END = re.compile(r"(?<=[。；！？\n])")
+
+
+@lru_cache(maxsize=1 << 15)
+def _sentence_words(sentence: str) -> tuple[str, ...]:
+    return tuple(w.lower() for w in _jieba().cut_for_search(sentence) if _WORD.search(w))
 
 
 def segmented(text: str) -> str:
