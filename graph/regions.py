@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import importlib
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
@@ -205,3 +206,31 @@ def region_of_agency(name: str, within: str | None = None) -> str | None:
 
 def level_of(code: str) -> Level:
     return get(code).level
+
+
+def homonyms(name: str) -> tuple[str, ...]:
+    """Every division a full or short name may stand for (西安区: 辽源市's and 牡丹江市's)."""
+    return _names().get(name.strip(), ())
+
+
+def by_issuer_codes(candidates: Iterable[str], codes: Iterable[str]) -> str | None:
+    """The one division among `candidates` (homonyms) whose prefecture or province the 文号 issuer codes of its
+    notice point to: a code that begins with that division's short name (西安新城人社发 → 西安市) or its first
+    character (牡人社发 → 牡丹江市), or with the province's one-character abbreviation (黑人社发 → 黑龙江省).
+    None unless exactly one candidate fits best."""
+    codes = [c for c in codes if c]
+    scores: dict[str, int] = {}
+    for candidate in candidates:
+        score = 0
+        for above in ancestors(candidate)[1:-1]:  # its prefecture, its province
+            short = get(above).short_name
+            abbreviations = {a for a, p in PROVINCE_ABBREVIATIONS.items() if p == above}
+            for code in codes:
+                if code.startswith(short):
+                    score += 3
+                elif code[:1] == short[:1] or code[:1] in abbreviations:
+                    score += 1
+        scores[candidate] = score
+    best = max(scores.values(), default=0)
+    winners = [c for c, v in scores.items() if v == best]
+    return winners[0] if best and len(winners) == 1 else None

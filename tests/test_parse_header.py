@@ -182,3 +182,16 @@ def test_a_printing_date_broken_inside_its_word_is_still_read() -> None:
             "2023年7月4日印\n发\n")
     (n,) = parse_text(text, "made-up.txt").notices
     assert (n.printed, n.printed_by) == (dt.date(2023, 7, 4), "株洲市医疗保障局办公室")
+
+
+@pytest.mark.parametrize(("docno", "cited", "code"), [
+    ("牡丹西安人社发〔2019〕3号", "牡人社发〔2019〕1号", "231005"),  # 牡丹江市's 西安区
+    ("辽西安医保发〔2019〕3号", "辽源医保发〔2019〕1号", "220403"),  # 辽源市's
+])
+def test_an_issuer_that_divisions_share_a_name_is_the_one_its_docnos_point_to(docno: str, cited: str,
+                                                                           code: str) -> None:
+    text = (f"西安区医疗保障局 西安区财政局\n关于转发《关于做好2019年居民医保工作的通知》的通知\n{docno}\n\n各街道办事处：\n\n"
+            f"现将《关于做好2019年居民医保工作的通知》（{cited}）转发给你们，请认真贯彻执行。\n\n西安区医疗保障局\n2019年5月6日\n")
+    (n,) = parse_text(text, "made-up.txt").notices
+    assert n.region_code == code
+    assert {a.region_code for a in n.issuers} == {code}

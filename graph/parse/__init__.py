@@ -30,9 +30,10 @@ from collections.abc import Iterable
 from dataclasses import replace
 from pathlib import Path
 
+from .. import regions
 from ..errors import NoticeParseError, ParseTimeout
 from ..ingest import Read, SourceInfo, is_notice_file, read_bytes, read_path
-from ..records import DocNo, Extraction, Notice, ParseResult, SourceFile
+from ..records import Agency, DocNo, Extraction, Notice, ParseResult, SourceFile
 from .budget import FILE_CHARS, Budget, BudgetExceeded, default_seconds
 from .citations import DocNoMatch, file_docnos, find_citations, normal_title
 from .docno import find_docnos, parse_docno
@@ -176,7 +177,7 @@ def _notice(ctx: Context, name: str, block: Block, h: Header, f: Footer,
             titles: list[tuple[str, DocNo]], docnos: list[DocNoMatch]) -> Notice:
     span = ctx.line_span(block.first, block.last)
     issuer_names = _issuer_names(ctx, block, h, f)
-    issuers = agencies(issuer_names)
+    issuers = _disambiguated(agencies(issuer_names), h, docnos)
     if not issuers:
         ctx.report.at("warning", span.start, "no issuing agency found")
     body_start = ctx.offset(h.body_first) if h.body_first <= block.last else span.end
@@ -193,6 +194,23 @@ def _notice(ctx: Context, name: str, block: Block, h: Header, f: Footer,
     citations = find_citations(ctx, span, body_start, h.docno, h.docno_span, f.attachment_spans, others,
                                lambda offset: section_path_at(notice, offset), docnos)
     return replace(notice, citations=citations)
+
+
+def _disambiguated(issuers: tuple[Agency, ...], h: Header, docnos: list[DocNoMatch]) -> tuple[Agency, ...]:
+    """An issuer whose place name divisions of its level share (西安区 of 辽源市 and of 牡丹江市) is read as the
+    one the notice's 文号 and those it cites point to (`regions.by_issuer_codes`: 牡丹西安人社发, 牡人社发)."""
+    codes = [h.docno.issuer_code if h.docno else ""] + [m.docno.issuer_code for m in docnos]
+    out = []
+    for a in issuers:
+        names = regions.find_names(re.sub(r"\s+", "", a.name)) if a.region_code else []
+        if a.region_code and names and names[0].start == 0:
+            level = regions.level_of(a.region_code)
+            candidates = [c for c in regions.homonyms(names[0].text) if regions.level_of(c) == level]
+            best = regions.by_issuer_codes(candidates, codes) if len(candidates) > 1 else None
+            if best and best != a.region_code:
+                a = replace(a, region_code=best)
+        out.append(a)
+    return tuple(out)
 
 
 def _issuer_names(ctx: Context, block: Block, h: Header, f: Footer) -> list[str]:
