@@ -24,15 +24,15 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import TypeVar
 
-import pyshacl
 import rdflib
 from rdflib.namespace import RDF, SH
 from rdflib.term import BNode, Literal, Node, URIRef
 
-from . import across, evidence
+from . import across, evidence, shapes_sparql
 from .evidence import Side
 from .report import format_json, format_text
-from .rules import ContentRule, content_rules, core_shapes
+from .rules import ContentRule, content_rules
+from .sparql import iri_ref
 from .store import Store, open_store
 
 __all__ = ["Finding", "Side", "ValidationResult", "format_json", "format_text", "validate"]
@@ -88,13 +88,13 @@ def validate(data: rdflib.Graph | rdflib.Dataset | Store, *, notices: Iterable[s
     # engine of its own: their cost is the notice's, however many notices the store holds.
     small = open_store("memory:") if wanted is not None else None
     timings: dict[str, float] = {}
-    if structure or small is not None:
-        graphs = iter(_graphs_to_check(data, engine, wanted))
+    if structure:
+        checked = _structure_graphs(data, engine, wanted)
+        found += _timed(timings, "structure", lambda: _check_structure(engine, checked, report, seen))
+    if small is not None:
+        graphs = iter(_notice_graphs(data, engine, wanted))
         while (graph := _timed(timings, "neighbourhood", lambda: next(graphs, None))) is not None:
-            if structure:
-                found += _timed(timings, "structure", lambda graph=graph: _check_structure(graph, report, seen))
-            if small is not None:
-                small.merge_graph(_DATA_GRAPH, graph)
+            small.merge_graph(_DATA_GRAPH, graph)
     found += _check_content(engine, wanted, report, small, timings)
     findings = _timed(timings, "evidence", lambda: evidence.enrich(engine, found, report))
     node = BNode()
@@ -142,22 +142,36 @@ def _engine(data: rdflib.Graph | rdflib.Dataset | Store) -> Store:
     return store
 
 
-def _graphs_to_check(data: rdflib.Graph | rdflib.Dataset | Store, engine: Store,
-                     wanted: tuple[str, ...] | None) -> Iterable[rdflib.Graph]:
-    """Each notice's named graph with its small neighbourhood (`_neighbourhood`); a plain graph as a whole.
-    The graphs the code generates (vocabulary, regions, the last report) hold no corpus notice and are not
-    checked on their own: what a notice uses of them is checked with the notice."""
+def _notice_graph_iris(engine: Store, wanted: tuple[str, ...]) -> list[str]:
+    """The named graphs in which the `wanted` notices are stated as corpus notices."""
+    if not wanted:
+        return []
+    bound = " ".join(iri_ref(n) for n in wanted)
+    rows = engine.select(f"SELECT DISTINCT ?g WHERE {{ VALUES ?n {{ {bound} }} GRAPH ?g {{ ?n <{NKG.inCorpus}> true }} }}")
+    return sorted(str(r["g"]) for r in rows)
+
+
+def _structure_graphs(data: rdflib.Graph | rdflib.Dataset | Store, engine: Store,
+                      wanted: tuple[str, ...] | None) -> list[str] | None:
+    """Whose nodes the structure shapes check: every node (None) for the whole graph or a plain rdflib graph
+    (one graph is checked as a whole), the nodes of the `wanted` notices' graphs otherwise."""
+    if wanted is None or (isinstance(data, rdflib.Graph) and not isinstance(data, rdflib.Dataset)):
+        return None
+    return _notice_graph_iris(engine, wanted)
+
+
+def _notice_graphs(data: rdflib.Graph | rdflib.Dataset | Store, engine: Store,
+                   wanted: tuple[str, ...] | None) -> Iterable[rdflib.Graph]:
+    """Each wanted notice's named graph with its small neighbourhood (`_neighbourhood`): what the content
+    rules within one notice read in an incremental run; a plain graph as a whole."""
     if isinstance(data, rdflib.Graph) and not isinstance(data, rdflib.Dataset):
         yield data
         return
-    iris = " ".join(f"<{n}>" for n in wanted or ())
-    bound = "" if wanted is None else f"VALUES ?n {{ {iris} }}"
-    rows = engine.select(f"SELECT DISTINCT ?g WHERE {{ {bound} GRAPH ?g {{ ?n <{NKG.inCorpus}> true }} }}")
-    for name in sorted(str(r["g"]) for r in rows):
+    for name in _notice_graph_iris(engine, wanted or ()):
         if isinstance(data, rdflib.Dataset):
             graph = data.graph(URIRef(name))
         else:
-            graph = engine.construct(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{name}> {{ ?s ?p ?o }} }}")
+            graph = engine.construct(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH {iri_ref(name)} {{ ?s ?p ?o }} }}")
         if len(graph):
             yield _neighbourhood(graph, engine)
 
@@ -203,40 +217,39 @@ def _is_iri(term: URIRef) -> bool:
     return not any(c in str(term) for c in '<>"{}|^`\\ ')
 
 
-# -- structure: pyshacl, one graph at a time --------------------------------------------------------------------
+# -- structure: the core shapes as SPARQL on the fast engine (graph.shapes_sparql) --------------------------------
 
 
-def _check_structure(graph: rdflib.Graph, report: rdflib.Graph, seen: set[tuple[str, ...]]
+def _check_structure(engine: Store, graphs: list[str] | None, report: rdflib.Graph, seen: set[tuple[str, ...]]
                      ) -> list[tuple[Finding, BNode]]:
-    _, results, _ = pyshacl.validate(graph, shacl_graph=core_shapes(), inference="none", advanced=True)
+    """Every violation of core.ttl, on every node or on the nodes of `graphs`, as pyshacl would report it."""
     findings = []
-    for result in results.subjects(RDF.type, SH.ValidationResult):
-        shape = results.value(result, SH.sourceShape)
-        value = results.value(result, SH.value)
-        key = (str(shape), str(results.value(result, SH.focusNode)), str(value),
-               str(results.value(result, SH.sourceConstraintComponent)))
-        if key in seen:
+    for check, row in shapes_sparql.find_violations(engine, graphs):
+        focus, value = row["focus"], row.get("value")
+        key = (str(check.shape), str(focus), str(value), str(check.component))
+        if key in seen:  # a node several graphs hold, or reached by two shapes' targets: reported once
             continue
         seen.add(key)
-        _copy_node(results, result, report)
-        messages = {m.language: str(m) for m in results.objects(result, SH.resultMessage)}
+        result = BNode()
+        for p, o in ((RDF.type, SH.ValidationResult), (SH.focusNode, focus), (SH.value, value),
+                     (SH.resultPath, check.path), (SH.sourceShape, check.shape),
+                     (SH.sourceConstraintComponent, check.component), (SH.resultSeverity, check.severity)):
+            if o is not None:
+                report.add((result, p, o))
+        for triple in check.path_triples:
+            report.add(triple)
+        for message in check.messages:
+            report.add((result, SH.resultMessage, message))
+        messages = {m.language: str(m) for m in check.messages}
         findings.append((Finding(
-            rule=str(shape),  # every core shape that reports is a rule (rule:docno-pattern …)
-            severity=_local(results.value(result, SH.resultSeverity)),
-            focus=str(results.value(result, SH.focusNode)),
+            rule=str(check.shape),  # every core shape that reports is a rule (rule:docno-pattern …)
+            severity=_local(check.severity),
+            focus=str(focus),
             message_zh=messages.get("zh") or messages.get(None, ""),
             message_en=messages.get("en") or messages.get(None, ""),
             value=None if value is None else str(value),
         ), result))
     return findings
-
-
-def _copy_node(source: rdflib.Graph, node: Node, target: rdflib.Graph) -> None:
-    """A result with everything it hangs from blank nodes (paths, lists), so the report reads on its own."""
-    for p, o in source.predicate_objects(node):
-        target.add((node, p, o))
-        if isinstance(o, BNode):
-            _copy_node(source, o, target)
 
 
 # -- content: the SHACL-SPARQL constraints as plain queries on the fast engine -----------------------------------
