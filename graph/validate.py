@@ -3,12 +3,12 @@
     validate(data, notices=None, structure=True) -> ValidationResult   (.timings: ms per phase and rule)
     format_text(result), format_json(result)    (from graph.report)
 
-Structure (`ontology/shapes/core.ttl`) runs under pyshacl on each notice's named graph with its small
-neighbourhood (the shared nodes it refers to: agencies, regions, its source file, stubs): small graphs, fast.
-The content rules (`content.ttl`) run as plain SELECTs on Oxigraph over the union of the graphs
+Structure (`ontology/shapes/core.ttl`) runs as SPARQL on Oxigraph too (`graph.shapes_sparql`: one SELECT
+per constraint over the union of the graphs, where shared nodes live once), with results shaped as pyshacl's,
+which stays the reference in the tests. The content rules (`content.ttl`) run as plain SELECTs on Oxigraph over the union of the graphs
 (`graph.rules`), the same constraint text pyshacl would run: a rule within one notice in one query, a rule
-across notices group by group of notices (`graph.across`), each on a small engine. With `notices`, only those notices' graphs are
-checked for structure, and only the content violations in which one of them takes part are reported: what
+across notices group by group of notices (`graph.across`), each on a small engine. With `notices`, only the nodes of those notices'
+graphs are checked for structure (named in the queries, so the cost is theirs), and only the content violations in which one of them takes part are reported: what
 ingesting a notice needs, without re-validating the whole graph. Then a rule within one notice runs on the
 notices' neighbourhoods in a small engine of their own (its cost does not grow with the store), a rule across
 notices on a small engine too, filled by `graph.across` with the figures it can compare (the store's own
