@@ -317,19 +317,18 @@ class _Compiler:
 # -- running them --------------------------------------------------------------------------------------------
 
 _CHUNK = 400  # focus nodes named in one query
-_MANY = 20_000  # past this many nodes, checking every focus node and keeping theirs is cheaper
 
 
 def find_violations(store: Store, graphs: Sequence[str] | None = None, checks: Sequence[Check] | None = None,
-                    ) -> Iterator[tuple[Check, dict[str, Node]]]:
+                    whole: bool = False) -> Iterator[tuple[Check, dict[str, Node]]]:
     """(check, row with ?focus and maybe ?value) for each violation in the store's union graph; with
     `graphs`, for the focus nodes that occur in those graphs only.
 
     For a few graphs, their nodes are read once, each shape's focus nodes among them once per target, and
     each check names its focus nodes in VALUES: the engine starts from them, so the cost is those graphs',
     not the store's. A blank node cannot be named in a query: if one occurs, the checks bind the graphs
-    instead (`Check.query(graphs=…)`). For many graphs, every check runs on the whole graph and the rows on
-    their nodes are kept."""
+    instead (`Check.query(graphs=…)`). With `whole` (the graphs are much of the store), every check runs on
+    the whole graph and the rows on their nodes are kept: cheaper than naming them all."""
     checks = structure_checks() if checks is None else checks
     if graphs is None:
         for check in checks:
@@ -342,10 +341,9 @@ def find_violations(store: Store, graphs: Sequence[str] | None = None, checks: S
     nodes = {row["focus"] for chunk in _chunks(list(graphs), _CHUNK)
              for row in store.select(f"SELECT ?focus WHERE {{ {{ {_nodes_of(chunk)} }} "
                                      f"{'' if literals else 'FILTER(!isLiteral(?focus))'} }}")}
-    if len(nodes) > _MANY or any(isinstance(n, BNode) for n in nodes):
+    if whole or any(isinstance(n, BNode) for n in nodes):
         for check in checks:
-            rows = store.select(check.query()) if len(nodes) > _MANY else store.select(check.query(graphs=graphs))
-            for row in rows:
+            for row in store.select(check.query() if whole else check.query(graphs=graphs)):
                 if row["focus"] in nodes:
                     yield check, row
         return

@@ -84,13 +84,16 @@ def validate(data: rdflib.Graph | rdflib.Dataset | Store, *, notices: Iterable[s
     found: list[tuple[Finding, BNode]] = []
     engine = _engine(data)
     seen: set[tuple[str, ...]] = set()  # a region or a cited notice recurs in many notice graphs: report it once
-    # An incremental run checks the rules within one notice on that notice's own neighbourhood, in a small
-    # engine of its own: their cost is the notice's, however many notices the store holds.
-    small = open_store("memory:") if wanted is not None else None
     timings: dict[str, float] = {}
+    # Checking a few notices starts from them: the cost is theirs, however many notices the store holds. For
+    # much of the store (a first build), the whole graph's queries, keeping the rows on those notices, cost
+    # less than naming every one of them.
+    many = wanted is not None and _much_of(engine, wanted)
+    # A few notices' rules within one notice run on those notices' own neighbourhoods, in a small engine.
+    small = open_store("memory:") if wanted is not None and not many else None
     if structure:
         checked = _structure_graphs(data, engine, wanted)
-        found += _timed(timings, "structure", lambda: _check_structure(engine, checked, report, seen))
+        found += _timed(timings, "structure", lambda: _check_structure(engine, checked, many, report, seen))
     if small is not None:
         graphs = iter(_notice_graphs(data, engine, wanted))
         while (graph := _timed(timings, "neighbourhood", lambda: next(graphs, None))) is not None:
@@ -149,6 +152,17 @@ def _notice_graph_iris(engine: Store, wanted: tuple[str, ...]) -> list[str]:
     bound = " ".join(iri_ref(n) for n in wanted)
     rows = engine.select(f"SELECT DISTINCT ?g WHERE {{ VALUES ?n {{ {bound} }} GRAPH ?g {{ ?n <{NKG.inCorpus}> true }} }}")
     return sorted(str(r["g"]) for r in rows)
+
+
+_MUCH = 4  # a run on more than a quarter of the store's notices runs the whole graph's queries
+
+
+def _much_of(engine: Store, wanted: tuple[str, ...]) -> bool:
+    """Whether `wanted` is much of the store's corpus notices (see `validate`)."""
+    if len(wanted) < 2:
+        return False
+    rows = engine.select(f"SELECT (COUNT(DISTINCT ?n) AS ?count) WHERE {{ ?n <{NKG.inCorpus}> true }}")
+    return _MUCH * len(wanted) > int(rows[0]["count"])
 
 
 def _structure_graphs(data: rdflib.Graph | rdflib.Dataset | Store, engine: Store,
@@ -220,11 +234,11 @@ def _is_iri(term: URIRef) -> bool:
 # -- structure: the core shapes as SPARQL on the fast engine (graph.shapes_sparql) --------------------------------
 
 
-def _check_structure(engine: Store, graphs: list[str] | None, report: rdflib.Graph, seen: set[tuple[str, ...]]
-                     ) -> list[tuple[Finding, BNode]]:
+def _check_structure(engine: Store, graphs: list[str] | None, many: bool, report: rdflib.Graph,
+                     seen: set[tuple[str, ...]]) -> list[tuple[Finding, BNode]]:
     """Every violation of core.ttl, on every node or on the nodes of `graphs`, as pyshacl would report it."""
     findings = []
-    for check, row in shapes_sparql.find_violations(engine, graphs):
+    for check, row in shapes_sparql.find_violations(engine, graphs, whole=many):
         focus, value = row["focus"], row.get("value")
         key = (str(check.shape), str(focus), str(value), str(check.component))
         if key in seen:  # a node several graphs hold, or reached by two shapes' targets: reported once
@@ -260,7 +274,8 @@ def _check_content(engine: Store, wanted: tuple[str, ...] | None, report: rdflib
     """Every content rule: over the whole graph, or for the `wanted` notices only.
 
     A rule within one notice (no ?otherNotice) runs on the whole store in one query, or, for `wanted`, on
-    `small`, those notices' graphs with their neighbourhoods. A rule across notices runs on the small engine
+    `small`, those notices' graphs with their neighbourhoods (without `small`, when they are much of the
+    store: the whole store's query, keeping their rows). A rule across notices runs on the small engine
     `graph.across` fills with the figures it can compare: for `wanted`, theirs and their partners', with the
     notices bound on either side; for the whole graph, one province-year of notices at a time, each bound as
     the lower side (every finding has exactly one)."""
@@ -269,9 +284,11 @@ def _check_content(engine: Store, wanted: tuple[str, ...] | None, report: rdflib
     cross = [r for r in rules if "otherNotice" in r.variables]
     rows: dict[str, list[dict[str, Node]]] = {r.iri: [] for r in rules}
 
-    def run(rule: ContentRule, where: Store, notices: tuple[str, ...], side: str) -> None:
+    def run(rule: ContentRule, where: Store, notices: tuple[str, ...], side: str,
+            keep: frozenset[str] | None = None) -> None:
         query = rule.query(notices, side) if notices else rule.query()
-        rows[rule.iri] += _timed(timings, f"rule {rule.name}", lambda: where.select(query))
+        found = _timed(timings, f"rule {rule.name}", lambda: where.select(query))
+        rows[rule.iri] += found if keep is None else [r for r in found if str(r.get("thisNotice")) in keep]
 
     if wanted is None:
         for rule in within:
@@ -282,7 +299,10 @@ def _check_content(engine: Store, wanted: tuple[str, ...] | None, report: rdflib
                 run(rule, near, group, "thisNotice")
     elif wanted:
         for rule in within:
-            run(rule, small if small is not None else engine, wanted, "thisNotice")
+            if small is not None:
+                run(rule, small, wanted, "thisNotice")
+            else:  # much of the store: the whole graph's query, keeping the rows of those notices
+                run(rule, engine, (), "thisNotice", keep=frozenset(wanted))
         near = _timed(timings, "neighbourhood across", lambda: across.neighbourhood(engine, wanted, True))
         for rule in cross:
             run(rule, near, wanted, "thisNotice")

@@ -268,6 +268,12 @@ def test_an_incremental_run_checks_the_nodes_of_its_graphs_only() -> None:
     assert focus(["urn:g:1"]) == {str(EX.a)}
     assert focus(["urn:g:2"]) == {str(EX.a), str(EX.b)}  # ex:a is a node of urn:g:2 too (an object there)
     assert focus([]) == set()
+    store = open_store("memory:")
+    store.load_dataset(data)
+    for graphs in (["urn:g:1"], ["urn:g:2"], ["urn:g:1", "urn:g:2"]):  # the whole graph's rows, kept: the same
+        named = {(c.shape, row["focus"]) for c, row in find_violations(store, graphs, compile_shapes(shapes))}
+        kept = {(c.shape, row["focus"]) for c, row in find_violations(store, graphs, compile_shapes(shapes), True)}
+        assert named == kept and named
 
 
 def test_unknown_constructs_and_bad_iris_are_refused() -> None:
