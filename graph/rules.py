@@ -1,6 +1,6 @@
 """The consistency rules: the SHACL shapes in `ontology/shapes/`, and the fast way to run the content rules.
 
-`core.ttl` (structure) runs under pyshacl, one notice graph at a time. `content.ttl` holds SHACL-SPARQL
+`core.ttl` (structure) is SHACL Core, compiled to SPARQL by `graph.shapes_sparql`. `content.ttl` holds SHACL-SPARQL
 constraints; pyshacl would run each once per focus node on rdflib's engine, which is far too slow on a whole
 graph, so `ContentRule.query()` turns the same constraint text into one plain SELECT for Oxigraph: `$this`
 becomes an ordinary variable tied to the shape's target class, and one query finds every violation at once.

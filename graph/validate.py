@@ -3,12 +3,12 @@
     validate(data, notices=None, structure=True) -> ValidationResult   (.timings: ms per phase and rule)
     format_text(result), format_json(result)    (from graph.report)
 
-Structure (`ontology/shapes/core.ttl`) runs under pyshacl on each notice's named graph with its small
-neighbourhood (the shared nodes it refers to: agencies, regions, its source file, stubs): small graphs, fast.
-The content rules (`content.ttl`) run as plain SELECTs on Oxigraph over the union of the graphs
+Structure (`ontology/shapes/core.ttl`) runs as SPARQL on Oxigraph too (`graph.shapes_sparql`: one SELECT
+per constraint over the union of the graphs, where shared nodes live once), with results shaped as pyshacl's,
+which stays the reference in the tests. The content rules (`content.ttl`) run as plain SELECTs on Oxigraph over the union of the graphs
 (`graph.rules`), the same constraint text pyshacl would run: a rule within one notice in one query, a rule
-across notices group by group of notices (`graph.across`), each on a small engine. With `notices`, only those notices' graphs are
-checked for structure, and only the content violations in which one of them takes part are reported: what
+across notices group by group of notices (`graph.across`), each on a small engine. With `notices`, only the nodes of those notices'
+graphs are checked for structure (named in the queries, so the cost is theirs), and only the content violations in which one of them takes part are reported: what
 ingesting a notice needs, without re-validating the whole graph. Then a rule within one notice runs on the
 notices' neighbourhoods in a small engine of their own (its cost does not grow with the store), a rule across
 notices on a small engine too, filled by `graph.across` with the figures it can compare (the store's own
@@ -24,15 +24,15 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import TypeVar
 
-import pyshacl
 import rdflib
 from rdflib.namespace import RDF, SH
 from rdflib.term import BNode, Literal, Node, URIRef
 
-from . import across, evidence
+from . import across, evidence, shapes_sparql
 from .evidence import Side
 from .report import format_json, format_text
-from .rules import ContentRule, content_rules, core_shapes
+from .rules import ContentRule, content_rules
+from .sparql import iri_ref
 from .store import Store, open_store
 
 __all__ = ["Finding", "Side", "ValidationResult", "format_json", "format_text", "validate"]
@@ -84,17 +84,20 @@ def validate(data: rdflib.Graph | rdflib.Dataset | Store, *, notices: Iterable[s
     found: list[tuple[Finding, BNode]] = []
     engine = _engine(data)
     seen: set[tuple[str, ...]] = set()  # a region or a cited notice recurs in many notice graphs: report it once
-    # An incremental run checks the rules within one notice on that notice's own neighbourhood, in a small
-    # engine of its own: their cost is the notice's, however many notices the store holds.
-    small = open_store("memory:") if wanted is not None else None
     timings: dict[str, float] = {}
-    if structure or small is not None:
-        graphs = iter(_graphs_to_check(data, engine, wanted))
+    # Checking a few notices starts from them: the cost is theirs, however many notices the store holds. For
+    # much of the store (a first build), the whole graph's queries, keeping the rows on those notices, cost
+    # less than naming every one of them.
+    many = wanted is not None and _much_of(engine, wanted)
+    # A few notices' rules within one notice run on those notices' own neighbourhoods, in a small engine.
+    small = open_store("memory:") if wanted is not None and not many else None
+    if structure:
+        checked = _structure_graphs(data, engine, wanted)
+        found += _timed(timings, "structure", lambda: _check_structure(engine, checked, many, report, seen))
+    if small is not None:
+        graphs = iter(_notice_graphs(data, engine, wanted))
         while (graph := _timed(timings, "neighbourhood", lambda: next(graphs, None))) is not None:
-            if structure:
-                found += _timed(timings, "structure", lambda graph=graph: _check_structure(graph, report, seen))
-            if small is not None:
-                small.merge_graph(_DATA_GRAPH, graph)
+            small.merge_graph(_DATA_GRAPH, graph)
     found += _check_content(engine, wanted, report, small, timings)
     findings = _timed(timings, "evidence", lambda: evidence.enrich(engine, found, report))
     node = BNode()
@@ -142,22 +145,47 @@ def _engine(data: rdflib.Graph | rdflib.Dataset | Store) -> Store:
     return store
 
 
-def _graphs_to_check(data: rdflib.Graph | rdflib.Dataset | Store, engine: Store,
-                     wanted: tuple[str, ...] | None) -> Iterable[rdflib.Graph]:
-    """Each notice's named graph with its small neighbourhood (`_neighbourhood`); a plain graph as a whole.
-    The graphs the code generates (vocabulary, regions, the last report) hold no corpus notice and are not
-    checked on their own: what a notice uses of them is checked with the notice."""
+def _notice_graph_iris(engine: Store, wanted: tuple[str, ...]) -> list[str]:
+    """The named graphs in which the `wanted` notices are stated as corpus notices."""
+    if not wanted:
+        return []
+    bound = " ".join(iri_ref(n) for n in wanted)
+    rows = engine.select(f"SELECT DISTINCT ?g WHERE {{ VALUES ?n {{ {bound} }} GRAPH ?g {{ ?n <{NKG.inCorpus}> true }} }}")
+    return sorted(str(r["g"]) for r in rows)
+
+
+_MUCH = 4  # a run on more than a quarter of the store's notices runs the whole graph's queries
+
+
+def _much_of(engine: Store, wanted: tuple[str, ...]) -> bool:
+    """Whether `wanted` is much of the store's corpus notices (see `validate`)."""
+    if len(wanted) < 2:
+        return False
+    rows = engine.select(f"SELECT (COUNT(DISTINCT ?n) AS ?count) WHERE {{ ?n <{NKG.inCorpus}> true }}")
+    return _MUCH * len(wanted) > int(rows[0]["count"])
+
+
+def _structure_graphs(data: rdflib.Graph | rdflib.Dataset | Store, engine: Store,
+                      wanted: tuple[str, ...] | None) -> list[str] | None:
+    """Whose nodes the structure shapes check: every node (None) for the whole graph or a plain rdflib graph
+    (one graph is checked as a whole), the nodes of the `wanted` notices' graphs otherwise."""
+    if wanted is None or (isinstance(data, rdflib.Graph) and not isinstance(data, rdflib.Dataset)):
+        return None
+    return _notice_graph_iris(engine, wanted)
+
+
+def _notice_graphs(data: rdflib.Graph | rdflib.Dataset | Store, engine: Store,
+                   wanted: tuple[str, ...] | None) -> Iterable[rdflib.Graph]:
+    """Each wanted notice's named graph with its small neighbourhood (`_neighbourhood`): what the content
+    rules within one notice read in an incremental run; a plain graph as a whole."""
     if isinstance(data, rdflib.Graph) and not isinstance(data, rdflib.Dataset):
         yield data
         return
-    iris = " ".join(f"<{n}>" for n in wanted or ())
-    bound = "" if wanted is None else f"VALUES ?n {{ {iris} }}"
-    rows = engine.select(f"SELECT DISTINCT ?g WHERE {{ {bound} GRAPH ?g {{ ?n <{NKG.inCorpus}> true }} }}")
-    for name in sorted(str(r["g"]) for r in rows):
+    for name in _notice_graph_iris(engine, wanted or ()):
         if isinstance(data, rdflib.Dataset):
             graph = data.graph(URIRef(name))
         else:
-            graph = engine.construct(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{name}> {{ ?s ?p ?o }} }}")
+            graph = engine.construct(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH {iri_ref(name)} {{ ?s ?p ?o }} }}")
         if len(graph):
             yield _neighbourhood(graph, engine)
 
@@ -203,40 +231,39 @@ def _is_iri(term: URIRef) -> bool:
     return not any(c in str(term) for c in '<>"{}|^`\\ ')
 
 
-# -- structure: pyshacl, one graph at a time --------------------------------------------------------------------
+# -- structure: the core shapes as SPARQL on the fast engine (graph.shapes_sparql) --------------------------------
 
 
-def _check_structure(graph: rdflib.Graph, report: rdflib.Graph, seen: set[tuple[str, ...]]
-                     ) -> list[tuple[Finding, BNode]]:
-    _, results, _ = pyshacl.validate(graph, shacl_graph=core_shapes(), inference="none", advanced=True)
+def _check_structure(engine: Store, graphs: list[str] | None, many: bool, report: rdflib.Graph,
+                     seen: set[tuple[str, ...]]) -> list[tuple[Finding, BNode]]:
+    """Every violation of core.ttl, on every node or on the nodes of `graphs`, as pyshacl would report it."""
     findings = []
-    for result in results.subjects(RDF.type, SH.ValidationResult):
-        shape = results.value(result, SH.sourceShape)
-        value = results.value(result, SH.value)
-        key = (str(shape), str(results.value(result, SH.focusNode)), str(value),
-               str(results.value(result, SH.sourceConstraintComponent)))
-        if key in seen:
+    for check, row in shapes_sparql.find_violations(engine, graphs, whole=many):
+        focus, value = row["focus"], row.get("value")
+        key = (str(check.shape), str(focus), str(value), str(check.component))
+        if key in seen:  # a node several graphs hold, or reached by two shapes' targets: reported once
             continue
         seen.add(key)
-        _copy_node(results, result, report)
-        messages = {m.language: str(m) for m in results.objects(result, SH.resultMessage)}
+        result = BNode()
+        for p, o in ((RDF.type, SH.ValidationResult), (SH.focusNode, focus), (SH.value, value),
+                     (SH.resultPath, check.path), (SH.sourceShape, check.shape),
+                     (SH.sourceConstraintComponent, check.component), (SH.resultSeverity, check.severity)):
+            if o is not None:
+                report.add((result, p, o))
+        for triple in check.path_triples:
+            report.add(triple)
+        for message in check.messages:
+            report.add((result, SH.resultMessage, message))
+        messages = {m.language: str(m) for m in check.messages}
         findings.append((Finding(
-            rule=str(shape),  # every core shape that reports is a rule (rule:docno-pattern …)
-            severity=_local(results.value(result, SH.resultSeverity)),
-            focus=str(results.value(result, SH.focusNode)),
+            rule=str(check.shape),  # every core shape that reports is a rule (rule:docno-pattern …)
+            severity=_local(check.severity),
+            focus=str(focus),
             message_zh=messages.get("zh") or messages.get(None, ""),
             message_en=messages.get("en") or messages.get(None, ""),
             value=None if value is None else str(value),
         ), result))
     return findings
-
-
-def _copy_node(source: rdflib.Graph, node: Node, target: rdflib.Graph) -> None:
-    """A result with everything it hangs from blank nodes (paths, lists), so the report reads on its own."""
-    for p, o in source.predicate_objects(node):
-        target.add((node, p, o))
-        if isinstance(o, BNode):
-            _copy_node(source, o, target)
 
 
 # -- content: the SHACL-SPARQL constraints as plain queries on the fast engine -----------------------------------
@@ -247,7 +274,8 @@ def _check_content(engine: Store, wanted: tuple[str, ...] | None, report: rdflib
     """Every content rule: over the whole graph, or for the `wanted` notices only.
 
     A rule within one notice (no ?otherNotice) runs on the whole store in one query, or, for `wanted`, on
-    `small`, those notices' graphs with their neighbourhoods. A rule across notices runs on the small engine
+    `small`, those notices' graphs with their neighbourhoods (without `small`, when they are much of the
+    store: the whole store's query, keeping their rows). A rule across notices runs on the small engine
     `graph.across` fills with the figures it can compare: for `wanted`, theirs and their partners', with the
     notices bound on either side; for the whole graph, one province-year of notices at a time, each bound as
     the lower side (every finding has exactly one)."""
@@ -256,9 +284,11 @@ def _check_content(engine: Store, wanted: tuple[str, ...] | None, report: rdflib
     cross = [r for r in rules if "otherNotice" in r.variables]
     rows: dict[str, list[dict[str, Node]]] = {r.iri: [] for r in rules}
 
-    def run(rule: ContentRule, where: Store, notices: tuple[str, ...], side: str) -> None:
+    def run(rule: ContentRule, where: Store, notices: tuple[str, ...], side: str,
+            keep: frozenset[str] | None = None) -> None:
         query = rule.query(notices, side) if notices else rule.query()
-        rows[rule.iri] += _timed(timings, f"rule {rule.name}", lambda: where.select(query))
+        found = _timed(timings, f"rule {rule.name}", lambda: where.select(query))
+        rows[rule.iri] += found if keep is None else [r for r in found if str(r.get("thisNotice")) in keep]
 
     if wanted is None:
         for rule in within:
@@ -269,7 +299,10 @@ def _check_content(engine: Store, wanted: tuple[str, ...] | None, report: rdflib
                 run(rule, near, group, "thisNotice")
     elif wanted:
         for rule in within:
-            run(rule, small if small is not None else engine, wanted, "thisNotice")
+            if small is not None:
+                run(rule, small, wanted, "thisNotice")
+            else:  # much of the store: the whole graph's query, keeping the rows of those notices
+                run(rule, engine, (), "thisNotice", keep=frozenset(wanted))
         near = _timed(timings, "neighbourhood across", lambda: across.neighbourhood(engine, wanted, True))
         for rule in cross:
             run(rule, near, wanted, "thisNotice")

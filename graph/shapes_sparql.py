@@ -1,0 +1,391 @@
+"""The structure shapes (`ontology/shapes/core.ttl`) compiled to SPARQL SELECTs that run on the store.
+
+pyshacl walks a data graph node by node in Python, about 55 ms for one notice of ~330 triples, and it needs
+the notice's graph pulled out of the store with the shared nodes it refers to. Here each constraint of each
+shape becomes one SELECT over the union of the store's graphs that lists the focus nodes violating it, with
+the value node where SHACL reports one per value: one query per constraint for the whole graph, or, for an
+incremental run, with the focus nodes bound to the nodes of a few notice graphs, so that its cost is theirs
+and not the store's. pyshacl stays the reference: tests/test_shapes_sparql.py checks both find the same
+results on every example, on the corpus and on a small graph per construct.
+
+The SHACL Core subset understood (what core.ttl uses, and the few neighbours that cost a line):
+
+    targets       sh:targetClass (with rdfs:subClassOf*), sh:targetSubjectsOf, sh:targetObjectsOf, sh:targetNode
+    paths         a predicate, sh:alternativePath, sequences, sh:inversePath, sh:zeroOrMorePath,
+                  sh:oneOrMorePath, sh:zeroOrOnePath
+    constraints   sh:minCount, sh:maxCount, sh:datatype, sh:class, sh:nodeKind, sh:pattern (+ sh:flags),
+                  sh:minLength, sh:maxLength, sh:hasValue, sh:in, sh:minInclusive, sh:maxInclusive,
+                  sh:minExclusive, sh:maxExclusive, sh:lessThan, sh:lessThanOrEquals,
+                  sh:not, sh:and, sh:or, sh:xone, sh:node over nested shapes; sh:property
+    reporting     sh:message, sh:severity, sh:deactivated
+
+Anything else on a shape is refused when the shapes are compiled (`ValueError`), never ignored. The query
+text holds nothing but the shapes file's own IRIs (checked by `graph.sparql.iri_ref`) and literals (written
+by rdflib, escaped), and the notice graph IRIs of an incremental run, checked the same way.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from functools import cache
+from typing import TypeVar
+
+import rdflib
+from rdflib.collection import Collection
+from rdflib.namespace import RDF, RDFS, SH, XSD
+from rdflib.term import BNode, Literal, Node, URIRef
+
+from .rules import core_shapes
+from .sparql import iri_ref
+from .store import Store
+
+_T = TypeVar("_T")
+
+__all__ = ["Check", "compile_shapes", "find_violations", "structure_checks"]
+
+# Parameters that shape a report or a shape's place, not a constraint: read where needed, or harmless.
+_NOT_CONSTRAINTS = {
+    SH.path, SH.message, SH.severity, SH.deactivated, SH.name, SH.description, SH.order, SH.group,
+    SH.targetClass, SH.targetSubjectsOf, SH.targetObjectsOf, SH.targetNode, SH.property, SH.flags,
+    SH.declare, SH.prefixes, SH.defaultValue,
+}
+_COMPARISONS = {  # parameter: (the SPARQL operator a conforming value satisfies, the component)
+    SH.minInclusive: (">=", SH.MinInclusiveConstraintComponent),
+    SH.maxInclusive: ("<=", SH.MaxInclusiveConstraintComponent),
+    SH.minExclusive: (">", SH.MinExclusiveConstraintComponent),
+    SH.maxExclusive: ("<", SH.MaxExclusiveConstraintComponent),
+}
+_PAIRS = {SH.lessThan: ("<", SH.LessThanConstraintComponent),
+          SH.lessThanOrEquals: ("<=", SH.LessThanOrEqualsConstraintComponent)}
+_NODE_KINDS = {
+    SH.IRI: "isIRI({v})", SH.BlankNode: "isBlank({v})", SH.Literal: "isLiteral({v})",
+    SH.BlankNodeOrIRI: "!isLiteral({v})", SH.BlankNodeOrLiteral: "!isIRI({v})", SH.IRIOrLiteral: "!isBlank({v})",
+}
+# Datatypes whose lexical form SPARQL can check by casting: an ill-formed literal (2020-02-30 as xsd:date)
+# is no instance of its datatype, as pyshacl (rdflib's ill_typed) says too.
+_CASTABLE = {XSD.integer, XSD.decimal, XSD.boolean, XSD.date, XSD.dateTime, XSD.float, XSD.double}
+_MAX_CARDINALITY = 4  # counted by distinct values in a pattern, so kept small
+
+
+@dataclass(frozen=True)
+class Check:
+    """One constraint of one shape as one SELECT of ?focus (and ?value when SHACL reports a value node)."""
+
+    shape: URIRef  # sh:sourceShape: the shape holding the constraint
+    component: URIRef  # sh:sourceConstraintComponent
+    severity: URIRef
+    messages: tuple[Literal, ...]
+    path: Node | None  # the shape's sh:path, a node of the shapes graph (sh:resultPath)
+    path_triples: tuple[tuple[Node, Node, Node], ...]  # what a path of blank nodes hangs from
+    target: str  # a pattern binding ?focus to every focus node of the shape
+    violation: str  # a pattern over a bound ?focus that has a solution for each violation
+    reports_value: bool
+    value_is_focus: bool  # a node shape's value node is its focus node
+    literal_focus: bool  # whether a literal can be a focus node (sh:targetObjectsOf, sh:targetNode)
+
+    def query(self, focus: Sequence[Node] | None = None, graphs: Sequence[str] | None = None) -> str:
+        """The SELECT over every focus node of the shape; over `focus` alone (nodes known to be the shape's
+        focus nodes, see `focus_query`); or over the focus nodes that occur in `graphs` (IRIs)."""
+        if focus is not None:
+            nodes = f"VALUES ?focus {{ {' '.join(_node(n) for n in focus)} }}"
+        elif graphs is not None:
+            nodes = f"{{ {_nodes_of(graphs)} }}\n  FILTER EXISTS {{ {self.target} }}"
+        else:
+            nodes = f"{{ SELECT DISTINCT ?focus WHERE {{ {self.target} }} }}"
+        value = "(?focus AS ?value)" if self.value_is_focus else "?value"
+        projected = f"?focus {value}" if self.reports_value else "?focus"
+        return f"SELECT DISTINCT {projected} WHERE {{\n  {nodes}\n  {self.violation}\n}}"
+
+    @property
+    def name(self) -> str:
+        return f"{self.shape.rsplit('/', 1)[-1]} {self.component.rsplit('#', 1)[-1]}"
+
+
+@cache
+def structure_checks() -> tuple[Check, ...]:
+    """Every check of core.ttl, compiled once."""
+    return compile_shapes(core_shapes())
+
+
+def compile_shapes(shapes: rdflib.Graph) -> tuple[Check, ...]:
+    """Every active constraint of every shape that has targets, and of the property shapes it holds."""
+    compiler = _Compiler(shapes)
+    checks: list[Check] = []
+    targeted = {s for p in (SH.targetClass, SH.targetSubjectsOf, SH.targetObjectsOf, SH.targetNode)
+                for s in shapes.subjects(p, None)}
+    implicit = set(shapes.subjects(RDF.type, RDFS.Class)) & _shapes(shapes)  # a shape that is a class
+    for shape in sorted(targeted | implicit):
+        if compiler.deactivated(shape):
+            continue
+        target = compiler.target(shape)
+        literal_focus = any((shape, p, None) in shapes for p in (SH.targetObjectsOf, SH.targetNode))
+        for held in [shape, *sorted(shapes.objects(shape, SH.property))]:
+            if held is not shape and compiler.deactivated(held):
+                continue
+            checks += compiler.checks(held, target, literal_focus)
+    return tuple(checks)
+
+
+def _shapes(shapes: rdflib.Graph) -> set[Node]:
+    return set(shapes.subjects(RDF.type, SH.NodeShape)) | set(shapes.subjects(RDF.type, SH.PropertyShape))
+
+
+class _Compiler:
+    def __init__(self, shapes: rdflib.Graph) -> None:
+        self.g = shapes
+        self.counter = itertools.count(1)
+
+    def fresh(self, stem: str = "v") -> str:
+        return f"?{stem}{next(self.counter)}"
+
+    def deactivated(self, shape: Node) -> bool:
+        return self.g.value(shape, SH.deactivated) == Literal(True)
+
+    # -- terms, paths, targets ----------------------------------------------------------------------------
+
+    def term(self, node: Node) -> str:
+        if isinstance(node, URIRef):
+            return iri_ref(str(node))
+        if isinstance(node, Literal):
+            return node.n3()
+        raise ValueError(f"a blank node as a constant in a shape is not supported: {node!r}")
+
+    def items(self, node: Node) -> list[Node]:
+        return list(Collection(self.g, node))
+
+    def path(self, node: Node) -> str:
+        g = self.g
+        if isinstance(node, URIRef):
+            return self.term(node)
+        if (alternatives := g.value(node, SH.alternativePath)) is not None:
+            return "(" + "|".join(self.path(p) for p in self.items(alternatives)) + ")"
+        if (inverse := g.value(node, SH.inversePath)) is not None:
+            return f"^({self.path(inverse)})"
+        for predicate, modifier in ((SH.zeroOrMorePath, "*"), (SH.oneOrMorePath, "+"), (SH.zeroOrOnePath, "?")):
+            if (inner := g.value(node, predicate)) is not None:
+                return f"({self.path(inner)}){modifier}"
+        if g.value(node, RDF.first) is not None:
+            return "(" + "/".join(self.path(p) for p in self.items(node)) + ")"
+        raise ValueError(f"a path the compiler does not know: {node!r}")
+
+    def target(self, shape: Node) -> str:
+        g, branches = self.g, []
+        classes = list(g.objects(shape, SH.targetClass))
+        if (shape, RDF.type, RDFS.Class) in g:
+            classes.append(shape)  # an implicit class target
+        branches += [f"?focus {self.term(RDF.type)}/{self.term(RDFS.subClassOf)}* {self.term(c)}" for c in classes]
+        branches += [f"?focus {self.term(p)} []" for p in g.objects(shape, SH.targetSubjectsOf)]
+        branches += [f"[] {self.term(p)} ?focus" for p in g.objects(shape, SH.targetObjectsOf)]
+        branches += [f"VALUES ?focus {{ {self.term(n)} }}" for n in g.objects(shape, SH.targetNode)]
+        return " UNION ".join(f"{{ {b} }}" for b in sorted(branches))
+
+    # -- constraints --------------------------------------------------------------------------------------
+
+    def checks(self, shape: Node, target: str, literal_focus: bool) -> list[Check]:
+        """The checks of one shape on the focus nodes `target` binds."""
+        if not isinstance(shape, URIRef):
+            raise ValueError(f"a shape that reports needs an IRI (it is the result's sh:sourceShape): {shape!r}")
+        g = self.g
+        path = g.value(shape, SH.path)
+        severity = g.value(shape, SH.severity) or SH.Violation
+        messages = tuple(sorted(g.objects(shape, SH.message), key=lambda m: (m.language or "", str(m))))
+        path_triples = tuple(_hanging(g, path)) if isinstance(path, BNode) else ()
+        return [Check(shape=shape, component=component, severity=URIRef(severity), messages=messages, path=path,
+                      path_triples=path_triples, target=target, violation=violation, reports_value=reports_value,
+                      value_is_focus=reports_value and path is None,
+                      literal_focus=literal_focus)
+                for component, violation, reports_value in self.violations(shape, "?focus", "?value")]
+
+    def nonconforming(self, shape: Node, node: str) -> str:
+        """A pattern with a solution exactly when `node` (bound) does not conform to `shape`."""
+        if self.deactivated(shape):
+            return "FILTER(false)"
+        branches = [v for _, v, _ in self.violations(shape, node, self.fresh())]
+        for held in self.g.objects(shape, SH.property):
+            branches.append(self.nonconforming(held, node))
+        return " UNION ".join(f"{{ {b} }}" for b in branches) or "FILTER(false)"
+
+    def violations(self, shape: Node, focus: str, value: str) -> Iterator[tuple[URIRef, str, bool]]:
+        """(component, pattern, whether it binds `value`) for each constraint of `shape` on `focus`: the
+        pattern has a solution for each violation, binding `value` to the value node where SHACL reports one."""
+        g = self.g
+        unknown = {p for p in g.predicates(shape, None) if str(p).startswith(str(SH))} - _NOT_CONSTRAINTS - {
+            SH.minCount, SH.maxCount, SH.hasValue, SH.datatype, SH["class"], SH.nodeKind, SH.pattern,
+            SH.minLength, SH.maxLength, SH["in"], SH["not"], SH["and"], SH["or"], SH.xone, SH.node,
+            *_COMPARISONS, *_PAIRS}
+        if unknown:
+            raise ValueError(f"{shape}: constraints the compiler does not know: {sorted(unknown)}")
+        path_node = g.value(shape, SH.path)
+        path = None if path_node is None else self.path(path_node)
+        if path is not None:
+            for count in g.objects(shape, SH.minCount):
+                n = self.cardinality(shape, count)
+                if n > 0:
+                    yield SH.MinCountConstraintComponent, f"FILTER NOT EXISTS {{ {self.distinct(focus, path, n)} }}", False
+            for count in g.objects(shape, SH.maxCount):
+                n = self.cardinality(shape, count)
+                yield SH.MaxCountConstraintComponent, f"FILTER EXISTS {{ {self.distinct(focus, path, n + 1)} }}", False
+            for other in g.objects(shape, SH.hasValue):
+                v = self.fresh()
+                yield SH.HasValueConstraintComponent, (
+                    f"FILTER NOT EXISTS {{ {focus} {path} {v} FILTER(sameTerm({v}, {self.term(other)})) }}"), False
+            for parameter, (operator, component) in _PAIRS.items():
+                for other in g.objects(shape, parameter):
+                    w = self.fresh("w")
+                    yield component, (f"{focus} {path} {value} . {focus} {self.term(other)} {w} "
+                                      f"FILTER(!COALESCE({value} {operator} {w}, false))"), True
+        else:
+            for other in g.objects(shape, SH.hasValue):
+                yield SH.HasValueConstraintComponent, f"FILTER(!sameTerm({focus}, {self.term(other)}))", False
+            if any((shape, p, None) in g for p in (SH.minCount, SH.maxCount, *_PAIRS)):
+                raise ValueError(f"{shape}: a cardinality or a property pair needs sh:path")
+        # The constraints on each value node: the values of the path, or a node shape's focus node itself.
+        node = value if path is not None else focus
+        values = f"{focus} {path} {value} . " if path is not None else ""
+        for component, condition in self.value_conditions(shape, node):
+            yield component, values + condition, True
+
+    def value_conditions(self, shape: Node, v: str) -> Iterator[tuple[URIRef, str]]:
+        """(component, a FILTER that holds when the bound value node `v` violates the constraint)."""
+        g = self.g
+        for datatype in g.objects(shape, SH.datatype):
+            yield SH.DatatypeConstraintComponent, f"FILTER(!({self.datatype_holds(v, datatype)}))"
+        for cls in g.objects(shape, SH["class"]):
+            yield SH.ClassConstraintComponent, (
+                f"FILTER NOT EXISTS {{ {v} {self.term(RDF.type)}/{self.term(RDFS.subClassOf)}* {self.term(cls)} }}")
+        for kind in g.objects(shape, SH.nodeKind):
+            if kind not in _NODE_KINDS:
+                raise ValueError(f"{shape}: unknown sh:nodeKind {kind}")
+            yield SH.NodeKindConstraintComponent, f"FILTER(!{_NODE_KINDS[kind].format(v=v)})"
+        for pattern in g.objects(shape, SH.pattern):
+            flags = g.value(shape, SH.flags)
+            regex = f"REGEX(STR({v}), {Literal(str(pattern)).n3()}"
+            regex += f", {Literal(str(flags)).n3()})" if flags is not None else ")"
+            yield SH.PatternConstraintComponent, f"FILTER(isBlank({v}) || !{regex})"
+        for parameter, operator, component in ((SH.minLength, "<", SH.MinLengthConstraintComponent),
+                                               (SH.maxLength, ">", SH.MaxLengthConstraintComponent)):
+            for length in g.objects(shape, parameter):
+                n = self.cardinality(shape, length, limit=None)
+                yield component, f"FILTER(isBlank({v}) || STRLEN(STR({v})) {operator} {n})"
+        for members in g.objects(shape, SH["in"]):
+            allowed = " || ".join(f"sameTerm({v}, {self.term(m)})" for m in self.items(members)) or "false"
+            yield SH.InConstraintComponent, f"FILTER(!({allowed}))"
+        for parameter, (operator, component) in _COMPARISONS.items():
+            for bound in g.objects(shape, parameter):
+                yield component, f"FILTER(!COALESCE({v} {operator} {self.term(bound)}, false))"
+        for inner in g.objects(shape, SH["not"]):
+            yield SH.NotConstraintComponent, f"FILTER NOT EXISTS {{ {self.nonconforming(inner, v)} }}"
+        for inner in g.objects(shape, SH.node):
+            yield SH.NodeConstraintComponent, f"FILTER EXISTS {{ {self.nonconforming(inner, v)} }}"
+        for parameter, component in ((SH["and"], SH.AndConstraintComponent), (SH["or"], SH.OrConstraintComponent),
+                                     (SH.xone, SH.XoneConstraintComponent)):
+            for members in g.objects(shape, parameter):
+                failing = [f"EXISTS {{ {self.nonconforming(m, v)} }}" for m in self.items(members)]
+                if parameter == SH["and"]:
+                    test = " || ".join(failing) or "false"
+                elif parameter == SH["or"]:
+                    test = " && ".join(failing) or "true"
+                else:
+                    test = "(" + " + ".join(f"IF({f}, 0, 1)" for f in failing) + ") != 1" if failing else "true"
+                yield component, f"FILTER({test})"
+
+    def datatype_holds(self, v: str, datatype: Node) -> str:
+        if datatype == RDF.langString:
+            return f'isLiteral({v}) && LANG({v}) != ""'
+        holds = f"isLiteral({v}) && sameTerm(DATATYPE({v}), {self.term(datatype)})"
+        if datatype in _CASTABLE:
+            holds += f" && COALESCE(STRLEN(STR({self.term(datatype)}(STR({v})))) >= 0, false)"
+        return holds
+
+    def distinct(self, focus: str, path: str, n: int) -> str:
+        """A pattern: `focus` has at least `n` distinct values on `path`."""
+        values = [self.fresh() for _ in range(n)]
+        pattern = " . ".join(f"{focus} {path} {v}" for v in values)
+        different = " && ".join(f"!sameTerm({a}, {b})" for a, b in itertools.combinations(values, 2))
+        return pattern + (f" FILTER({different})" if different else "")
+
+    def cardinality(self, shape: Node, literal: Node, limit: int | None = _MAX_CARDINALITY) -> int:
+        if not isinstance(literal, Literal) or not isinstance(literal.value, int) or literal.value < 0:
+            raise ValueError(f"{shape}: a count must be a non-negative integer, not {literal!r}")
+        if limit is not None and literal.value > limit:
+            raise ValueError(f"{shape}: counts above {limit} are not compiled (pairwise distinct values)")
+        return int(literal.value)
+
+
+# -- running them --------------------------------------------------------------------------------------------
+
+_CHUNK = 400  # focus nodes named in one query
+
+
+def find_violations(store: Store, graphs: Sequence[str] | None = None, checks: Sequence[Check] | None = None,
+                    whole: bool = False) -> Iterator[tuple[Check, dict[str, Node]]]:
+    """(check, row with ?focus and maybe ?value) for each violation in the store's union graph; with
+    `graphs`, for the focus nodes that occur in those graphs only.
+
+    For a few graphs, their nodes are read once, each shape's focus nodes among them once per target, and
+    each check names its focus nodes in VALUES: the engine starts from them, so the cost is those graphs',
+    not the store's. A blank node cannot be named in a query: if one occurs, the checks bind the graphs
+    instead (`Check.query(graphs=…)`). With `whole` (the graphs are much of the store), every check runs on
+    the whole graph and the rows on their nodes are kept: cheaper than naming them all."""
+    checks = structure_checks() if checks is None else checks
+    if graphs is None:
+        for check in checks:
+            for row in store.select(check.query()):
+                yield check, row
+        return
+    if not graphs:
+        return
+    literals = any(c.literal_focus for c in checks)
+    nodes = {row["focus"] for chunk in _chunks(list(graphs), _CHUNK)
+             for row in store.select(f"SELECT ?focus WHERE {{ {{ {_nodes_of(chunk)} }} "
+                                     f"{'' if literals else 'FILTER(!isLiteral(?focus))'} }}")}
+    if whole or any(isinstance(n, BNode) for n in nodes):
+        for check in checks:
+            for row in store.select(check.query() if whole else check.query(graphs=graphs)):
+                if row["focus"] in nodes:
+                    yield check, row
+        return
+    ordered = sorted(nodes, key=str)
+    focus_of: dict[str, list[Node]] = {}
+    for check in checks:
+        if check.target not in focus_of:
+            focus_of[check.target] = [row["focus"] for chunk in _chunks(ordered, _CHUNK)
+                                      for row in store.select(focus_query(check.target, chunk))]
+        for chunk in _chunks(focus_of[check.target], _CHUNK):
+            for row in store.select(check.query(focus=chunk)):
+                yield check, row
+
+
+def focus_query(target: str, nodes: Sequence[Node]) -> str:
+    """Which of `nodes` a target selects."""
+    return f"SELECT DISTINCT ?focus WHERE {{ VALUES ?focus {{ {' '.join(_node(n) for n in nodes)} }} {target} }}"
+
+
+def _nodes_of(graphs: Sequence[str]) -> str:
+    """A pattern binding ?focus to every node (subject or object) of `graphs`."""
+    bound = " ".join(iri_ref(g) for g in graphs)
+    return (f"SELECT DISTINCT ?focus WHERE {{ VALUES ?graph {{ {bound} }} GRAPH ?graph "
+            f"{{ {{ ?focus ?anyP ?anyO }} UNION {{ ?anyS ?anyP ?focus }} }} }}")
+
+
+def _node(node: Node) -> str:
+    if isinstance(node, URIRef):
+        return iri_ref(str(node))
+    if isinstance(node, Literal):
+        return node.n3()
+    raise ValueError(f"a blank node cannot be named in a query: {node!r}")
+
+
+def _chunks(items: Sequence[_T], size: int) -> Iterator[Sequence[_T]]:
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+
+
+def _hanging(source: rdflib.Graph, node: Node) -> Iterator[tuple[Node, Node, Node]]:
+    """The triples of a blank node and of the blank nodes under it (a path, its lists)."""
+    for p, o in source.predicate_objects(node):
+        yield node, p, o
+        if isinstance(o, BNode):
+            yield from _hanging(source, o)
