@@ -12,7 +12,7 @@ time limit that really stops the engine. The public API, listed once:
     QueryRefused, QueryBusy, QueryCrashed   400 past a cap / 503 when full / 400 when a query kills its worker
 
 `protocol` holds the engine-independent rules, `guard` the caps and the reach check, `results` the capped
-run of one query, `runner` the worker processes.
+run of one query, `runner` the runners, `pool` the worker processes in their two lanes, `worker` one of them.
 """
 
 from .guard import (
