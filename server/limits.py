@@ -7,6 +7,7 @@
     QUERY_QUEUE_WAIT   NOTICEKG_QUERY_QUEUE_WAIT   seconds one may wait in that queue at most (0: the time limit)
     QUERY_FAST         NOTICEKG_QUERY_FAST         seconds after which a working query goes to the slow lane (1)
     QUERY_SLOW_SLOTS   NOTICEKG_QUERY_SLOW_SLOTS   slow-lane worker processes, nice 10, no queue (0: cores / 2)
+    EXPORT_TIMEOUT     NOTICEKG_EXPORT_TIMEOUT     seconds of a dump (/export/*, Graph Store Protocol) (60)
     QUERY_MAX_BODY     NOTICEKG_QUERY_MAX_BODY     bytes of a request body to /sparql, 413 beyond (1 MiB)
     MAX_CONTENT_LENGTH NOTICEKG_MAX_BODY           bytes of any other request body, 413 beyond (32 MiB)
     QUERY_MAX_LENGTH   NOTICEKG_QUERY_MAX_LENGTH   characters of query text (65536)
@@ -38,6 +39,7 @@ def defaults() -> dict[str, Any]:
         "QUERY_QUEUE_WAIT": float(env("NOTICEKG_QUERY_QUEUE_WAIT", "0")),
         "QUERY_FAST": float(env("NOTICEKG_QUERY_FAST", "1")),
         "QUERY_SLOW_SLOTS": int(env("NOTICEKG_QUERY_SLOW_SLOTS", "0")),
+        "EXPORT_TIMEOUT": float(env("NOTICEKG_EXPORT_TIMEOUT", "60")),
         "QUERY_MAX_BODY": int(env("NOTICEKG_QUERY_MAX_BODY", str(_DEFAULTS.max_body))),
         "MAX_CONTENT_LENGTH": int(env("NOTICEKG_MAX_BODY", str(32 << 20))),
         "QUERY_MAX_LENGTH": int(env("NOTICEKG_QUERY_MAX_LENGTH", str(_DEFAULTS.max_length))),

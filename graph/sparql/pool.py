@@ -98,6 +98,7 @@ class Lane:
         self.workers: set[Worker] = set()
         self._idle: list[Worker] = []
         self._waiting: deque[_Waiter] = deque()
+        self._warming = 0  # replacements starting: a query may wait for one even where the queue holds none
         self._lock = threading.Lock()
 
     def start(self) -> None:
@@ -131,7 +132,7 @@ class Lane:
                 worker = Worker(self.pool.ctx, self.pool.source, self.pool.limits, self.nice)
                 self.workers.add(worker)
                 return worker
-            if len(self._waiting) >= self.queue:
+            if len(self._waiting) >= self.queue + self._warming:
                 raise self._busy()
             waiter = _Waiter()
             self._waiting.append(waiter)
@@ -171,6 +172,8 @@ class Lane:
                 self._idle.remove(worker)
             refill = refill and not self.pool.closed
         if refill:  # start the replacement now; it joins the idle ones once it is up, so no query waits for it
+            with self._lock:
+                self._warming += 1
             threading.Thread(target=self._warm, args=(self._spawn(),), daemon=True,
                              name="noticekg-query-worker-start").start()
 
@@ -180,6 +183,9 @@ class Lane:
         except (StoreError, EOFError, OSError):
             self.discard(worker, refill=False)
             return
+        finally:
+            with self._lock:
+                self._warming -= 1
         self.release(worker)
 
     def close(self) -> list[Worker]:
@@ -235,7 +241,7 @@ class WorkerPool:
         record: dict[str, Any] = {"lane": "fast"}
         started = time.monotonic()
         try:
-            if self.slow and key in self.known_slow:
+            if self.slow and (getattr(request, "slow", False) or key in self.known_slow):
                 record["lane"] = "slow (known)"
                 reply = self._in_lane("slow", request, 0.0, record, wait=0.0)
             else:
@@ -263,6 +269,8 @@ class WorkerPool:
         """The worker's reply; None when a fast-lane query worked past `fast` and was stopped for the slow
         lane. The time limit counts engine time: from the send, less the `spent` seconds of a fast lane."""
         lane = self.lanes[name]
+        limit = float(getattr(request, "timeout", 0) or self.timeout)
+        timed_out = getattr(request, "timed_out", QueryTimeout)
         queued = time.monotonic()
         worker = lane.acquire(wait)
         record[f"{name}_wait_ms"] = round((time.monotonic() - queued) * 1000, 1)
@@ -273,16 +281,16 @@ class WorkerPool:
             worker.conn.send(request)
             sent = time.monotonic()
             if name == "fast" and self.slow:
-                answered = self._answered_fast(worker, cpu, sent)
+                answered = self._answered_fast(worker, cpu, sent, limit)
                 if not answered:
                     lane.discard(worker)
                     if answered is None:
-                        raise QueryTimeout(self.timeout)
+                        raise timed_out(limit)
                     record["fast_run_ms"] = round((time.monotonic() - sent) * 1000, 1)
                     return None
-            elif not worker.conn.poll(max(0.0, self.timeout - spent - (time.monotonic() - sent))):
+            elif not worker.conn.poll(max(0.0, limit - spent - (time.monotonic() - sent))):
                 lane.discard(worker)
-                raise QueryTimeout(self.timeout)
+                raise timed_out(limit)
             reply = worker.conn.recv()
         except (EOFError, OSError) as exc:  # the query killed its worker (stack or memory exhausted)
             lane.discard(worker)
@@ -298,14 +306,14 @@ class WorkerPool:
         lane.release(worker)
         return reply
 
-    def _answered_fast(self, worker: Worker, cpu: float | None, started: float) -> bool | None:
+    def _answered_fast(self, worker: Worker, cpu: float | None, started: float, limit: float) -> bool | None:
         """Wait for the answer: True if it came, None at the time limit, False when the query has run `fast`
         seconds having used a tenth of them in CPU. One that used less was starved (a busy machine), not slow:
         it waits on in the fast lane, at full priority, `fast` seconds at a time, up to the time limit. A
         point query needs milliseconds of CPU, a hostile one uses all it gets, so only the hostile one goes to
         the slow lane. Where the CPU time cannot be read, the clock decides."""
         while True:
-            left = self.timeout - (time.monotonic() - started)
+            left = limit - (time.monotonic() - started)
             if worker.conn.poll(max(0.0, min(self.fast, left))):
                 return True
             if left <= self.fast:

@@ -32,6 +32,32 @@ class QueryRequest:
     named_graph_uris: tuple[str, ...] = ()
 
 
+class DumpTimeout(QueryTimeout):
+    """A dump past its time limit (503, like a query's)."""
+
+    def __init__(self, seconds: float) -> None:
+        super().__init__(seconds)
+        self.args = (f"the dump was cut off after {seconds:g} s (its time limit); ask for one graph "
+                     "(/sparql?graph=IRI) or try again when the service is less busy",)
+
+
+@dataclass(frozen=True)
+class DumpRequest:
+    """A whole-graph dump run by a query worker, not in the server's process, under its own time limit
+    (`timeout` seconds), in the slow lane where there is one: `graph.export.dump(store, what, format, graph)`."""
+
+    what: str  # "export" | "graph" | "figures"
+    format: str
+    graph: str | None = None
+    timeout: float = 60.0
+    slow = True  # straight to the slow lane: a dump is long-running by nature
+    timed_out = DumpTimeout
+
+    @property
+    def query(self) -> str:  # what the pool's memory of slow queries reads
+        return f"dump {self.what} {self.format} {self.graph or ''}"
+
+
 def execute(store: Store, request: QueryRequest) -> tuple[bytes, str]:
     """Run one query in this process, without a time limit: (serialized result, its media type)."""
     jsonld = request.format.name == "jsonld"
@@ -91,10 +117,15 @@ class RemoteRunner:
     def start(self) -> None:
         pass
 
-    def run(self, request: QueryRequest) -> tuple[bytes, str]:
+    def run(self, request: QueryRequest | DumpRequest) -> tuple[bytes, str]:
         from .results import run_capped
 
         try:
+            if isinstance(request, DumpRequest):
+                from ..export import dump
+
+                remote = RemoteStore(self._store.url, timeout=request.timeout)
+                return dump(remote, request.what, request.format, request.graph), ""
             return run_capped(self._store, request, self.limits)
         except StoreError as exc:
             cause = exc.__cause__

@@ -36,8 +36,6 @@ def _drop_inherited_sockets(keep: int) -> None:
 def _serve(conn: Any, source: Store | str, forked: bool, limits: Limits, nice: int = 0) -> None:
     """A worker's loop: one request in, one reply out, until the pipe closes.
     Replies: ("ok", body, media type) | ("syntax", message, position) | ("error", class name, message)."""
-    from .results import run_capped
-
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole group; the parent cleans up
     faulthandler.disable()  # a query that overflows the engine's stack is reported to the user, not dumped here
     if nice:
@@ -61,7 +59,7 @@ def _serve(conn: Any, source: Store | str, forked: bool, limits: Limits, nice: i
         try:
             if failure is None:
                 store = follow(store)  # a build made a new generation current: answer from it
-            reply: tuple = failure or ("ok", *run_capped(store, request, limits))
+            reply: tuple = failure or ("ok", *_answer(store, request, limits))
         except QuerySyntaxError as exc:
             reply = ("syntax", exc.message, exc.position)
         except NoticeKGError as exc:
@@ -69,6 +67,16 @@ def _serve(conn: Any, source: Store | str, forked: bool, limits: Limits, nice: i
         except Exception as exc:  # noqa: BLE001 - an engine failure must reach the user, not kill the worker
             reply = ("error", "StoreError", f"{type(exc).__name__}: {exc}")
         conn.send(reply)
+
+
+def _answer(store: Store, request: Any, limits: Limits) -> tuple[bytes, str]:
+    from .results import run_capped
+
+    if hasattr(request, "what"):  # a DumpRequest
+        from ..export import dump
+
+        return dump(store, request.what, request.format, request.graph), ""
+    return run_capped(store, request, limits)
 
 
 class Worker:
