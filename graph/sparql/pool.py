@@ -134,6 +134,8 @@ class Lane:
                 return worker
             if len(self._waiting) >= self.queue + self._warming:
                 raise self._busy()
+            if len(self._waiting) >= self.queue:  # admitted for a replacement that is starting: wait for it
+                wait = max(wait, self.pool.timeout)
             waiter = _Waiter()
             self._waiting.append(waiter)
         if not waiter.event.wait(wait):
@@ -144,6 +146,12 @@ class Lane:
                                     "try again shortly")
         assert waiter.worker is not None
         return waiter.worker
+
+    def full(self) -> bool:
+        """Whether a query would be refused at once: no idle worker, none starting, the queue full."""
+        with self._lock:
+            return (not self._idle and len(self.workers) >= self.size
+                    and len(self._waiting) >= self.queue + self._warming)
 
     def _busy(self) -> QueryBusy:
         if self.name == "slow":
@@ -234,6 +242,12 @@ class WorkerPool:
     def lane_pids(self, lane: str) -> list[int]:
         with self.lanes[lane]._lock:
             return [w.process.pid for w in self.lanes[lane].workers if w.process.pid is not None]
+
+    def refuse_early(self, query: str) -> None:
+        """`QueryBusy` now for a query known to be slow while the slow lane is full: a client that asks again
+        and again, ignoring Retry-After, costs the server no more than this (no parsing, no tokenizing)."""
+        if self.slow and self.lanes["slow"].full() and SlowQueries.key(query) in self.known_slow:
+            raise self.lanes["slow"]._busy()
 
     def run(self, request: Any) -> tuple[bytes, str]:
         """(body, media type) of a `QueryRequest`, or the error its worker reported."""
