@@ -6,7 +6,7 @@
                                                    + Retry-After at once (-1: twelve per worker of both lanes)
     QUERY_QUEUE_WAIT   NOTICEKG_QUERY_QUEUE_WAIT   seconds one may wait in that queue at most (0: the time limit)
     QUERY_FAST         NOTICEKG_QUERY_FAST         seconds after which a working query goes to the slow lane (1)
-    QUERY_SLOW_SLOTS   NOTICEKG_QUERY_SLOW_SLOTS   slow-lane worker processes, nice 10, no queue (0: cores / 2)
+    QUERY_SLOW_SLOTS   NOTICEKG_QUERY_SLOW_SLOTS   slow-lane worker processes, nice 10 + SCHED_IDLE, no queue (0: cores / 2)
     EXPORT_TIMEOUT     NOTICEKG_EXPORT_TIMEOUT     seconds of a dump (/export/*, Graph Store Protocol) (60)
     QUERY_MAX_BODY     NOTICEKG_QUERY_MAX_BODY     bytes of a request body to /sparql, 413 beyond (1 MiB)
     MAX_CONTENT_LENGTH NOTICEKG_MAX_BODY           bytes of any other request body, 413 beyond (32 MiB)

@@ -245,6 +245,8 @@ def test_long_running_queries_run_in_the_slow_lane_at_low_priority_and_never_tak
     pool.start()
     assert all(_nice(pid) == _nice(os.getpid()) for pid in pool.lane_pids("fast"))
     assert [_nice(pid) for pid in pool.lane_pids("slow")] == [LOW_PRIORITY]
+    assert [os.sched_getscheduler(pid) for pid in pool.lane_pids("slow")] == [os.SCHED_IDLE]
+    assert all(os.sched_getscheduler(pid) == os.SCHED_OTHER for pid in pool.lane_pids("fast"))
     outcomes: list[str] = []
 
     def slow(query: str = SLOW_QUERY) -> None:

@@ -64,9 +64,10 @@ def test_dumps_are_made_by_a_query_worker_not_in_the_server(store: Store) -> Non
 
 
 def test_a_dump_past_its_limit_is_503_while_queries_go_on_and_the_next_dump_is_served(store: Store) -> None:
-    app = _app(store, EXPORT_TIMEOUT=1.0)
+    app = _app(store)
     client = app.test_client()
     whole = client.get("/export/graph.nq").data
+    app.config["EXPORT_TIMEOUT"] = 1.0  # read per request
     with app.app_context():
         [stuck] = get_runner().lane_pids("slow")
     os.kill(stuck, signal.SIGSTOP)  # the slow-lane worker never answers, as a dump of a huge store would not
@@ -87,6 +88,7 @@ def test_a_dump_past_its_limit_is_503_while_queries_go_on_and_the_next_dump_is_s
         assert outcome["status"] == 503
         error = outcome["error"]["error"]  # type: ignore[index]
         assert error["type"] == "DumpTimeout" and "1 s" in error["message"]
+        app.config["EXPORT_TIMEOUT"] = 60.0
         assert client.get("/export/graph.nq").data == whole  # a fresh slow-lane worker
     finally:
         try:

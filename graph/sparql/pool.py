@@ -4,8 +4,9 @@ workers or the queue of quick ones.
 - **Fast lane**: `size` workers at normal priority and a FIFO queue of `queue` places in front of them. A
   query past the queue's length is refused at once (`QueryBusy`, 503 + Retry-After), never after a wait; a
   freed worker is handed to the query that has waited longest (no barging: a newcomer cannot overtake it).
-- **Slow lane**: `slow` workers started at low CPU priority (nice 10, set by the worker itself, so it never has
-  to be raised back), one query each, no queue. A query still running after `fast` seconds of the fast lane,
+- **Slow lane**: `slow` workers started at low CPU priority (nice 10, then SCHED_IDLE where Linux offers it:
+  they run only on a core nothing else wants; set by the worker itself, so it never has to be raised back), one
+  query each, no queue. A query still running after `fast` seconds of the fast lane,
   having worked (used a tenth of that in CPU, not only waited for a core), is stopped there (its worker
   killed and replaced) and run again in the slow lane for the rest of its time limit, or refused at once
   when every slow worker is taken. Its text is remembered (`SlowQueries`): the same query, asked again,
