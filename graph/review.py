@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+import pyoxigraph as ox
+
 from .lookup import SPARQL_PREFIXES, notice_iri
 from .store import Store
 from .vocab import KIND
@@ -49,7 +51,7 @@ _QUERY = SPARQL_PREFIXES + """SELECT ?f ?kind ?amount ?ratio ?date ?start ?end ?
 
 def flagged(store: Store, docno: str | None = None) -> list[Flagged]:
     """The figures to review, of one notice (a 文号 in any spelling) or of the whole graph, in text order."""
-    bound = f"VALUES ?n {{ <{notice_iri(store, docno)}> }}" if docno else ""  # an IRI the graph minted
+    bound = f"VALUES ?n {{ {ox.NamedNode(notice_iri(store, docno))} }}" if docno else ""  # an IRI the graph minted
     rows = store.select(_QUERY % bound)
     found: dict[str, Flagged] = {}
     for r in rows:
