@@ -13,10 +13,8 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-# Not SPARQL: an HTTP Link header, a text report, the CLI's display of a term, the check itself; and the
-# modules another part of the work owns (validation rules), checked where they are kept.
+# Not SPARQL: an HTTP Link header, a text report, the CLI's display of a term, the check itself.
 NOT_QUERIES = {"server/linked_data.py", "graph/report.py", "graph/cli/reads.py", "graph/sparql/guard.py"}
-ELSEWHERE = {"graph/validate.py", "graph/across.py", "graph/rules.py"}
 SOURCES = sorted(p for p in [*ROOT.glob("server/**/*.py"), *ROOT.glob("graph/**/*.py")]
                  if "parse" not in p.relative_to(ROOT).parts[:2])
 
@@ -47,8 +45,8 @@ def test_the_scan_finds_a_formatted_iri_and_a_quoted_value() -> None:
 @pytest.mark.parametrize("path", SOURCES, ids=lambda p: str(p.relative_to(ROOT)))
 def test_no_query_formats_a_value_into_its_text(path: Path) -> None:
     name = str(path.relative_to(ROOT))
-    if name in NOT_QUERIES | ELSEWHERE:
-        pytest.skip("not a query, or checked by its owner")
+    if name in NOT_QUERIES:
+        pytest.skip("not a query")
     found = [(line, text) for line, text in formatted_terms(ast.parse(path.read_text(encoding="utf-8")))
              if not text.startswith(("'{", '"{')) or _looks_like_sparql_literal(path, line)]
     assert found == [], f"{name}: bind these as checked terms (iri_ref / ox.NamedNode / ox.Literal): {found}"
