@@ -392,7 +392,7 @@ def citing(store: Store, docno: str) -> list[dict[str, Any]]:
       ?c nkg:citedNotice {ox.NamedNode(iri)} ; nkg:citingNotice ?n ; nkg:relation ?rel .
       OPTIONAL {{ ?n nkg:docNo ?docno }} OPTIONAL {{ ?c nkg:titleAsCited ?title }}
       OPTIONAL {{ ?c nkg:docNoAsCited ?asDocno }} OPTIONAL {{ ?c nkg:sourceStart ?offset }}
-      OPTIONAL {{ ?c nkg:inSection ?s . ?s nkg:path ?path . OPTIONAL {{ ?s nkg:label ?label }} }} }}""")
+      OPTIONAL {{ ?c nkg:inSection/nkg:path ?path }} OPTIONAL {{ ?c nkg:inSection/nkg:label ?label }} }}""")
     direct = store.select(SPARQL_PREFIXES + f"""SELECT DISTINCT ?n ?docno ?rel WHERE {{
       {{ VALUES ?rel {{ nkg:forwards nkg:implements nkg:applies nkg:hasAttachment nkg:cites }}
          ?n ?rel {ox.NamedNode(iri)} }}

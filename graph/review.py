@@ -43,9 +43,10 @@ _QUERY = SPARQL_PREFIXES + """SELECT ?f ?kind ?amount ?ratio ?date ?start ?end ?
   OPTIONAL { ?f nkg:amount ?amount } OPTIONAL { ?f nkg:ratio ?ratio } OPTIONAL { ?f nkg:date ?date }
   OPTIONAL { ?f nkg:startDate ?start ; nkg:endDate ?end }
   OPTIONAL { ?f nkg:unit ?unit } OPTIONAL { ?f nkg:year ?year } OPTIONAL { ?f nkg:kindCue ?cue }
-  OPTIONAL { ?f oa:hasSelector ?sel . ?sel oa:exact ?quote . OPTIONAL { ?sel oa:start ?offset } }
+  # No OPTIONAL inside an OPTIONAL: Oxigraph would read the inner one's left side over the whole store.
+  OPTIONAL { ?f oa:hasSelector/oa:exact ?quote } OPTIONAL { ?f oa:hasSelector/oa:start ?offset }
   OPTIONAL { ?n nkg:docNo ?docno }
-  OPTIONAL { ?f nkg:inSection ?s . OPTIONAL { ?s nkg:label ?label } OPTIONAL { ?s nkg:path ?path } }
+  OPTIONAL { ?f nkg:inSection/nkg:label ?label } OPTIONAL { ?f nkg:inSection/nkg:path ?path }
 }"""
 
 

@@ -139,7 +139,7 @@ def _notice_rows(store: Store, notices: Iterable[str] | None) -> dict[str, dict[
         OPTIONAL {{ ?n nkg:inCorpus ?corpus }} OPTIONAL {{ ?n nkg:docYear ?year }}
         OPTIONAL {{ ?n nkg:dateSigned ?signed }} OPTIONAL {{ ?n nkg:datePrinted ?printed }}
         OPTIONAL {{ ?n nkg:level ?level }}
-        OPTIONAL {{ ?n nkg:jurisdiction ?r . ?r nkg:code ?code OPTIONAL {{ ?r rdfs:label ?regionName }} }} }}""")
+        OPTIONAL {{ ?n nkg:jurisdiction/nkg:code ?code }} OPTIONAL {{ ?n nkg:jurisdiction/rdfs:label ?regionName }} }}""")
     found: dict[str, dict[str, Any]] = {}
     for r in rows:
         entry = found.setdefault(str(r["n"]), {"titles": [], "agencies": [], "relations": set(), "body": ""})

@@ -52,9 +52,15 @@ class Chain:
 def chain(store: Store, iri: str) -> Chain:
     links = "|".join(f"nkg:{r}" for r in FOLLOWS)
     values = " ".join(f"nkg:{r}" for r in EDGE_ORDER)
+    follows = " ".join(f"nkg:{r}" for r in FOLLOWS)
+    # The notices up and down the chain in LIMITed subqueries (far above any chain's length), so that their
+    # edges are looked up from them: joined with the path instead, Oxigraph read every edge of the store
+    # (70 ms a side at 1,000 notices, growing with the store; 2 ms so).
     rows = select(store, f"""SELECT DISTINCT ?a ?p ?b WHERE {{
-        {{ {iri_ref(iri)} ({links})* ?a . ?a ?p ?b VALUES ?p {{ {' '.join(f'nkg:{r}' for r in FOLLOWS)} }} }}
-        UNION {{ ?b ({links})* {iri_ref(iri)} . ?a ?p ?b VALUES ?p {{ {' '.join(f'nkg:{r}' for r in FOLLOWS)} }} }}
+        {{ {{ SELECT DISTINCT ?a WHERE {{ {iri_ref(iri)} ({links})* ?a }} LIMIT 100000 }}
+           VALUES ?p {{ {follows} }} ?a ?p ?b }}
+        UNION {{ {{ SELECT DISTINCT ?b WHERE {{ ?b ({links})* {iri_ref(iri)} }} LIMIT 100000 }}
+           VALUES ?p {{ {follows} }} ?a ?p ?b }}
         UNION {{ {iri_ref(iri)} ?p ?b BIND({iri_ref(iri)} AS ?a) VALUES ?p {{ {values} }} }} }}""")
     found = Chain(iri)
     for r in rows:

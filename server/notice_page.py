@@ -85,10 +85,13 @@ def related(store: Store, iri: str) -> tuple[list[dict[str, Any]], bool]:
 
 
 def _figures(store: Store, iri: str) -> list[dict[str, Any]]:
-    """The notice's figures with their quotes and where they stand: one query for the sections and the text."""
+    """The notice's figures with their quotes and where they stand: one query for the sections and the text.
+    No OPTIONAL inside an OPTIONAL: Oxigraph evaluates the inner one's left side over the whole store
+    (`?sel oa:exact ?exact` for every quote), 0.8-1.4 s at 1,000 notices and growing; flat, 2 ms."""
     return select(store, f"""SELECT ?f ?label ?exact ?start ?end ?section ?scope WHERE {{ ?f nkg:statedIn {iri_ref(iri)} .
         OPTIONAL {{ ?f rdfs:label ?label }} OPTIONAL {{ ?f nkg:inSection ?section }} OPTIONAL {{ ?f nkg:scope ?scope }}
-        OPTIONAL {{ ?f oa:hasSelector ?sel . ?sel oa:exact ?exact OPTIONAL {{ ?sel oa:start ?start ; oa:end ?end }} }}
+        OPTIONAL {{ ?f oa:hasSelector/oa:exact ?exact }}
+        OPTIONAL {{ ?f oa:hasSelector ?sel . ?sel oa:start ?start ; oa:end ?end }}
     }}""")
 
 
