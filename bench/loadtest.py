@@ -1,7 +1,7 @@
 """`make loadtest`: the production server (waitress) under a mixed load, with and without a hostile client,
 side by side, written to bench/results/loadtest-<date>.md and .json. Loopback only, fixed durations.
 
-    .venv/bin/python bench/loadtest.py [--clients 8,32] [--seconds 30] [--out-dir bench/results]
+    .venv/bin/python bench/loadtest.py [--clients 8,32] [--seconds 30] [--out-dir bench/results] [--trace]
 
 Each client loops, for the run's duration, over the four requests a real user makes: which notice governs a
 figure (/api/governs), a point query through /sparql, a canned provenance query (ontology/queries/, by
@@ -11,6 +11,9 @@ and again; it is meant to get 503s (its time limit, or a full queue), and nobody
 Clients run in two processes (threads in each, one keep-alive connection per client) so that the client side's
 GIL does not become the bottleneck; client and server share the machine's cores. Trust ratios, not
 milliseconds: the machines are shared and noisy.
+
+`--trace` has the query pool log every query (`NOTICEKG_QUERY_TRACE`, graph/sparql/pool.py) and adds, per run,
+which lane the queries ran in, their wait in the fast lane's queue, their run time and their worker's CPU.
 """
 
 from __future__ import annotations
@@ -163,6 +166,33 @@ def run_load(port: int, clients: int, hostile: bool, seconds: float, requests: d
             "unintended_5xx": sum(1 for k, st, _ in samples if k != "hostile" and (st >= 500 or st == 0))}
 
 
+def lanes(trace: Path, since: float, until: float) -> dict[str, dict]:
+    """The pool's log of one run: per lane and outcome, the count and p50 / p99 of queue wait, run and CPU."""
+    rows = []
+    if trace.exists():
+        for line in trace.read_text(encoding="utf-8").splitlines():
+            record = json.loads(line)
+            if since <= record["t"] <= until:
+                rows.append(record)
+    out: dict[str, list[dict]] = {}
+    for record in rows:
+        out.setdefault(f"{record['lane']}: {record['outcome']}", []).append(record)
+
+    def pct(values: list[float], q: float) -> float:
+        ordered = sorted(values)
+        return ordered[min(len(ordered) - 1, int(len(ordered) * q))] if ordered else 0.0
+
+    summary = {}
+    for name, records in sorted(out.items()):
+        row: dict = {"queries": len(records)}
+        for field in ("fast_wait_ms", "fast_run_ms", "fast_cpu_ms", "slow_run_ms"):
+            values = [r[field] for r in records if field in r]
+            if values:
+                row[field] = (round(pct(values, 0.5), 1), round(pct(values, 0.99), 1))
+        summary[name] = row
+    return summary
+
+
 def build_store(tmp: Path) -> Path:
     store = tmp / "store"
     result = subprocess.run([str(BIN / "noticekg"), "build", str(ROOT / "corpus"), "--store", f"oxigraph:{store}",
@@ -197,6 +227,17 @@ def report(runs: list[dict], memory: list[dict], meta: dict) -> str:
                          f"{run['req_per_s']} | {kind} | "
                          f"{row['requests']} | {row['p50_ms']} | {row['p99_ms']} | "
                          f"{', '.join(f'{k}: {v}' for k, v in (row.get('errors') or row['non_2xx']).items()) or '0'} |")
+    if any(run.get("lanes") for run in runs):
+        lines += ["", "The query pool's log (`--trace`): per lane and outcome, p50 / p99 in ms of the wait in the fast "
+                  "lane's queue, the run, and the worker's CPU (/proc, 10 ms ticks):", "",
+                  "| clients | hostile | lane: outcome | queries | fast wait | fast run | fast CPU | slow run |",
+                  "|---|---|---|---|---|---|---|---|"]
+        for run in runs:
+            for name, row in (run.get("lanes") or {}).items():
+                cells = [" / ".join(str(v) for v in row[f]) if f in row else "" for f in
+                         ("fast_wait_ms", "fast_run_ms", "fast_cpu_ms", "slow_run_ms")]
+                lines.append(f"| {run['clients']} | {'yes' if run['hostile'] else 'no'} | {name} | {row['queries']} | "
+                             + " | ".join(cells) + " |")
     lines += ["", "Server memory (main process and query workers, RSS):", "",
               "| moment | RSS MiB |", "|---|---|"]
     lines += [f"| {m['moment']} | {m['rss_kb'] / 1024:.0f} |" for m in memory]
@@ -236,12 +277,15 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=48, help="waitress threads (the serve default)")
     parser.add_argument("--canned", default="figure-history", help="the canned query of ontology/queries/")
     parser.add_argument("--out-dir", type=Path, default=ROOT / "bench" / "results")
+    parser.add_argument("--trace", action="store_true", help="log the query pool's lanes, waits and CPU per query")
     args = parser.parse_args()
     clients = [int(c) for c in args.clients.split(",")]
     with tempfile.TemporaryDirectory(prefix="noticekg-loadtest-") as tmp:
         store = build_store(Path(tmp))
         port = free_port()
-        server = serve(f"oxigraph:{store}", port, "--threads", str(args.threads))
+        trace = Path(tmp) / "trace.jsonl"
+        env = {"NOTICEKG_QUERY_TRACE": str(trace)} if args.trace else None
+        server = serve(f"oxigraph:{store}", port, "--threads", str(args.threads), env=env)
         try:
             requests = requests_for(notice_page(port), args.canned)
             run_load(port, 4, False, min(5.0, args.seconds), requests)  # warm-up: caches, workers, templates
@@ -249,14 +293,17 @@ def main() -> None:
             runs = []
             for n in clients:
                 for hostile in (False, True):
+                    since = time.time()
                     runs.append(run_load(port, n, hostile, args.seconds, requests))
+                    if args.trace:
+                        runs[-1]["lanes"] = lanes(trace, since, time.time())
                     memory.append({"moment": f"after {n} clients{' + hostile' if hostile else ''}",
                                    "rss_kb": rss_kb(server.process.pid)})
                     print(json.dumps(runs[-1], ensure_ascii=False), flush=True)
         finally:
             server.stop()
     date = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d")
-    meta = {"date": date, "command": "make loadtest", "threads": args.threads, "canned": args.canned,
+    meta = {"date": date, "command": "make loadtest" + (" (bench/loadtest.py --trace)" if args.trace else ""), "threads": args.threads, "canned": args.canned,
             "machine": f"{os.cpu_count()} cores, {platform.python_implementation()} {platform.python_version()}"}
     args.out_dir.mkdir(parents=True, exist_ok=True)
     (args.out_dir / f"loadtest-{date}.json").write_text(

@@ -38,7 +38,7 @@ from .store import Store, open_store
 NKG = "https://noticekg.org/def/"
 KIND = NKG + "kind/"
 GRAPH = "urn:noticekg:validate:across"  # where the neighbourhood goes in its small engine
-_PREFIXES = f"PREFIX nkg: <{NKG}>\n"
+_PREFIXES = f"PREFIX nkg: {ox.NamedNode(NKG)}\n"
 _BATCH = 400  # IRIs per VALUES block
 GROUP = 40  # notices per group of a whole-graph run: a small engine stays small
 _FOLLOWS = f"<{NKG}forwards> <{NKG}implements>"
@@ -79,7 +79,7 @@ def _partner_keys(keys: set[tuple[str, int | None]]) -> set[tuple[str, int | Non
 
 
 def _iris(items: Iterable[str]) -> str:
-    return " ".join(f"<{ox.NamedNode(str(i)).value}>" for i in items)
+    return " ".join(str(ox.NamedNode(str(i))) for i in items)  # checked IRIs, written by pyoxigraph
 
 
 def _batches(items: Sequence[str]) -> Iterable[Sequence[str]]:

@@ -16,6 +16,8 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+import pyoxigraph as ox
+
 from . import regions
 from .errors import NotFound
 from .lookup import SPARQL_PREFIXES
@@ -86,7 +88,7 @@ def _touched_keys(store: Store, notices: list[str]) -> set[str]:
     iris = [n for n in notices if re.fullmatch(r"https?://[^\s<>\"{}|\\^`]+", n)]
     if not iris:
         return set()
-    values = " ".join(f"<{n}>" for n in iris)  # checked IRIs
+    values = " ".join(f"{ox.NamedNode(n)}" for n in iris)  # checked IRIs
     rows = store.select(SPARQL_PREFIXES + f"""SELECT DISTINCT ?key WHERE {{ VALUES ?n {{ {values} }}
       ?f nkg:statedIn ?n ; nkg:figureKey ?key }}""")
     return {str(r["key"]) for r in rows if _KEY.fullmatch(str(r["key"]))}
@@ -99,7 +101,7 @@ def _keys_below(store: Store, keys: set[str]) -> set[str]:
     """Keys of the same kind and year for regions inside each key's region, from the figures of that kind and
     year (an indexed pattern: kind and year bound)."""
     pairs = sorted({tuple(k.split("|")[:2]) for k in keys})
-    values = " ".join(f'(<{KIND[kind]}> {int(year)})' for kind, year in pairs)
+    values = " ".join(f'({ox.NamedNode(KIND[kind])} {int(year)})' for kind, year in pairs)
     rows = store.select(SPARQL_PREFIXES + f"""SELECT DISTINCT ?key WHERE {{ VALUES (?kind ?year) {{ {values} }}
       ?f nkg:kind ?kind ; nkg:year ?year ; nkg:figureKey ?key }}""")
     found = {str(r["key"]) for r in rows if _KEY.fullmatch(str(r["key"]))}

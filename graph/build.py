@@ -135,7 +135,7 @@ class _Loader:
         regions = dataset_graph_iri("regions", self.base)
         dataset = rdflib.Dataset()
         dataset.graph(URIRef(dataset_graph_iri("vocabulary", self.base))).__iadd__(vocabulary_graph())
-        if replace or not self.store.ask(f"ASK {{ GRAPH <{regions}> {{ ?s ?p ?o }} }}"):
+        if replace or not self.store.ask(f"ASK {{ GRAPH {ox.NamedNode(regions)} {{ ?s ?p ?o }} }}"):
             dataset.graph(URIRef(regions)).__iadd__(regions_graph(self.base))
         self._write(dataset)
 
@@ -346,7 +346,7 @@ def _validation(store: Store, base: str, built: list[str]) -> tuple[int, int]:
     """Validate the notices just loaded and merge the report into `B graph/validation`, keeping earlier results
     that concern none of them: (findings of this run, findings the stored report holds)."""
     target = validation_graph_iri(base)
-    previous = store.construct(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{target}> {{ ?s ?p ?o }} }}")
+    previous = store.construct(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH {ox.NamedNode(target)} {{ ?s ?p ?o }} }}")
     if not built:
         return 0, sum(1 for _ in previous.subjects(RDF.type, SH.ValidationResult))
     result = _validate_built(store, built)

@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+import pyoxigraph as ox
+
 from . import regions
 from .lookup import NKG_NS, SPARQL_PREFIXES, region_of_iri
 from .timed import Select
@@ -64,7 +66,7 @@ def read_notices(select: Select, starts: list[str]) -> dict[str, NoticeInfo]:
     """The notices reachable upwards from `starts` (IRIs checked by the caller: they come from the store)."""
     if not starts:
         return {}
-    values = " ".join(f"<{iri}>" for iri in dict.fromkeys(starts))
+    values = " ".join(f"{ox.NamedNode(iri)}" for iri in dict.fromkeys(starts))
     rows = select(SPARQL_PREFIXES + f"""SELECT DISTINCT ?n ?p ?o WHERE {{
       VALUES ?start {{ {values} }}
       ?start (nkg:forwards|nkg:implements|nkg:hasAttachment|^nkg:attachmentOf)* ?n .

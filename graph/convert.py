@@ -25,6 +25,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
+import pyoxigraph as ox
 from rdflib import Literal, URIRef
 
 from .records import ParseResult
@@ -60,7 +61,7 @@ def convert(results: list[ParseResult], batch: Batch, base: str) -> Converted:
 
 def as_quads(ntriples: bytes, graph_iri: str) -> bytes:
     """N-Triples (one triple a line, each ending ` .`, as rdflib writes them) as N-Quads in `graph_iri`."""
-    tail = f" <{graph_iri}> .".encode()
+    tail = f" {ox.NamedNode(graph_iri)} .".encode()
     return b"".join(line[:-2] + tail + b"\n" for line in ntriples.splitlines() if line.endswith(b" ."))
 
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING
 
+import pyoxigraph as ox
 import rdflib
 from rdflib.term import BNode, Literal, Node, URIRef
 
@@ -221,7 +222,7 @@ def _windows(engine: Store, spots: set[tuple[str, int, int]]) -> dict[tuple[str,
     ordered = sorted(spots)
     for i in range(0, len(ordered), _BATCH):
         batch = ordered[i: i + _BATCH]
-        rows = " ".join(f"(<{rdflib.URIRef(s)}> {b} {e} {max(0, b - _WINDOW)})" for s, b, e in batch)
+        rows = " ".join(f"({ox.NamedNode(s)} {int(b)} {int(e)} {max(0, int(b) - _WINDOW)})" for s, b, e in batch)
         for row in engine.select(_PREFIXES + f"""SELECT ?source ?start ?end ?window WHERE {{
           VALUES (?source ?start ?end ?first) {{ {rows} }} ?source nkg:text ?text .
           BIND(SUBSTR(STR(?text), ?first + 1, ?end - ?first + {_WINDOW}) AS ?window) }}"""):
@@ -246,7 +247,7 @@ def _sentence(window: str, start: int, end: int) -> str | None:
 
 
 def _iris(nodes: Iterable[str]) -> str:
-    return " ".join(f"<{n}>" for n in nodes)
+    return " ".join(f"{ox.NamedNode(n)}" for n in nodes)
 
 
 def _str(term: Node | None) -> str | None:

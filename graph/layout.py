@@ -66,11 +66,11 @@ def drop_stubs_in_corpus(store: Store, notices: set[str]) -> None:
     Bound by the notices: the cost is that of the batch, not of the store."""
     if not notices:
         return
-    values = " ".join(f"<{_iri(n)}>" for n in sorted(notices))
+    values = " ".join(f"{ox.NamedNode(_iri(n))}" for n in sorted(notices))
     store.update(f"""DELETE {{ GRAPH ?stubs {{ ?n ?p ?o }} }} WHERE {{
       VALUES ?n {{ {values} }}
-      GRAPH ?own {{ ?n <{NKG}inCorpus> true }}
-      GRAPH ?stubs {{ ?n <{NKG}inCorpus> false }}
+      GRAPH ?own {{ ?n {ox.NamedNode(str(NKG) + 'inCorpus')} true }}
+      GRAPH ?stubs {{ ?n {ox.NamedNode(str(NKG) + 'inCorpus')} false }}
       FILTER(STRENDS(STR(?stubs), "/graph/stubs"))
       GRAPH ?stubs {{ ?n ?p ?o }} }}""")
 
@@ -83,13 +83,13 @@ def stubs_left(store: Store, notices: set[str], base: str | None = None) -> rdfl
 
     if not notices:
         return rdflib.Graph()
-    leaving = " ".join(f"<{_iri(n)}>" for n in sorted(notices))
+    leaving = " ".join(f"{ox.NamedNode(_iri(n))}" for n in sorted(notices))
     rows = store.select(f"""SELECT ?n ?docNo ?title WHERE {{
       VALUES ?n {{ {leaving} }}
-      GRAPH ?own {{ ?n <{NKG}docNo> ?docNo ; <{NKG}inCorpus> true }}
-      ?c <{NKG}citedNotice> ?n ; <{NKG}citingNotice> ?citing .
+      GRAPH ?own {{ ?n {ox.NamedNode(str(NKG) + 'docNo')} ?docNo ; {ox.NamedNode(str(NKG) + 'inCorpus')} true }}
+      ?c {ox.NamedNode(str(NKG) + 'citedNotice')} ?n ; {ox.NamedNode(str(NKG) + 'citingNotice')} ?citing .
       FILTER(?citing NOT IN ({leaving.replace(" ", ", ")}))
-      OPTIONAL {{ ?c <{NKG}titleAsCited> ?title }} }}""")
+      OPTIONAL {{ ?c {ox.NamedNode(str(NKG) + 'titleAsCited')} ?title }} }}""")
     stubs: dict[str, tuple] = {}
     for r in rows:
         docno, titles = stubs.setdefault(str(r["n"]), (docno_of(str(r["docNo"])), set()))

@@ -15,6 +15,7 @@ from decimal import Decimal
 from functools import cache
 from typing import Any
 
+import pyoxigraph as ox
 import rdflib
 
 from . import regions
@@ -25,7 +26,7 @@ from .store import Store
 from .vocab import KIND, KIND_SCHEME_IRI, KINDS_FILE, PREFIXES
 
 NKG_NS = PREFIXES["nkg"]
-SPARQL_PREFIXES = "".join(f"PREFIX {p}: <{PREFIXES[p]}>\n" for p in ("nkg", "kind", "dcterms", "oa", "skos"))
+SPARQL_PREFIXES = "".join(f"PREFIX {p}: {ox.NamedNode(PREFIXES[p])}\n" for p in ("nkg", "kind", "dcterms", "oa", "skos"))
 QUALIFIERS = {"Exact": "exact", "AtLeast": "at-least", "About": "about", "AtMost": "at-most"}
 QUALIFIER_ZH = {"exact": "", "at-least": "不低于 ", "about": "约 ", "at-most": "不高于 "}
 RELATIONS = {"forwards": "forwards", "implements": "implements", "applies": "applies",
@@ -58,7 +59,7 @@ def region_iris(store: Store, codes: list[str]) -> list[str]:
     """The IRIs of those regions the store holds. Every notice graph repeats the regions it mentions, so
     one region's `nkg:code` has as many copies as notices: take one of each (LIMIT 1), never join on it."""
     codes = [c for c in codes if re.fullmatch(r"\d{6}", c)]
-    parts = [f'{{ SELECT ?r WHERE {{ ?r nkg:code "{c}" }} LIMIT 1 }}' for c in codes]
+    parts = [f"{{ SELECT ?r WHERE {{ ?r nkg:code {ox.Literal(c)} }} LIMIT 1 }}" for c in codes]
     if not parts:
         return []
     rows = store.select(SPARQL_PREFIXES + "SELECT ?r WHERE { " + " UNION ".join(parts) + " }")
@@ -69,7 +70,7 @@ def kind_slug(store: Store, text: str) -> str:
     """The slug of a figure kind given as a slug or a label of the scheme; NotFound suggests close kinds."""
     t = str(text).strip()
     if re.fullmatch(r"[a-z0-9][a-z0-9-]*", t) and store.ask(
-        SPARQL_PREFIXES + f"ASK {{ {{ <{KIND[t]}> ?p ?o }} UNION {{ ?f nkg:kind <{KIND[t]}> }} }}"
+        SPARQL_PREFIXES + f"ASK {{ {{ {ox.NamedNode(KIND[t])} ?p ?o }} UNION {{ ?f nkg:kind {ox.NamedNode(KIND[t])} }} }}"
     ):
         return t
     known = _known_kinds(store)
@@ -90,7 +91,7 @@ def _known_kinds(store: Store) -> dict[str, set[str]]:
     """slug → its labels, from the kind scheme in the store and in the scheme file (not from the figures:
     reading every figure's kind would cost as much as the graph is large)."""
     rows = store.select(SPARQL_PREFIXES + f"""SELECT DISTINCT ?k ?label WHERE {{
-      {{ ?k skos:inScheme <{KIND_SCHEME_IRI}> }} UNION {{ ?k a nkg:FigureKind }}
+      {{ ?k skos:inScheme {ox.NamedNode(KIND_SCHEME_IRI)} }} UNION {{ ?k a nkg:FigureKind }}
       OPTIONAL {{ ?k skos:prefLabel ?label }} }}""")
     known: dict[str, set[str]] = {}
     for row in rows:
@@ -198,14 +199,14 @@ def figure_views(store: Store, filters: str, limit: int | None = None) -> list[F
 
 def _read_views(store: Store, iris: list[str]) -> list[FigureView]:
     own: dict[str, dict[str, list[rdflib.term.Node]]] = {iri: {} for iri in iris}
-    values = " ".join(f"<{iri}>" for iri in iris)
+    values = " ".join(f"{ox.NamedNode(iri)}" for iri in iris)
     for row in store.select(f"SELECT DISTINCT ?f ?p ?o WHERE {{ VALUES ?f {{ {values} }} ?f ?p ?o }}"):
         own[str(row["f"])].setdefault(str(row["p"]), []).append(row["o"])
     linked = {str(o) for props in own.values() for p in ("oa:hasSelector", "nkg:inSection", "nkg:statedIn")
               for o in props.get(_expand(p), [])}
     near: dict[str, dict[str, str]] = {}
     if linked:
-        values = " ".join(f"<{iri}>" for iri in sorted(linked))
+        values = " ".join(f"{ox.NamedNode(iri)}" for iri in sorted(linked))
         rows = store.select(SPARQL_PREFIXES + f"""SELECT DISTINCT ?x ?p ?o WHERE {{ VALUES ?x {{ {values} }}
           {{ VALUES ?p {{ {' '.join(_NEIGHBOURS)} }} ?x ?p ?o }}
           UNION {{ GRAPH ?g {{ ?x nkg:inCorpus true ; dcterms:title ?o }} BIND("own-title" AS ?p) }} }}""")
@@ -273,16 +274,16 @@ def figures(store: Store, docno: str | None = None, kind: str | None = None, reg
     and year, in notice and document order."""
     patterns = []
     if docno is not None:
-        patterns.append(f"?f nkg:statedIn <{notice_iri(store, docno)}> .")
+        patterns.append(f"?f nkg:statedIn {ox.NamedNode(notice_iri(store, docno))} .")
     if kind is not None:
-        patterns.append(f"?f nkg:kind <{KIND[kind_slug(store, kind)]}> .")
+        patterns.append(f"?f nkg:kind {ox.NamedNode(KIND[kind_slug(store, kind)])} .")
     if year is not None:
         patterns.append(f"?f nkg:year {int(year)} .")
     if region is not None:
         iris = region_iris(store, [region_code(region)])
         if not iris:
             return []
-        patterns.append(f"{{ ?f nkg:region <{iris[0]}> }} UNION {{ ?f nkg:scopeRegion <{iris[0]}> }}")
+        patterns.append(f"{{ ?f nkg:region {ox.NamedNode(iris[0])} }} UNION {{ ?f nkg:scopeRegion {ox.NamedNode(iris[0])} }}")
     views = figure_views(store, "\n  ".join(patterns) or "?f a nkg:Figure .")
     views.sort(key=lambda v: (v.notice.docno or v.notice.iri, 1 << 60 if v.offset is None else v.offset, v.iri))
     return [figure_json(v) for v in views]
@@ -331,14 +332,14 @@ def resolve_docno(store: Store, text: str) -> DocnoResolution:
     """Any spelling of a 文号 → the canonical notice; a partial one (〔2020〕46号, 桂医保发) → its choices."""
     docno = parse_docno(text)
     if docno is not None:
-        found = _choices(store, f'?n nkg:docNo "{_escape(docno.key)}" .')
+        found = _choices(store, f"?n nkg:docNo {ox.Literal(docno.key)} .")
         if found:
             return DocnoResolution(text, docno.key, found[0].iri, tuple(found))
         return DocnoResolution(text, docno.key, None, suggestions=_suggestions(store, docno.key))
     s = re.sub(r"\s+", "", fold_width(text))
     patterns = []
     if m := _PART_ISSUER.match(s):
-        patterns.append(f'?n nkg:issuerCode "{_escape(m.group(1))}" .')
+        patterns.append(f"?n nkg:issuerCode {ox.Literal(m.group(1))} .")
     if m := _PART_YEAR.search(s):
         patterns.append(f"?n nkg:docYear {int(m.group(1))} .")
     if m := _PART_SERIAL.search(s):
@@ -379,10 +380,6 @@ def _suggestions(store: Store, text: str) -> tuple[DocnoChoice, ...]:
     return tuple(every[d] for d in close)
 
 
-def _escape(s: str) -> str:
-    return s.replace("\\", "\\\\").replace('"', '\\"')
-
-
 # -- who cites a notice ------------------------------------------------------------------------------------
 
 
@@ -392,15 +389,15 @@ def citing(store: Store, docno: str) -> list[dict[str, Any]]:
     iri = notice_iri(store, docno)
     rows = store.select(SPARQL_PREFIXES + f"""
     SELECT DISTINCT ?c ?n ?docno ?rel ?title ?asDocno ?path ?label ?offset WHERE {{
-      ?c nkg:citedNotice <{iri}> ; nkg:citingNotice ?n ; nkg:relation ?rel .
+      ?c nkg:citedNotice {ox.NamedNode(iri)} ; nkg:citingNotice ?n ; nkg:relation ?rel .
       OPTIONAL {{ ?n nkg:docNo ?docno }} OPTIONAL {{ ?c nkg:titleAsCited ?title }}
       OPTIONAL {{ ?c nkg:docNoAsCited ?asDocno }} OPTIONAL {{ ?c nkg:sourceStart ?offset }}
-      OPTIONAL {{ ?c nkg:inSection ?s . ?s nkg:path ?path . OPTIONAL {{ ?s nkg:label ?label }} }} }}""")
+      OPTIONAL {{ ?c nkg:inSection/nkg:path ?path }} OPTIONAL {{ ?c nkg:inSection/nkg:label ?label }} }}""")
     direct = store.select(SPARQL_PREFIXES + f"""SELECT DISTINCT ?n ?docno ?rel WHERE {{
       {{ VALUES ?rel {{ nkg:forwards nkg:implements nkg:applies nkg:hasAttachment nkg:cites }}
-         ?n ?rel <{iri}> }}
-      UNION {{ <{iri}> nkg:attachmentOf ?n . BIND(nkg:hasAttachment AS ?rel) }}
-      FILTER NOT EXISTS {{ ?c nkg:citingNotice ?n ; nkg:citedNotice <{iri}> ; nkg:relation ?rel }}
+         ?n ?rel {ox.NamedNode(iri)} }}
+      UNION {{ {ox.NamedNode(iri)} nkg:attachmentOf ?n . BIND(nkg:hasAttachment AS ?rel) }}
+      FILTER NOT EXISTS {{ ?c nkg:citingNotice ?n ; nkg:citedNotice {ox.NamedNode(iri)} ; nkg:relation ?rel }}
       OPTIONAL {{ ?n nkg:docNo ?docno }} }}""")
     out = []
     for row in rows + direct:

@@ -101,7 +101,7 @@ def publish(store: Store, result: ParseResult, base: str | None = None, replaces
             drop_stubs_in_corpus(stage, set(iris))
             validation = validate(stage, notices=iris)
             target = validation_graph_iri(base)
-            previous = stage.construct(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{target}> {{ ?s ?p ?o }} }}")
+            previous = stage.construct(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH {ox.NamedNode(target)} {{ ?s ?p ?o }} }}")
         touched = [*iris, *(g.removesuffix("/graph") for g in removed)]
         report = report_graph(validation.report, base, previous, touched)
         # An attachment the new file no longer carries, if others cite it, stays as a stub (graph.layout).
@@ -123,7 +123,7 @@ def withdraw(store: Store, notice_iri: str, base: str | None = None) -> tuple[st
         removed = _carried(store, notice_iri)
         gone = [g.removesuffix("/graph") for g in removed]
         target = validation_graph_iri(base)
-        previous = store.construct(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{target}> {{ ?s ?p ?o }} }}")
+        previous = store.construct(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH {ox.NamedNode(target)} {{ ?s ?p ?o }} }}")
         report = report_graph(validate(rdflib.Graph(), notices=()).report, base, previous, gone)
         # What others still cite becomes a stub again, in the same transaction (graph.layout).
         stubs = {dataset_graph_iri("stubs", base): stubs_left(store, set(gone), base)}
@@ -147,22 +147,22 @@ def _engine(store: Store) -> ox.Store:
 
 def is_stored(store: Store, notice_iri: str) -> bool:
     """Whether the store holds this notice of the corpus (its own named graph)."""
-    return store.ask(f"ASK {{ GRAPH <{graph_iri(notice_iri)}> {{ <{notice_iri}> <{NKG.inCorpus}> true }} }}")
+    return store.ask(f"ASK {{ GRAPH {ox.NamedNode(graph_iri(notice_iri))} {{ {ox.NamedNode(notice_iri)} {ox.NamedNode(NKG.inCorpus)} true }} }}")
 
 
 def _stored_sources(store: Store, iris: Iterable[str]) -> set[tuple[str, str]]:
     """(SHA-256, text) of the files the stored notices among `iris` were read from."""
-    values = " ".join(f"<{i}>" for i in iris)
+    values = " ".join(f"{ox.NamedNode(i)}" for i in iris)
     rows = store.select(f"""SELECT DISTINCT ?sha ?source WHERE {{ VALUES ?n {{ {values} }}
-        ?n <{NKG.inCorpus}> true ; <{PROV.wasDerivedFrom}> ?source . ?source <{NKG.sha256}> ?sha }}""")
+        ?n {ox.NamedNode(NKG.inCorpus)} true ; {ox.NamedNode(PROV.wasDerivedFrom)} ?source . ?source {ox.NamedNode(NKG.sha256)} ?sha }}""")
     return {(str(r["sha"]), whole_text(store, str(r["source"])) or "") for r in rows}
 
 
 def _carried(store: Store, notice_iri: str) -> list[str]:
     """The graphs of a notice and of the notices it carries as attachments, read from the same file."""
     rows = store.select(f"""SELECT DISTINCT ?m WHERE {{
-        <{notice_iri}> <{PROV.wasDerivedFrom}> ?source .
-        ?m <{NKG.attachmentOf}>+ <{notice_iri}> ; <{PROV.wasDerivedFrom}> ?source ; <{NKG.inCorpus}> true }}""")
+        {ox.NamedNode(notice_iri)} {ox.NamedNode(PROV.wasDerivedFrom)} ?source .
+        ?m {ox.NamedNode(NKG.attachmentOf)}+ {ox.NamedNode(notice_iri)} ; {ox.NamedNode(PROV.wasDerivedFrom)} ?source ; {ox.NamedNode(NKG.inCorpus)} true }}""")
     return [graph_iri(notice_iri), *sorted(graph_iri(str(r["m"])) for r in rows)]
 
 
@@ -172,7 +172,7 @@ def _stored_corpus_docnos(store: Store, keys: set[str]) -> set[str]:
         return set()
     values = " ".join(Literal(k).n3() for k in sorted(keys))
     rows = store.select(f"SELECT DISTINCT ?d WHERE {{ VALUES ?d {{ {values} }} "
-                        f"?n <{NKG.docNo}> ?d ; <{NKG.inCorpus}> true }}")
+                        f"?n {ox.NamedNode(NKG.docNo)} ?d ; {ox.NamedNode(NKG.inCorpus)} true }}")
     return {str(r["d"]) for r in rows}
 
 
@@ -235,11 +235,11 @@ def _commit(engine: ox.Store, removed: list[str], graphs: dict[str, rdflib.Graph
     """Drop `removed`, replace `graphs` and add `merged` to the shared graphs, in one SPARQL update: one
     transaction. Terms are written by rdflib's N-Triples serialiser (escaped), never formatted from request
     text."""
-    operations = [f"DROP SILENT GRAPH <{g}>" for g in dict.fromkeys([*removed, *graphs])]
+    operations = [f"DROP SILENT GRAPH {ox.NamedNode(g)}" for g in dict.fromkeys([*removed, *graphs])]
     for iri, graph in [*graphs.items(), *(merged or {}).items()]:
         if len(graph):
             triples = graph.serialize(format="nt", encoding="utf-8").decode("utf-8")
-            operations.append(f"INSERT DATA {{ GRAPH <{iri}> {{\n{triples}\n}} }}")
+            operations.append(f"INSERT DATA {{ GRAPH {ox.NamedNode(iri)} {{\n{triples}\n}} }}")
     try:
         engine.update(" ;\n".join(operations))
         engine.flush()

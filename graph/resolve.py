@@ -22,6 +22,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+import pyoxigraph as ox
+
 from . import regions
 from .chain import Step, climb, depth_of, info, read_notices
 from .lookup import (
@@ -134,10 +136,10 @@ def _candidates_for_keys(select: Select, wanted: list[str]
                          ) -> tuple[list[FigureView], dict[str, InForce], dict[str, dict[str, list[str]]]]:
     """`_candidates` for any keys kind|year|code (checked here: a slug, a year, a six-digit code), so that
     the timelines (graph/timeline.py) read many years and kinds in the same one query."""
-    keys = " ".join(f'"{k}"' for k in wanted if re.fullmatch(r"[a-z0-9][a-z0-9-]*\|\d{4}\|\d{6}", k))
+    keys = " ".join(str(ox.Literal(k)) for k in wanted if re.fullmatch(r"[a-z0-9][a-z0-9-]*\|\d{4}\|\d{6}", k))
     if not keys:
         return [], {}, {}
-    rows = select(SPARQL_PREFIXES + f"""PREFIX eli: <{ELI}>
+    rows = select(SPARQL_PREFIXES + f"""PREFIX eli: {ox.NamedNode(ELI)}
     SELECT DISTINCT ?f ?x ?p ?o ?q ?v WHERE {{
       VALUES ?key {{ {keys} }}
       ?f nkg:figureKey ?key .
@@ -338,13 +340,13 @@ def _chain(select: Select, view: FigureView, restates: dict[str, dict[str, list[
 def _nearest(store: Any, slug: str, year: int, containing: list[str], skip: set[str]) -> list[Candidate]:
     """Same kind in the asked region's chain for other years, and the same year in other regions."""
     # Other years in the asked region's chain, from the key index (±10 years): never a scan of the kind.
-    keys = " ".join(f'"{slug}|{y}|{c}"' for y in range(year - _YEARS, year + _YEARS + 1) if y != year
+    keys = " ".join(str(ox.Literal(f"{slug}|{y}|{c}")) for y in range(year - _YEARS, year + _YEARS + 1) if y != year
                     for c in containing if re.fullmatch(r"\d{6}", c))
     here = f"VALUES ?key {{ {keys} }} ?f nkg:figureKey ?key ."
     other_years = [v for v in figure_views(store, here) if v.iri not in skip]
     other_years.sort(key=lambda v: (abs((v.year or 0) - year), -depth_of(v.region), v.iri))
     # Other regions and, failing all, anywhere: a hint, so a bounded sample, never every figure of the kind.
-    same_year = figure_views(store, f"?f nkg:kind <{KIND[slug]}> ; nkg:year {year} .", limit=_SAMPLE)
+    same_year = figure_views(store, f"?f nkg:kind {ox.NamedNode(KIND[slug])} ; nkg:year {int(year)} .", limit=_SAMPLE)
     other_regions = [v for v in same_year if v.iri not in skip and v.region not in containing]
     shared = lambda v: len(set(regions.ancestors(v.region)) & set(containing)) if v.region else 0  # noqa: E731
     other_regions.sort(key=lambda v: (-shared(v), v.region or "", v.iri))
@@ -356,7 +358,7 @@ def _nearest(store: Any, slug: str, year: int, containing: list[str], skip: set[
              for v in picked]
     if found:
         return found
-    anywhere = figure_views(store, f"?f nkg:kind <{KIND[slug]}> .", limit=_SAMPLE)
+    anywhere = figure_views(store, f"?f nkg:kind {ox.NamedNode(KIND[slug])} .", limit=_SAMPLE)
     anywhere = [v for v in anywhere if v.iri not in skip]
     anywhere.sort(key=lambda v: (abs((v.year or 0) - year), v.iri))
     return [Candidate(v, f"other year and region: {v.year}, {v.region_name}") for v in anywhere[:_NEAREST]]

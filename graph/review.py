@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+import pyoxigraph as ox
+
 from .lookup import SPARQL_PREFIXES, notice_iri
 from .store import Store
 from .vocab import KIND
@@ -41,15 +43,16 @@ _QUERY = SPARQL_PREFIXES + """SELECT ?f ?kind ?amount ?ratio ?date ?start ?end ?
   OPTIONAL { ?f nkg:amount ?amount } OPTIONAL { ?f nkg:ratio ?ratio } OPTIONAL { ?f nkg:date ?date }
   OPTIONAL { ?f nkg:startDate ?start ; nkg:endDate ?end }
   OPTIONAL { ?f nkg:unit ?unit } OPTIONAL { ?f nkg:year ?year } OPTIONAL { ?f nkg:kindCue ?cue }
-  OPTIONAL { ?f oa:hasSelector ?sel . ?sel oa:exact ?quote . OPTIONAL { ?sel oa:start ?offset } }
+  # No OPTIONAL inside an OPTIONAL: Oxigraph would read the inner one's left side over the whole store.
+  OPTIONAL { ?f oa:hasSelector/oa:exact ?quote } OPTIONAL { ?f oa:hasSelector/oa:start ?offset }
   OPTIONAL { ?n nkg:docNo ?docno }
-  OPTIONAL { ?f nkg:inSection ?s . OPTIONAL { ?s nkg:label ?label } OPTIONAL { ?s nkg:path ?path } }
+  OPTIONAL { ?f nkg:inSection/nkg:label ?label } OPTIONAL { ?f nkg:inSection/nkg:path ?path }
 }"""
 
 
 def flagged(store: Store, docno: str | None = None) -> list[Flagged]:
     """The figures to review, of one notice (a 文号 in any spelling) or of the whole graph, in text order."""
-    bound = f"VALUES ?n {{ <{notice_iri(store, docno)}> }}" if docno else ""  # an IRI the graph minted
+    bound = f"VALUES ?n {{ {ox.NamedNode(notice_iri(store, docno))} }}" if docno else ""  # an IRI the graph minted
     rows = store.select(_QUERY % bound)
     found: dict[str, Flagged] = {}
     for r in rows:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+import pyoxigraph as ox
 import rdflib
 from rdflib.namespace import SH
 from rdflib.term import Node
@@ -67,18 +68,18 @@ class ContentRule:
         if notices:
             if side not in self.variables:
                 raise ValueError(f"{self.iri} does not project ?{side}")
-            bound = " ".join(f"<{iri}>" for iri in notices)
+            bound = " ".join(str(ox.NamedNode(iri)) for iri in notices)  # checked IRIs
             inner = _bind_up_front(inner, side, f"VALUES ?{side} {{ {bound} }}")
             if inner is None:
                 raise ValueError(f"{self.iri}: no WHERE clause")
-        header = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in self.prefixes)
+        header = "".join(f"PREFIX {p}: {ox.NamedNode(ns)}\n" for p, ns in self.prefixes)
         header += "PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>\n"
         header += "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
         # The target, as pyshacl applies it: instances of the class or of its subclasses; asked of each row
         # the constraint found, not joined as a pattern (that would list every figure of the store, and an
         # incremental run would cost as much as the whole graph).
         return (f"{header}SELECT * WHERE {{\n  {{\n{inner}\n  }}\n"
-                f"  FILTER EXISTS {{ ?this rdf:type/rdfs:subClassOf* <{self.target_class}> }}\n}}")
+                f"  FILTER EXISTS {{ ?this rdf:type/rdfs:subClassOf* {ox.NamedNode(self.target_class)} }}\n}}")
 
     def message(self, language: str, bindings: Mapping[str, Node]) -> str:
         """The message in `language` with its {?var} filled in, as pyshacl fills them (the term's str)."""

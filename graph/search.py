@@ -24,6 +24,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+import pyoxigraph as ox
+
 from .source_text import excerpt
 from .store import Store
 
@@ -128,8 +130,8 @@ def _notice_rows(store: Store, notices: Iterable[str] | None) -> dict[str, dict[
         wanted = sorted(set(notices))
         if not wanted:
             return {}
-        values = "VALUES ?n { " + " ".join(f"<{iri}>" for iri in wanted) + " }"
-    rows = store.select(f"""PREFIX nkg: <{NKG}> PREFIX dcterms: <http://purl.org/dc/terms/>
+        values = "VALUES ?n { " + " ".join(f"{ox.NamedNode(iri)}" for iri in wanted) + " }"
+    rows = store.select(f"""PREFIX nkg: {ox.NamedNode(NKG)} PREFIX dcterms: <http://purl.org/dc/terms/>
         PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
         SELECT DISTINCT ?n ?docno ?title ?corpus ?year ?signed ?printed ?level ?code ?regionName WHERE {{
         {values} ?n a nkg:Notice .
@@ -137,7 +139,7 @@ def _notice_rows(store: Store, notices: Iterable[str] | None) -> dict[str, dict[
         OPTIONAL {{ ?n nkg:inCorpus ?corpus }} OPTIONAL {{ ?n nkg:docYear ?year }}
         OPTIONAL {{ ?n nkg:dateSigned ?signed }} OPTIONAL {{ ?n nkg:datePrinted ?printed }}
         OPTIONAL {{ ?n nkg:level ?level }}
-        OPTIONAL {{ ?n nkg:jurisdiction ?r . ?r nkg:code ?code OPTIONAL {{ ?r rdfs:label ?regionName }} }} }}""")
+        OPTIONAL {{ ?n nkg:jurisdiction/nkg:code ?code }} OPTIONAL {{ ?n nkg:jurisdiction/rdfs:label ?regionName }} }}""")
     found: dict[str, dict[str, Any]] = {}
     for r in rows:
         entry = found.setdefault(str(r["n"]), {"titles": [], "agencies": [], "relations": set(), "body": ""})
@@ -153,15 +155,15 @@ def _notice_rows(store: Store, notices: Iterable[str] | None) -> dict[str, dict[
         entry["corpus"] = entry.get("corpus") or str(r.get("corpus", "false")) == "true"
     if not found:
         return found
-    values = "VALUES ?n { " + " ".join(f"<{iri}>" for iri in sorted(found)) + " }"
-    for r in store.select(f"""PREFIX nkg: <{NKG}> PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+    values = "VALUES ?n { " + " ".join(f"{ox.NamedNode(iri)}" for iri in sorted(found)) + " }"
+    for r in store.select(f"""PREFIX nkg: {ox.NamedNode(NKG)} PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
             SELECT DISTINCT ?n ?label WHERE {{ {values} ?n nkg:issuedBy ?a . ?a rdfs:label ?label }}"""):
         found[str(r["n"])]["agencies"].append(str(r["label"]))
     relations = " ".join(f"nkg:{name}" for name in RELATIONS)
-    for r in store.select(f"""PREFIX nkg: <{NKG}> SELECT DISTINCT ?n ?p WHERE {{ {values}
+    for r in store.select(f"""PREFIX nkg: {ox.NamedNode(NKG)} SELECT DISTINCT ?n ?p WHERE {{ {values}
             VALUES ?p {{ {relations} }} ?n ?p ?m }}"""):
         found[str(r["n"])]["relations"].add(str(r["p"])[len(NKG):])
-    for r in store.select(f"""PREFIX nkg: <{NKG}> PREFIX prov: <http://www.w3.org/ns/prov#>
+    for r in store.select(f"""PREFIX nkg: {ox.NamedNode(NKG)} PREFIX prov: <http://www.w3.org/ns/prov#>
             SELECT ?n ?src ?start ?end WHERE {{ {values} ?n prov:wasDerivedFrom ?src ;
             nkg:sourceStart ?start ; nkg:sourceEnd ?end . ?src a nkg:SourceFile }}"""):
         body = excerpt(store, str(r["src"]), int(r["start"]), int(r["end"]))

@@ -30,8 +30,8 @@ PART = 65_536  # characters of one part; a quote is a clause, far shorter, so it
 def parts(source: str = "?source") -> str:
     """A SPARQL pattern binding `?piece` and `?at` to the pieces of `source`'s text (a variable, or an IRI
     in angle brackets the caller has checked): either its one nkg:text at 0, or its parts at their offsets."""
-    return (f"{{ {source} <{NKG.text}> ?piece . BIND(0 AS ?at) }} UNION "
-            f"{{ {source} <{NKG.textPart}> ?part . ?part <{NKG.textOffset}> ?at ; <{NKG.partText}> ?piece }}")
+    return (f"{{ {source} {ox.NamedNode(NKG.text)} ?piece . BIND(0 AS ?at) }} UNION "
+            f"{{ {source} {ox.NamedNode(NKG.textPart)} ?part . ?part {ox.NamedNode(NKG.textOffset)} ?at ; {ox.NamedNode(NKG.partText)} ?piece }}")
 
 
 def triples(node: URIRef, text: str) -> list[tuple[Node, Node, Node]]:
@@ -51,7 +51,7 @@ def _pieces(store: Store, source: str, start: int | None = None, end: int | None
     window = "" if start is None or end is None else (
         f"FILTER(?at < {int(end)} && ?at + STRLEN(STR(?piece)) > {int(start)})")
     # DISTINCT: a store whose union default graph is a bag (Oxigraph 0.5) repeats a text held in two graphs.
-    rows = store.select(f"SELECT DISTINCT ?at ?piece WHERE {{ {parts(f'<{ox.NamedNode(source).value}>')} {window} }}")
+    rows = store.select(f"SELECT DISTINCT ?at ?piece WHERE {{ {parts(f'{ox.NamedNode(source)}')} {window} }}")
     return sorted({int(r["at"]): str(r["piece"]) for r in rows}.items())
 
 

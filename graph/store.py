@@ -331,7 +331,7 @@ class RemoteStore(_Loading):
         self._http(target, "POST", data, {"Content-Type": "application/n-triples"})  # GSP POST merges
 
     def delete_graph(self, graph_iri: str) -> None:
-        self.update(f"DROP SILENT GRAPH <{ox.NamedNode(graph_iri).value}>")
+        self.update(f"DROP SILENT GRAPH {ox.NamedNode(graph_iri)}")
 
     def update(self, update: str) -> None:
         self._http(self.update_url, "POST", update.encode("utf-8"), {"Content-Type": "application/sparql-update"})

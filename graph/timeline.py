@@ -22,6 +22,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+import pyoxigraph as ox
+
 from . import regions
 from .lookup import SPARQL_PREFIXES, FigureView, figure_json, kind_slug, region_code, region_of_iri
 from .resolve import _candidates_for_keys, _Eligible, _rank, _sift, _would_win
@@ -83,8 +85,8 @@ def notice_timelines(store: Store, notice_iri: str, as_of: dt.date | None = None
     if not re.fullmatch(r"https?://[^\s<>\"{}|\\^`]+", notice_iri):
         return []
     rows = selector(store, runner)(SPARQL_PREFIXES + f"""SELECT ?kind ?region ?jur (COUNT(?f) AS ?n) (MAX(?year) AS ?last)
-    WHERE {{ ?f nkg:statedIn <{notice_iri}> ; nkg:kind ?kind ; nkg:region ?region ; nkg:year ?year
-      FILTER NOT EXISTS {{ ?f nkg:scope ?scope }} OPTIONAL {{ <{notice_iri}> nkg:jurisdiction ?jur }} }}
+    WHERE {{ ?f nkg:statedIn {ox.NamedNode(notice_iri)} ; nkg:kind ?kind ; nkg:region ?region ; nkg:year ?year
+      FILTER NOT EXISTS {{ ?f nkg:scope ?scope }} OPTIONAL {{ {ox.NamedNode(notice_iri)} nkg:jurisdiction ?jur }} }}
     GROUP BY ?kind ?region ?jur LIMIT 1000""")
     pairs: dict[tuple[str, str], tuple[int, int, bool]] = {}  # (kind, code) → (figures, last year, own region)
     for r in rows:

@@ -150,7 +150,7 @@ def _notice_graph_iris(engine: Store, wanted: tuple[str, ...]) -> list[str]:
     if not wanted:
         return []
     bound = " ".join(iri_ref(n) for n in wanted)
-    rows = engine.select(f"SELECT DISTINCT ?g WHERE {{ VALUES ?n {{ {bound} }} GRAPH ?g {{ ?n <{NKG.inCorpus}> true }} }}")
+    rows = engine.select(f"SELECT DISTINCT ?g WHERE {{ VALUES ?n {{ {bound} }} GRAPH ?g {{ ?n {iri_ref(NKG.inCorpus)} true }} }}")
     return sorted(str(r["g"]) for r in rows)
 
 
@@ -161,7 +161,7 @@ def _much_of(engine: Store, wanted: tuple[str, ...]) -> bool:
     """Whether `wanted` is much of the store's corpus notices (see `validate`)."""
     if len(wanted) < 2:
         return False
-    rows = engine.select(f"SELECT (COUNT(DISTINCT ?n) AS ?count) WHERE {{ ?n <{NKG.inCorpus}> true }}")
+    rows = engine.select(f"SELECT (COUNT(DISTINCT ?n) AS ?count) WHERE {{ ?n {iri_ref(NKG.inCorpus)} true }}")
     return _MUCH * len(wanted) > int(rows[0]["count"])
 
 
@@ -210,7 +210,7 @@ def _neighbourhood(graph: rdflib.Graph, engine: Store) -> rdflib.Graph:
     for _ in range(6):  # agency → region → parent → … → the nation: a few hops
         if not frontier:
             break
-        values = " ".join(f"<{iri}>" for iri in sorted(frontier) if _is_iri(iri))
+        values = " ".join(iri_ref(iri) for iri in sorted(frontier) if _is_iri(iri))
         rows = engine.select(f"SELECT ?s ?p ?o WHERE {{ VALUES ?s {{ {values} }} GRAPH ?g {{ ?s ?p ?o }} "
                              f"FILTER({_SHARED_FILTER}) }}") if values else []
         described |= frontier
@@ -220,7 +220,7 @@ def _neighbourhood(graph: rdflib.Graph, engine: Store) -> rdflib.Graph:
             if isinstance(row["o"], URIRef) and row["o"] not in described and row["p"] != RDF.type:
                 frontier.add(row["o"])
                 referenced.add(row["o"])
-    values = " ".join(f"<{iri}>" for iri in sorted(referenced) if _is_iri(iri))
+    values = " ".join(iri_ref(iri) for iri in sorted(referenced) if _is_iri(iri))
     if values:
         for row in engine.select(f"SELECT DISTINCT ?s ?t WHERE {{ VALUES ?s {{ {values} }} ?s a ?t }}"):
             extended.add((row["s"], RDF.type, row["t"]))

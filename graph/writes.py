@@ -139,13 +139,13 @@ def _writing(store: Store, wait: float) -> Iterator[tuple[Store, Finish]]:
 def _cited(store: Store, notices: Iterable[str]) -> list[str]:
     """The notices these notices cite (their index entries say whether they are in the corpus)."""
     try:
-        values = " ".join(f"<{ox.NamedNode(n).value}>" for n in notices)  # checked by the engine's parser
+        values = " ".join(f"{ox.NamedNode(n)}" for n in notices)  # checked by the engine's parser
     except ValueError:
         return []  # not an IRI: nothing cites from it (withdraw says NotFound)
     if not values:
         return []
     rows = store.select(f"""SELECT DISTINCT ?m WHERE {{ VALUES ?n {{ {values} }}
-        ?c <{NKG.citingNotice}> ?n ; <{NKG.citedNotice}> ?m }}""")
+        ?c {ox.NamedNode(NKG.citingNotice)} ?n ; {ox.NamedNode(NKG.citedNotice)} ?m }}""")
     return [str(r["m"]) for r in rows]
 
 

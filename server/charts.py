@@ -19,6 +19,7 @@ from markupsafe import Markup
 from pygal.style import Style
 
 from graph.regions import NATION
+from graph.sparql import iri_ref
 from graph.store import Store
 
 from .describe import local_url, select
@@ -57,10 +58,10 @@ class Series:
 
 def figure_rows(store: Store, region: str, kind: str | None = None) -> list[dict[str, Any]]:
     """Every figure stated for `region` (of one kind when given): kind, year, scope, value, unit, notice."""
-    kind_filter = f"VALUES ?kind {{ <{kind}> }}" if kind else ""
+    kind_filter = f"VALUES ?kind {{ {iri_ref(kind)} }}" if kind else ""
     rows = select(store, f"""SELECT DISTINCT ?f ?kind ?year ?amount ?ratio ?date ?startDate ?endDate ?unit
         ?qualifier ?scope ?payer ?label ?notice ?docno WHERE {{ {kind_filter}
-        ?f nkg:region <{region}> ; nkg:kind ?kind ; nkg:statedIn ?notice .
+        ?f nkg:region {iri_ref(region)} ; nkg:kind ?kind ; nkg:statedIn ?notice .
         OPTIONAL {{ ?f nkg:year ?year }} OPTIONAL {{ ?f nkg:amount ?amount }} OPTIONAL {{ ?f nkg:ratio ?ratio }}
         OPTIONAL {{ ?f nkg:date ?date }} OPTIONAL {{ ?f nkg:startDate ?startDate ; nkg:endDate ?endDate }}
         OPTIONAL {{ ?f nkg:unit ?unit }} OPTIONAL {{ ?f nkg:qualifier ?qualifier }}
@@ -78,8 +79,8 @@ def _points(store: Store, kind: str, region: str) -> list[Point]:
 
 
 def _region_info(store: Store, region: str) -> tuple[str, str | None]:
-    rows = select(store, f"""SELECT ?label ?parent WHERE {{ OPTIONAL {{ <{region}> rdfs:label ?label }}
-        OPTIONAL {{ <{region}> nkg:within ?parent }} }} LIMIT 1""")
+    rows = select(store, f"""SELECT ?label ?parent WHERE {{ OPTIONAL {{ {iri_ref(region)} rdfs:label ?label }}
+        OPTIONAL {{ {iri_ref(region)} nkg:within ?parent }} }} LIMIT 1""")
     r = rows[0] if rows else {}
     return str(r.get("label", region.rsplit("/", 1)[-1])), (str(r["parent"]) if "parent" in r else None)
 

@@ -24,7 +24,7 @@ from graph.vocab import PREFIXES as VOCAB_PREFIXES
 DEF = ONTOLOGY_IRI
 KIND_SCHEME = KIND_SCHEME_IRI
 NS = VOCAB_PREFIXES
-PREFIXES = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in NS.items())
+PREFIXES = "".join(f"PREFIX {p}: {iri_ref(ns)}\n" for p, ns in NS.items())
 INCOMING_LIMIT = 200  # a region or a kind can be the object of thousands of triples: show the first ones
 
 

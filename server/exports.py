@@ -3,6 +3,10 @@
     GET /export/graph.{trig,nq,jsonld,ttl,nt,rdf}   the whole graph (named graphs kept where the format can)
     GET /export/figures.csv                         every figure, one row each (UTF-8 with a BOM)
     GET /ns/context.jsonld                          the JSON-LD context of `ontology/`
+
+The graph and the figures are dumped by a query worker (the user pool's slow lane, at low priority), never
+in the server's process, under `EXPORT_TIMEOUT` (503 `DumpTimeout` past it; 503 `QueryBusy` while every
+slow-lane worker is taken), so an export cannot hold a server thread or a fast worker for long.
 """
 
 from __future__ import annotations
@@ -13,7 +17,7 @@ from graph import export
 from graph.vocab import CONTEXT_FILE
 
 from .errors import error_response
-from .store import get_store
+from .graph_store import dumped
 
 bp = Blueprint("exports", __name__)
 
@@ -31,14 +35,14 @@ def graph_export(extension: str) -> Response:
     if fmt is None:
         return error_response(404, "NotFound", f"no export format .{extension}; use one of "
                               + ", ".join(f"graph.{e}" for e in _BY_EXTENSION))
-    body = export.export(get_store(), fmt.name)
+    body = dumped("export", fmt.name)
     media = fmt.media_type + ("; charset=utf-8" if fmt.media_type.startswith("text/") else "")
     return Response(body, content_type=media, headers=_attachment(f"noticekg.{extension}"))
 
 
 @bp.get("/export/figures.csv")
 def figures_export() -> Response:
-    text = export.figures_csv(get_store())
+    text = dumped("figures", "csv").decode("utf-8")
     return Response((CSV_BOM + text.removeprefix(CSV_BOM)).encode("utf-8"), content_type="text/csv; charset=utf-8",
                     headers=_attachment("figures.csv"))
 

@@ -15,6 +15,7 @@ from rdflib import Literal
 
 from graph import lookup
 from graph.errors import NotFound
+from graph.sparql import iri_ref
 from graph.store import Store
 
 from .describe import local_url, select
@@ -91,14 +92,14 @@ def _notice(iri: str | None, docno: str | None) -> dict[str, Any] | None:
 
 def finding(store: Store, iri: str) -> dict[str, Any]:
     """The view of one result for its own page (`view: finding`)."""
-    rows = _rows(store, values=f"VALUES ?r {{ <{iri}> }}")
+    rows = _rows(store, values=f"VALUES ?r {{ {iri_ref(iri)} }}")
     return {"finding": rows[0] if rows else None}
 
 
 def all_findings(store: Store, rule: str | None = None, region: str | None = None) -> list[dict[str, Any]]:
     """Every result, or those of one rule (its slug under rule:) and concerning a notice of one region or a
     region inside it (GB/T 2260 code)."""
-    extra = f"?r sh:sourceShape <{RULE_NS}{rule}> ." if rule else ""  # a slug checked by the caller
+    extra = f"?r sh:sourceShape {iri_ref(RULE_NS + rule)} ." if rule else ""  # a slug checked by the caller
     if region:
         extra += f" ?focusNotice nkg:jurisdiction/nkg:within* ?within . ?within nkg:code {Literal(region).n3()} ."
     found = _rows(store, extra)

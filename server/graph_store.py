@@ -5,31 +5,22 @@
                             dataset, named graphs kept
 
 By `Accept` or `?format=`: Turtle (default), JSON-LD, N-Triples, RDF/XML, N-Quads, TriG. Writes are not
-offered (405): the public endpoint is read-only.
+offered (405): the public endpoint is read-only. The dump is made by a query worker under `EXPORT_TIMEOUT`
+(`dumped`), as the exports are (`server/exports.py`).
 """
 
 from __future__ import annotations
 
-import pyoxigraph as ox
-from flask import Response, request
+from flask import Response, current_app, request
 from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import BadRequest, NotAcceptable
 
-from graph import export
 from graph.errors import NotFound
-from graph.sparql import negotiate
+from graph.export import GRAPH_STORE_FORMATS as FORMATS
+from graph.sparql import DumpRequest, negotiate
 
-from .store import get_store
+from .store import get_runner, get_store
 
-# name → (media type, pyoxigraph format, keeps the graph name)
-FORMATS = {
-    "ttl": ("text/turtle", ox.RdfFormat.TURTLE, False),
-    "jsonld": ("application/ld+json", ox.RdfFormat.JSON_LD, True),
-    "nt": ("application/n-triples", ox.RdfFormat.N_TRIPLES, False),
-    "rdfxml": ("application/rdf+xml", ox.RdfFormat.RDF_XML, False),
-    "nq": ("application/n-quads", ox.RdfFormat.N_QUADS, True),
-    "trig": ("application/trig", ox.RdfFormat.TRIG, True),
-}
 _NAMES = {"turtle": "ttl", "json-ld": "jsonld", "json": "jsonld", "ntriples": "nt", "rdf": "rdfxml",
           "xml": "rdfxml", "nquads": "nq", **{k: k for k in FORMATS}, **{v[0]: k for k, v in FORMATS.items()}}
 
@@ -46,42 +37,27 @@ def _format() -> str:
     return _NAMES[chosen]
 
 
+def dumped(what: str, fmt: str, graph: str | None = None) -> bytes:
+    """A dump made by a query worker (the slow lane of the user-query pool), under `EXPORT_TIMEOUT`: never in
+    this process, never holding a thread past the limit (503 `DumpTimeout`, or `QueryBusy` when the slow lane
+    is taken)."""
+    timeout = float(current_app.config["EXPORT_TIMEOUT"])
+    return get_runner().run(DumpRequest(what, fmt, graph, timeout))[0]
+
+
 def read(args: MultiDict) -> Response:
     if "graph" in args and "default" in args:
         raise BadRequest("ask for ?graph=IRI or ?default, not both")
     fmt = _format()
-    media, ox_format, keeps_graphs = FORMATS[fmt]
-    store = get_store()
+    media = FORMATS[fmt][0]
     if "default" in args:
-        if fmt in ("nq", "trig", "nt"):
-            body = store.dump(fmt)
-        else:
-            body = _write([q.triple for q in ox.parse(store.dump("nt"), ox.RdfFormat.N_TRIPLES)], ox_format)
+        body = dumped("graph", fmt)
     else:
         iri = args.get("graph", "")
-        if iri not in set(store.graph_iris()):  # only a graph we hold is ever named to the engine
+        if iri not in set(get_store().graph_iris()):  # only a graph we hold is ever named to the engine
             raise NotFound(f"no named graph {iri!r} in this dataset; the service description lists them")
-        body = _one_graph(store, iri, ox_format, keeps_graphs)
+        body = dumped("graph", fmt, iri)
     charset = "; charset=utf-8" if media.startswith("text/") else ""
     response = Response(body, content_type=media + charset)
     response.vary.add("Accept")
     return response
-
-
-def _one_graph(store, iri: str, ox_format: ox.RdfFormat, keeps_graphs: bool) -> bytes:  # noqa: ANN001
-    name = ox.NamedNode(iri)
-    engine = getattr(store, "engine", None)
-    if isinstance(engine, ox.Store):
-        quads = list(engine.quads_for_pattern(None, None, None, name))
-    else:  # a remote store: the graph's triples through a query naming the (checked) graph IRI
-        triples = store.construct(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH {name} {{ ?s ?p ?o }} }}")
-        data = triples.serialize(format="nt", encoding="utf-8")
-        quads = [ox.Quad(t.subject, t.predicate, t.object, name)
-                 for t in ox.parse(data, ox.RdfFormat.N_TRIPLES)]
-    return _write(quads if keeps_graphs else [q.triple for q in quads], ox_format)
-
-
-def _write(statements: list, ox_format: ox.RdfFormat) -> bytes:
-    # Prefixes make Turtle and TriG readable; the line formats and the others take none.
-    prefixes = export.PREFIXES if ox_format in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG) else None
-    return ox.serialize(statements, format=ox_format, prefixes=prefixes) or b""

@@ -18,6 +18,7 @@ from typing import Any
 from flask import Blueprint, Response, jsonify, render_template, request
 
 from graph import lookup
+from graph.sparql import iri_ref
 from graph.store import Store
 
 from .describe import DEF, local_url, select
@@ -41,7 +42,7 @@ def _day(text: str | None) -> date | None:
 
 
 def _notices(store: Store, iris: list[str]) -> dict[str, dict[str, Any]]:
-    block = " ".join(f"<{i}>" for i in iris)
+    block = " ".join(f"{iri_ref(i)}" for i in iris)
     found: dict[str, dict[str, Any]] = {i: {"iri": i, "href": local_url(i)} for i in iris}
     for r in select(store, f"""SELECT ?n ?docno ?title ?signed ?printed ?level ?region ?code ?corpus WHERE {{
             VALUES ?n {{ {block} }} OPTIONAL {{ ?n nkg:docNo ?docno }} OPTIONAL {{ ?n dcterms:title ?title }}
@@ -61,7 +62,7 @@ def _notices(store: Store, iris: list[str]) -> dict[str, dict[str, Any]]:
 
 
 def _figures(store: Store, iris: list[str]) -> dict[str, list[dict[str, Any]]]:
-    block = " ".join(f"<{i}>" for i in iris)
+    block = " ".join(f"{iri_ref(i)}" for i in iris)
     found: dict[str, dict[str, Any]] = {}
     for r in select(store, f"""SELECT DISTINCT ?f ?n ?kind ?year ?amount ?ratio ?date ?startDate ?endDate ?unit
             ?qualifier ?scope WHERE {{ VALUES ?n {{ {block} }} ?f nkg:statedIn ?n ; nkg:kind ?kind ; nkg:year ?year .
@@ -78,8 +79,8 @@ def _figures(store: Store, iris: list[str]) -> dict[str, list[dict[str, Any]]]:
 def table(store: Store, root: str) -> dict[str, Any]:
     links = "|".join(f"nkg:{r}" for r in FOLLOWS)
     values = " ".join(f"nkg:{r}" for r in FOLLOWS)
-    edges = select(store, f"""SELECT DISTINCT ?m ?p ?up WHERE {{ ?m ({links})+ <{root}> .
-        ?m ?p ?up VALUES ?p {{ {values} }} ?up ({links})* <{root}> }}""")
+    edges = select(store, f"""SELECT DISTINCT ?m ?p ?up WHERE {{ ?m ({links})+ {iri_ref(root)} .
+        ?m ?p ?up VALUES ?p {{ {values} }} ?up ({links})* {iri_ref(root)} }}""")
     parents: dict[str, dict[str, set[str]]] = {}
     for e in edges:
         parents.setdefault(str(e["m"]), {}).setdefault(str(e["up"]), set()).add(str(e["p"])[len(DEF):])

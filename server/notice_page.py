@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from graph.source_text import whole_text
+from graph.sparql import iri_ref
 from graph.store import Store
 from graph.timeline import notice_timelines
 
@@ -64,9 +65,9 @@ def notice(store: Store, iri: str, rows: list[dict[str, Any]]) -> dict[str, Any]
 def related(store: Store, iri: str) -> tuple[list[dict[str, Any]], bool]:
     """Every notice this one relates to, or that relates to it, once, with all the relations between them;
     and whether another notice forwards or implements this one."""
-    values = " ".join(f"<{p}>" for p in RELATIONS)
+    values = " ".join(f"{iri_ref(p)}" for p in RELATIONS)
     rows = store.select(f"""SELECT DISTINCT ?m ?p ?dir WHERE {{ VALUES ?p {{ {values} }}
-        {{ <{iri}> ?p ?m BIND("out" AS ?dir) }} UNION {{ ?m ?p <{iri}> BIND("in" AS ?dir) }} }}""")
+        {{ {iri_ref(iri)} ?p ?m BIND("out" AS ?dir) }} UNION {{ ?m ?p {iri_ref(iri)} BIND("in" AS ?dir) }} }}""")
     names = labels(store, {str(r["m"]) for r in rows})
     by_notice: dict[str, dict[str, Any]] = {}
     for r in rows:
@@ -84,17 +85,20 @@ def related(store: Store, iri: str) -> tuple[list[dict[str, Any]], bool]:
 
 
 def _figures(store: Store, iri: str) -> list[dict[str, Any]]:
-    """The notice's figures with their quotes and where they stand: one query for the sections and the text."""
-    return select(store, f"""SELECT ?f ?label ?exact ?start ?end ?section ?scope WHERE {{ ?f nkg:statedIn <{iri}> .
+    """The notice's figures with their quotes and where they stand: one query for the sections and the text.
+    No OPTIONAL inside an OPTIONAL: Oxigraph evaluates the inner one's left side over the whole store
+    (`?sel oa:exact ?exact` for every quote), 0.8-1.4 s at 1,000 notices and growing; flat, 2 ms."""
+    return select(store, f"""SELECT ?f ?label ?exact ?start ?end ?section ?scope WHERE {{ ?f nkg:statedIn {iri_ref(iri)} .
         OPTIONAL {{ ?f rdfs:label ?label }} OPTIONAL {{ ?f nkg:inSection ?section }} OPTIONAL {{ ?f nkg:scope ?scope }}
-        OPTIONAL {{ ?f oa:hasSelector ?sel . ?sel oa:exact ?exact OPTIONAL {{ ?sel oa:start ?start ; oa:end ?end }} }}
+        OPTIONAL {{ ?f oa:hasSelector/oa:exact ?exact }}
+        OPTIONAL {{ ?f oa:hasSelector ?sel . ?sel oa:start ?start ; oa:end ?end }}
     }}""")
 
 
 def sections(store: Store, iri: str, figures: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """The notice's sections in document order, each with its figures and citations; what lies outside the
     numbered sections goes to the preamble (before the first section) or to the end (tables, 附表)."""
-    rows = select(store, f"""SELECT ?s ?path ?label ?title ?start WHERE {{ ?s nkg:inNotice <{iri}> ; nkg:path ?path .
+    rows = select(store, f"""SELECT ?s ?path ?label ?title ?start WHERE {{ ?s nkg:inNotice {iri_ref(iri)} ; nkg:path ?path .
         OPTIONAL {{ ?s nkg:label ?label }} OPTIONAL {{ ?s dcterms:title ?title }}
         OPTIONAL {{ ?s nkg:sourceStart ?start }} }}""")
     preamble = {"iri": None, "heading": "正文前言", "heading_en": "preamble", "depth": 1, "figures": [],
@@ -126,7 +130,7 @@ def sections(store: Store, iri: str, figures: list[dict[str, Any]]) -> list[dict
                                      "quote": str(f.get("exact", "")).replace(MARKUP, ""),
                                      "scope": str(f["scope"]) if "scope" in f else None})
     citations = select(store, f"""SELECT DISTINCT ?c ?rel ?cited ?title ?docno ?section ?start WHERE {{
-        ?c nkg:citingNotice <{iri}> ; nkg:relation ?rel .
+        ?c nkg:citingNotice {iri_ref(iri)} ; nkg:relation ?rel .
         OPTIONAL {{ ?c nkg:citedNotice ?cited }} OPTIONAL {{ ?c nkg:titleAsCited ?title }}
         OPTIONAL {{ ?c nkg:docNoAsCited ?docno }} OPTIONAL {{ ?c nkg:inSection ?section }}
         OPTIONAL {{ ?c nkg:sourceStart ?start }} }}""")
@@ -144,7 +148,7 @@ def sections(store: Store, iri: str, figures: list[dict[str, Any]]) -> list[dict
 def marked_text(store: Store, iri: str, figures: list[dict[str, Any]]) -> list[dict[str, Any]] | None:
     """The notice's own text cut into pieces, each figure's quote a piece of its own linked to the figure."""
     rows = select(store, f"""SELECT ?source ?start ?end WHERE {{
-        <{iri}> nkg:sourceStart ?start ; nkg:sourceEnd ?end ; prov:wasDerivedFrom ?source }} LIMIT 1""")
+        {iri_ref(iri)} nkg:sourceStart ?start ; nkg:sourceEnd ?end ; prov:wasDerivedFrom ?source }} LIMIT 1""")
     text = whole_text(store, str(rows[0]["source"])) if rows else None
     if text is None:
         return None

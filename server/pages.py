@@ -18,6 +18,7 @@ from rdflib import URIRef
 from graph.errors import NotFound
 from graph.release import latest_release
 from graph.source_text import excerpt, whole_text
+from graph.sparql import iri_ref
 from graph.store import Store
 from graph.timeline import kind_timeline
 
@@ -165,9 +166,9 @@ def figure_value_text(f: dict[str, str]) -> str:
 def quote_in_context(store: Store, iri: str) -> dict[str, Any] | None:
     """The quote with the text of its section around it (or some text either side outside sections)."""
     rows = select(store, f"""SELECT ?exact ?start ?end ?src ?secStart ?secEnd WHERE {{
-        <{iri}> oa:hasSelector ?sel . ?sel oa:exact ?exact .
+        {iri_ref(iri)} oa:hasSelector ?sel . ?sel oa:exact ?exact .
         OPTIONAL {{ ?sel oa:start ?start ; oa:end ?end ; nkg:sourceFile ?src }}
-        OPTIONAL {{ <{iri}> nkg:inSection ?s . ?s nkg:sourceStart ?secStart ; nkg:sourceEnd ?secEnd }} }} LIMIT 1""")
+        OPTIONAL {{ {iri_ref(iri)} nkg:inSection ?s . ?s nkg:sourceStart ?secStart ; nkg:sourceEnd ?secEnd }} }} LIMIT 1""")
     if not rows:
         return None
     r = rows[0]
@@ -188,24 +189,24 @@ def quote_in_context(store: Store, iri: str) -> dict[str, Any] | None:
 
 
 def _notation(store: Store, kind: str) -> str:
-    rows = select(store, f"SELECT ?x WHERE {{ <{kind}> skos:notation ?x }} LIMIT 1")
+    rows = select(store, f"SELECT ?x WHERE {{ {iri_ref(kind)} skos:notation ?x }} LIMIT 1")
     return str(rows[0]["x"]) if rows else kind.rsplit("/", 1)[-1]
 
 
 def _code(store: Store, region: str) -> str:
-    rows = select(store, f"SELECT ?x WHERE {{ <{region}> nkg:code ?x }} LIMIT 1")
+    rows = select(store, f"SELECT ?x WHERE {{ {iri_ref(region)} nkg:code ?x }} LIMIT 1")
     return str(rows[0]["x"]) if rows else region.rsplit("/", 1)[-1]
 
 
 def _stated_in(store: Store, target: dict[str, Any] | None) -> dict[str, Any] | None:
     if not target or "iri" not in target:
         return None
-    rows = select(store, f"SELECT ?m WHERE {{ <{target['iri']}> nkg:statedIn ?m }} LIMIT 1")
+    rows = select(store, f"SELECT ?m WHERE {{ {iri_ref(target['iri'])} nkg:statedIn ?m }} LIMIT 1")
     return term(rows[0]["m"], labels(store, {str(rows[0]["m"])})) if rows else None
 
 
 def _subjects(store: Store, predicate: str, iri: str) -> list[dict[str, Any]]:
-    rows = store.select(f"SELECT DISTINCT ?s WHERE {{ ?s <{n(predicate)}> <{iri}> }} LIMIT {MEMBERS_LIMIT}")
+    rows = store.select(f"SELECT DISTINCT ?s WHERE {{ ?s {iri_ref(n(predicate))} {iri_ref(iri)} }} LIMIT {MEMBERS_LIMIT}")
     names = labels(store, {str(r["s"]) for r in rows})
     return [term(r["s"], names) for r in rows]
 
@@ -216,7 +217,7 @@ def _subjects(store: Store, predicate: str, iri: str) -> list[dict[str, Any]]:
 def findings(store: Store, iri: str) -> list[dict[str, str]]:
     """Validation results about this resource (its focus, or a notice they compare): the message, Chinese first."""
     rows = select(store, f"""SELECT DISTINCT ?r ?severity ?message WHERE {{
-        {{ ?r sh:focusNode <{iri}> }} UNION {{ ?r nkg:focusNotice <{iri}> }} UNION {{ ?r nkg:otherNotice <{iri}> }}
+        {{ ?r sh:focusNode {iri_ref(iri)} }} UNION {{ ?r nkg:focusNotice {iri_ref(iri)} }} UNION {{ ?r nkg:otherNotice {iri_ref(iri)} }}
         OPTIONAL {{ ?r sh:resultSeverity ?severity }} OPTIONAL {{ ?r sh:resultMessage ?message }} }}""")
     by_result: dict[str, dict[str, str]] = {}
     for r in sorted(rows, key=lambda r: getattr(r.get("message"), "language", None) != "zh"):
@@ -234,7 +235,7 @@ def source_excerpt(store: Store, iri: str, own: bool = False) -> str | None:
     link = "prov:wasDerivedFrom ?source" if own else \
         "nkg:inNotice|nkg:citingNotice ?notice . ?notice prov:wasDerivedFrom ?source"
     rows = select(store, f"""SELECT ?source ?start ?end WHERE {{
-        <{iri}> nkg:sourceStart ?start ; nkg:sourceEnd ?end ; {link} }} LIMIT 1""")
+        {iri_ref(iri)} nkg:sourceStart ?start ; nkg:sourceEnd ?end ; {link} }} LIMIT 1""")
     if not rows:
         return None
     return excerpt(store, str(rows[0]["source"]), int(rows[0]["start"]), int(rows[0]["end"]))
@@ -243,8 +244,8 @@ def source_excerpt(store: Store, iri: str, own: bool = False) -> str | None:
 def graph_summary(store: Store, iri: str) -> dict[str, Any] | None:
     if not is_graph(store, iri):
         return None
-    count = store.select(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{iri}> {{ ?s ?p ?o }} }}")
-    rows = store.select(f"SELECT DISTINCT ?s ?type WHERE {{ GRAPH <{iri}> {{ ?s a ?type FILTER(isIRI(?s)) }} }} "
+    count = store.select(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH {iri_ref(iri)} {{ ?s ?p ?o }} }}")
+    rows = store.select(f"SELECT DISTINCT ?s ?type WHERE {{ GRAPH {iri_ref(iri)} {{ ?s a ?type FILTER(isIRI(?s)) }} }} "
                         f"LIMIT {MEMBERS_LIMIT + 1}")
     names = labels(store, {str(v) for r in rows for v in r.values()})
     members = [{"subject": term(r["s"], names), "type": term(r["type"], names)} for r in rows[:MEMBERS_LIMIT]]
@@ -267,7 +268,7 @@ def home(store: Store) -> dict[str, Any]:
         entry["docno"] = str(r.get("docno", entry["docno"]))
         entry["title"] = entry["title"] or str(r.get("title", ""))
         entry["date"] = max(entry["date"], str(r.get("date", "")))
-    kinds = select(store, f"""SELECT ?notation ?label WHERE {{ ?k skos:inScheme <{KIND_SCHEME}> ;
+    kinds = select(store, f"""SELECT ?notation ?label WHERE {{ ?k skos:inScheme {iri_ref(KIND_SCHEME)} ;
         skos:notation ?notation . OPTIONAL {{ ?k skos:prefLabel ?label FILTER(lang(?label) = "zh") }} }}""")
     from .exports import export_links
 

@@ -8,6 +8,7 @@ from typing import Any
 
 from rdflib import URIRef
 
+from graph.sparql import iri_ref
 from graph.store import Store
 
 from .charts import chart_svg, figure_rows, series_for
@@ -17,11 +18,11 @@ from .words import label as term_words
 
 
 def region(store: Store, iri: str) -> dict[str, Any]:
-    info = select(store, f"""SELECT ?code ?parent ?level WHERE {{ OPTIONAL {{ <{iri}> nkg:code ?code }}
-        OPTIONAL {{ <{iri}> nkg:within ?parent }} OPTIONAL {{ <{iri}> nkg:level ?level }} }} LIMIT 1""")
+    info = select(store, f"""SELECT ?code ?parent ?level WHERE {{ OPTIONAL {{ {iri_ref(iri)} nkg:code ?code }}
+        OPTIONAL {{ {iri_ref(iri)} nkg:within ?parent }} OPTIONAL {{ {iri_ref(iri)} nkg:level ?level }} }} LIMIT 1""")
     r = info[0] if info else {}
     names = labels(store, {str(v) for v in r.values() if isinstance(v, URIRef)} | {iri})
-    notices = select(store, f"""SELECT DISTINCT ?n ?docno ?date WHERE {{ ?n nkg:jurisdiction <{iri}> ;
+    notices = select(store, f"""SELECT DISTINCT ?n ?docno ?date WHERE {{ ?n nkg:jurisdiction {iri_ref(iri)} ;
         nkg:inCorpus true . OPTIONAL {{ ?n nkg:docNo ?docno }} OPTIONAL {{ ?n nkg:datePrinted|nkg:dateSigned ?date }} }}""")
     notice_names = labels(store, {str(n["n"]) for n in notices})
     listed: dict[str, dict[str, Any]] = {}

@@ -97,7 +97,10 @@ def endpoint() -> Response:
         if request.method == "GET" and ("graph" in request.args or "default" in request.args):
             return graph_store.read(request.args)
         return _describe_service()
-    check_shape(asked.query, get_runner().limits)
+    runner = get_runner()
+    if hasattr(runner, "refuse_early"):  # a known-slow query while the slow lane is full: 503 before any work
+        runner.refuse_early(asked.query)
+    check_shape(asked.query, runner.limits)
     form = check_read_only(asked.query)
     page = html_results(asked.query, form, asked.default_graph_uris, asked.named_graph_uris)  # a browser: a table
     if page is not None:
@@ -107,7 +110,7 @@ def endpoint() -> Response:
         offered = ", ".join(f.media_type for f in formats_for(form))
         raise NotAcceptable(f"none of the formats asked for in Accept can carry this result; offered: {offered}")
     query = QueryRequest(asked.query, fmt, asked.default_graph_uris, asked.named_graph_uris)
-    return _answer(*get_runner().run(query))
+    return _answer(*runner.run(query))
 
 
 def _describe_service() -> Response:

@@ -2,8 +2,8 @@
 
 An on-disk store built in generations (`graph.generations`) is followed: each request sees the generation that
 was current when it started, threads and query workers alike, so a build swaps the whole store at once.
-The runner (`graph.sparql.query_runner`) runs user SPARQL under `QUERY_TIMEOUT` in `QUERY_WORKERS` worker
-processes; the look-up runner runs the server's own queries (`get_reader()`: pages, linked data, the API)
+The runner (`graph.sparql.query_runner`) runs user SPARQL under `QUERY_TIMEOUT` in `QUERY_WORKERS` fast-lane
+and `QUERY_SLOW_SLOTS` slow-lane worker processes; the look-up runner runs the server's own queries (`get_reader()`: pages, linked data, the API)
 under the same limit in `LOOKUP_WORKERS` processes of its own; `close(app)` stops both (the app's own
 process exit does too: they are daemons).
 """
@@ -52,17 +52,19 @@ LOOKUP_MAX_ROWS = 1_000_000
 
 def get_runner() -> Runner:
     """The pool that runs user SPARQL (`/sparql`)."""
-    return _runner("noticekg.runner", int(current_app.config["QUERY_WORKERS"]) or None)
+    return _runner("noticekg.runner", int(current_app.config["QUERY_WORKERS"]) or None,
+                   slow=int(current_app.config.get("QUERY_SLOW_SLOTS", 0)) or None)
 
 
 def get_lookup_runner() -> Runner:
     """The pool of the server's own look-ups (linked data, pages, the API): the same time limit as `/sparql`,
     its own workers (`LOOKUP_WORKERS`, default one per core), so that user SPARQL filling its queue cannot
-    starve them."""
+    starve them. It has no slow lane: the server's own queries are bounded by how they are written, so a long
+    one keeps its worker, at full priority, up to the time limit."""
     from graph.sparql.guard import cores
 
     return _runner("noticekg.lookup-runner", int(current_app.config.get("LOOKUP_WORKERS", 0)) or cores(),
-                   int(current_app.config.get("LOOKUP_MAX_ROWS", LOOKUP_MAX_ROWS)))
+                   int(current_app.config.get("LOOKUP_MAX_ROWS", LOOKUP_MAX_ROWS)), slow=0)
 
 
 def get_reader() -> Store:
@@ -80,7 +82,7 @@ def start_runners() -> None:
     get_lookup_runner().start()
 
 
-def _runner(key: str, workers: int | None, max_rows: int | None = None) -> Runner:
+def _runner(key: str, workers: int | None, max_rows: int | None = None, slow: int | None = None) -> Runner:
     app = current_app
     runner = app.extensions.get(key)
     if runner is None:
@@ -95,9 +97,9 @@ def _runner(key: str, workers: int | None, max_rows: int | None = None) -> Runne
                 limits = limits_of(app) if max_rows is None else replace(limits_of(app), max_rows=max_rows)
                 queue = int(app.config.get("QUERY_QUEUE", -1))
                 runner = query_runner(store, float(app.config["QUERY_TIMEOUT"]), workers, limits,
-                                      None if queue < 0 else queue, float(app.config.get("QUERY_QUEUE_WAIT", 2)),
-                                      float(app.config.get("QUERY_FAST", 1.0)),
-                                      int(app.config.get("QUERY_SLOW_SLOTS", 0)) or None)
+                                      None if queue < 0 else queue,
+                                      float(app.config.get("QUERY_QUEUE_WAIT", 0)) or None,
+                                      float(app.config.get("QUERY_FAST", 1.0)), slow)
                 app.extensions[key] = runner
     return runner
 

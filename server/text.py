@@ -11,6 +11,7 @@ from __future__ import annotations
 from flask import Response
 
 from graph.source_text import whole_text
+from graph.sparql import iri_ref
 from graph.store import Store
 
 from .describe import PREFIXES
@@ -22,7 +23,7 @@ def source_text(store: Store, iri: str) -> str | None:
     """The text of the source file `iri` is (a `nkg:SourceFile`) or was derived from (a notice); the caller
     has checked `iri` (`linked_data.safe_iri`)."""
     rows = store.select(PREFIXES + f"""SELECT ?source WHERE {{
-        {{ <{iri}> a nkg:SourceFile BIND(<{iri}> AS ?source) }} UNION {{ <{iri}> prov:wasDerivedFrom ?source }}
+        {{ {iri_ref(iri)} a nkg:SourceFile BIND({iri_ref(iri)} AS ?source) }} UNION {{ {iri_ref(iri)} prov:wasDerivedFrom ?source }}
     }} LIMIT 1""")
     return whole_text(store, str(rows[0]["source"])) if rows else None
 
@@ -36,7 +37,7 @@ def provenance(store: Store, iri: str) -> dict[str, str] | None:
     and retrieval date when known, and how it became text (method, library and version)."""
     rows = store.select(PREFIXES + f"""SELECT ?source ?file ?sha ?media ?encoding ?confidence ?url ?retrieved
         ?method ?library WHERE {{
-        <{iri}> prov:wasDerivedFrom ?source . ?source a nkg:SourceFile ; nkg:fileName ?file .
+        {iri_ref(iri)} prov:wasDerivedFrom ?source . ?source a nkg:SourceFile ; nkg:fileName ?file .
         OPTIONAL {{ ?source nkg:sha256 ?sha }} OPTIONAL {{ ?source nkg:mediaType ?media }}
         OPTIONAL {{ ?source nkg:encoding ?encoding }} OPTIONAL {{ ?source nkg:encodingConfidence ?confidence }}
         OPTIONAL {{ ?source nkg:sourceUrl ?url }} OPTIONAL {{ ?source nkg:retrieved ?retrieved }}

@@ -36,8 +36,16 @@ def payloads(listener: str) -> list[str]:
             f"<{listener}>", "桂医保发〔2020〕46号\" } SERVICE <x> {", "../../../etc/passwd"]
 
 
+# Pages of the fixture that run look-ups bound to their IRI (notice, section, region, kind): each gets the
+# payloads as parameters and as a path below it, so that a payload reaches their queries' neighbourhood.
+PAGES = (f"/id/{GUANGXI[len(ID):]}", f"/id/{GUANGXI[len(ID):]}/s/1", "/id/region/450000", "/def/kind/central-subsidy")
+
+
 def _urls(app, payload: str) -> list[str]:
     urls = []
+    for page in PAGES:
+        urls.append(page + "?" + "&".join(f"{name}={urllib.parse.quote(payload)}" for name in PARAMS))
+        urls.append(page + "/" + payload)
     for rule in app.url_map.iter_rules():
         if "GET" not in (rule.methods or ()) or rule.endpoint == "static":
             continue
@@ -51,10 +59,12 @@ def _urls(app, payload: str) -> list[str]:
 
 def test_every_route_under_injection_payloads(app, listener: Listener) -> None:
     client = app.test_client()
+    for page in PAGES:  # the pages swept exist: their look-ups run
+        assert client.get(page, headers={"Accept": "text/html"}).status_code == 200, page
     seen = 0
     for payload in payloads(listener.url):
         for url in _urls(app, payload):
-            for accept in ("application/json", "text/turtle"):
+            for accept in ("application/json", "text/turtle", "text/html")[:3 if url.startswith(PAGES) else 2]:
                 response = client.get(url, headers={"Accept": accept})
                 seen += 1
                 assert response.status_code < 500, (url, accept, response.status_code, response.data[:300])

@@ -8,12 +8,13 @@ from __future__ import annotations
 import os
 import signal
 import threading
+import time
 from pathlib import Path
 
 import pytest
 
 from graph.sparql import RESULT_FORMATS, Limits, QueryCrashed, QueryRequest, WorkerPool, check_shape
-from graph.sparql.runner import LOW_PRIORITY
+from graph.sparql.pool import LOW_PRIORITY
 from server import create_app
 from server.store import close
 from tests.hostile_fixtures import *  # noqa: F403 - the listener fixture
@@ -225,14 +226,32 @@ def _nice(pid: int) -> int:
     return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[16])
 
 
-def test_long_running_queries_run_at_low_priority_and_never_take_every_worker(store) -> None:
+def _wait_for(condition, seconds: float = 30.0) -> bool:  # noqa: ANN001 - a predicate
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.02)
+    return False
+
+
+def _slow_lane_busy(pool: WorkerPool) -> bool:
+    lane = pool.lanes["slow"]
+    return len(lane.workers) > len(lane._idle)
+
+
+def test_long_running_queries_run_in_the_slow_lane_at_low_priority_and_never_take_a_fast_worker(store) -> None:
     pool = WorkerPool(store, 3.0, 2, "fork", fast=0.2, slow=1)
     pool.start()
+    assert all(_nice(pid) == _nice(os.getpid()) for pid in pool.lane_pids("fast"))
+    assert [_nice(pid) for pid in pool.lane_pids("slow")] == [LOW_PRIORITY]
+    assert [os.sched_getscheduler(pid) for pid in pool.lane_pids("slow")] == [os.SCHED_IDLE]
+    assert all(os.sched_getscheduler(pid) == os.SCHED_OTHER for pid in pool.lane_pids("fast"))
     outcomes: list[str] = []
 
-    def slow() -> None:
+    def slow(query: str = SLOW_QUERY) -> None:
         try:
-            pool.run(QueryRequest(SLOW_QUERY, RESULT_FORMATS[0]))
+            pool.run(QueryRequest(query, RESULT_FORMATS[0]))
             outcomes.append("answered")
         except Exception as exc:  # noqa: BLE001 - the outcome is what is tested
             outcomes.append(type(exc).__name__)
@@ -240,23 +259,63 @@ def test_long_running_queries_run_at_low_priority_and_never_take_every_worker(st
     first = threading.Thread(target=slow)
     try:
         first.start()
-        for _ in range(100):  # until the first slow query has been moved to the slow lane
-            if any(_nice(pid) == LOW_PRIORITY for pid in pool.pids):
-                break
-            threading.Event().wait(0.05)
-        assert any(_nice(pid) == LOW_PRIORITY for pid in pool.pids)
-        slow()  # a second long-running query while the only slow slot is taken
-        assert outcomes == ["QueryBusy"]
+        assert _wait_for(lambda: _slow_lane_busy(pool))  # moved to the slow lane after 0.2 s of work
+        fast_idle = pool.lanes["fast"]._idle
+        assert _wait_for(lambda: len(fast_idle) == 2)  # every fast worker free again (one a replacement)
+        # The same query again, spaced otherwise: straight to the taken slow lane, refused at once, and no
+        # fast worker is taken meanwhile.
+        started = time.monotonic()
+        slow("\n" + SLOW_QUERY.replace(" ", " \t "))
+        assert outcomes == ["QueryBusy"] and time.monotonic() - started < 0.2 * 5
+        assert len(fast_idle) == 2
+        # Another slow query works its 0.2 s in the fast lane, then finds the slow lane taken.
+        slow(SLOW_QUERY.replace("COUNT(*)", "COUNT(?a)"))
+        assert outcomes == ["QueryBusy", "QueryBusy"]
         assert pool.run(QueryRequest("ASK {}", RESULT_FORMATS[0]))[0] == b'{"head":{},"boolean":true}'
         first.join(timeout=30)
-        assert outcomes == ["QueryBusy", "QueryTimeout"]
-        # The worker is back at normal priority, or replaced by one that is.
-        assert all(_nice(pid) == _nice(os.getpid()) for pid in pool.pids)
+        assert outcomes == ["QueryBusy", "QueryBusy", "QueryTimeout"]
+        assert all(_nice(pid) == _nice(os.getpid()) for pid in pool.lane_pids("fast"))
+        assert _wait_for(lambda: [_nice(pid) for pid in pool.lane_pids("slow")] == [LOW_PRIORITY])
     finally:
         pool.close()
 
 
-def test_a_query_starved_of_cpu_is_not_sent_to_the_taken_slow_lane(store) -> None:
+def test_a_full_fast_lane_queue_is_refused_at_once_and_waiters_are_served_first_come(store) -> None:
+    pool = WorkerPool(store, 5.0, 1, "fork", waiting=2, fast=10.0, slow=0)
+    pool.start()
+    order: list[str] = []
+
+    def run(name: str, query: str) -> None:
+        try:
+            pool.run(QueryRequest(query, RESULT_FORMATS[0]))
+            order.append(name)
+        except Exception as exc:  # noqa: BLE001 - the outcome is what is tested
+            order.append(f"{name}: {type(exc).__name__}")
+
+    [pid] = pool.pids
+    os.kill(pid, signal.SIGSTOP)  # the only worker holds its query: the next ones queue
+    threads = [threading.Thread(target=run, args=("holder", "ASK {}"))]
+    threads[0].start()
+    fast = pool.lanes["fast"]
+    try:
+        assert _wait_for(lambda: not fast._idle)
+        for queued, name in enumerate(("first", "second"), start=1):
+            threads.append(threading.Thread(target=run, args=(name, f"ASK {{}} # {name}")))
+            threads[-1].start()
+            assert _wait_for(lambda queued=queued: len(fast._waiting) == queued)
+        started = time.monotonic()
+        run("third", "ASK {}")  # the queue holds two: refused now, not after a wait
+        assert order == ["third: QueryBusy"] and time.monotonic() - started < 1.0
+        os.kill(pid, signal.SIGCONT)
+        for thread in threads:
+            thread.join(timeout=30)
+        assert order == ["third: QueryBusy", "holder", "first", "second"]
+    finally:
+        os.kill(pid, signal.SIGCONT)
+        pool.close()
+
+
+def test_a_query_starved_of_cpu_stays_in_the_fast_lane_to_its_limit(store) -> None:
     """Its worker stopped (no CPU at all, like a point query waiting for a core on a busy machine), a query
     outlives QUERY_FAST while the only slow slot is taken: it is cut off at the time limit, not refused as a
     long-running one."""
@@ -275,15 +334,18 @@ def test_a_query_starved_of_cpu_is_not_sent_to_the_taken_slow_lane(store) -> Non
     stopped: list[int] = []
     try:
         hostile.start()
-        for _ in range(100):  # until the slow query has taken the slow slot
-            if any(_nice(pid) == LOW_PRIORITY for pid in pool.pids):
-                break
-            threading.Event().wait(0.05)
-        stopped = [pid for pid in pool.pids if _nice(pid) != LOW_PRIORITY]
-        assert len(stopped) == 1
-        os.kill(stopped[0], signal.SIGSTOP)
+        assert _wait_for(lambda: _slow_lane_busy(pool))
+        assert _wait_for(lambda: len(pool.lanes["fast"]._idle) == 2)
+        stopped = pool.lane_pids("fast")
+        for pid in stopped:
+            os.kill(pid, signal.SIGSTOP)
         run("ASK {}")
         assert outcomes["ASK {}"] == "QueryTimeout"  # not QueryBusy at 0.2 s: it never worked, it waited
+        for pid in stopped:
+            try:
+                os.kill(pid, signal.SIGCONT)
+            except ProcessLookupError:  # the one that timed out, killed
+                pass
         hostile.join(timeout=30)
         assert outcomes[SLOW_QUERY] == "QueryTimeout"
         assert pool.run(QueryRequest("ASK {}", RESULT_FORMATS[0]))[0] == b'{"head":{},"boolean":true}'
