@@ -209,13 +209,14 @@ def test_a_tier_named_with_its_divisions_in_brackets_scopes_the_clauses_after_it
 # -- a level written after a division's own name: that division's level -------------------------------------
 
 
-@pytest.mark.parametrize(("division", "code", "kind", "payer"), [
-    ("醴陵市", "430281", "county-subsidy", "county"),  # a county-level city: its 市级 is not a prefecture's
-    ("攸县", "430223", "county-subsidy", "county"),
-    ("芦淞区", "430203", "district-subsidy", "district"),
+@pytest.mark.parametrize(("city", "division", "code", "kind", "payer"), [
+    ("株洲市", "醴陵市", "430281", "county-subsidy", "county"),  # a county-level city: its 市级 is not a prefecture's
+    ("株洲市", "攸县", "430223", "county-subsidy", "county"),
+    ("株洲市", "芦淞区", "430203", "district-subsidy", "district"),
+    ("大连市", "金州区", "210213", "district-subsidy", "district"),  # 州区级 would read as two levels together
 ])
 def test_a_level_after_the_divisions_own_name_and_a_fund_arranged_after_the_number(
-        division: str, code: str, kind: str, payer: str) -> None:
+        city: str, division: str, code: str, kind: str, payer: str) -> None:
     figs = figures(f"{division}级财政按照每人每年21.5元的标准安排居民医保补助资金，年底前拨付到位。",
-                   province="株洲市", code="株医保发")
+                   province=city, code="市医保发")
     assert [(f.kind, value_text(f.value), f.payer) for f in figs] == [(kind, "21.5", payer)]

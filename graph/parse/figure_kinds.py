@@ -360,9 +360,12 @@ def _division_level(sentence: str, m: re.Match[str]) -> str | None:
     is that division's: county, or district for a 区, whatever the level word alone would say (市级 is a city's)."""
     from .. import regions  # the GB/T 2260 table loads once, when a payer is written this way
 
-    at = max(0, m.start("payer") - 12)
-    for name in regions.find_names(sentence[at : m.start("payer") + 1]):
-        if at + name.end == m.start("payer") + 1 and regions.level_of(name.code) == "county":
+    # Where the level's own word ends (before 级 / 本级): the payer phrase may begin inside the name, as in
+    # 金州区级, where 州区级 reads as two levels written together.
+    end = m.end("payer") - len(re.search(r"(?:本级|级)?$", m["payer"]).group(0))
+    at = max(0, end - 12)
+    for name in regions.find_names(sentence[at:end]):
+        if at + name.end == end and regions.level_of(name.code) == "county":
             return "district" if name.text.endswith("区") else "county"
     return None
 
