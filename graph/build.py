@@ -49,7 +49,7 @@ from .to_rdf import (
     validation_graph_iri,
     vocabulary_graph,
 )
-from .to_rdf.report import result_iri
+from .to_rdf.report import copy_result, result_iri
 from .validate import ValidationResult, validate
 from .vocab import PREFIXES
 
@@ -387,7 +387,7 @@ def _combined(results: list[ValidationResult]) -> ValidationResult:
         for node in result.report.subjects(RDF.type, SH.ValidationResult):
             if (iri := result_iri(result.report, node)) not in seen_results:
                 seen_results.add(iri)
-                _copy_tree(result.report, node, report)
+                copy_result(result.report, node, report)
                 report.add((head, SH.result, node))
         for f in result.results:
             if (key := (f.rule, f.focus, f.value, f.other.node if f.other else None)) not in seen_findings:
@@ -396,13 +396,6 @@ def _combined(results: list[ValidationResult]) -> ValidationResult:
     report.add((head, RDF.type, SH.ValidationReport))
     report.add((head, SH.conforms, rdflib.Literal(not findings)))
     return ValidationResult(conforms=not findings, report=report, results=tuple(findings), timings=timings)
-
-
-def _copy_tree(source: rdflib.Graph, node: rdflib.term.Node, target: rdflib.Graph) -> None:
-    for p, o in source.predicate_objects(node):
-        target.add((node, p, o))
-        if isinstance(o, rdflib.BNode):
-            _copy_tree(source, o, target)
 
 
 class RateMeter:

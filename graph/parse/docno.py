@@ -12,6 +12,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from .. import regions
 from ..records import DocNo
 from .text import fold_width
 
@@ -111,8 +112,6 @@ def _trim_leading(text: str, start: int, code_end: int, is_order: bool) -> int:
 
 
 def _names(code: str) -> list[tuple[int, int]]:
-    from .. import regions  # the GB/T 2260 names load once, when a code holds a word that might cut it
-
     return [(n.start, n.end) for n in regions.find_names(code)]
 
 

@@ -19,6 +19,7 @@ from typing import Literal
 
 from rdflib import Graph
 
+from .. import regions
 from ..records import YearType
 from ..vocab import KIND, KINDS_FILE, NKG
 from . import numbers as N
@@ -358,8 +359,6 @@ def _paid_after(sentence: str, start: int, end: int, value: str, masked: list[tu
 def _division_level(sentence: str, m: re.Match[str]) -> str | None:
     """A level written right after a county-level division's own name (林口县级, 巴林右旗级, 常熟市级, 吴中区级)
     is that division's: county, or district for a 区, whatever the level word alone would say (市级 is a city's)."""
-    from .. import regions  # the GB/T 2260 table loads once, when a payer is written this way
-
     # Where the level's own word ends (before 级 / 本级): the payer phrase may begin inside the name, as in
     # 金州区级, where 州区级 reads as two levels written together.
     end = m.end("payer") - len(re.search(r"(?:本级|级)?$", m["payer"]).group(0))

@@ -50,15 +50,16 @@ def report_graph(report: rdflib.Graph, base: str | None = None,
         touched = {URIRef(n) for n in notices}
         for result in previous.subjects(RDF.type, SH.ValidationResult):
             if not any(previous.value(result, p) in touched for p in _INVOLVES):
-                _copy(previous, result, out)
+                copy_result(previous, result, out)
                 out.add((head, SH.result, result))
         conforms = not any(out.subjects(RDF.type, SH.ValidationResult))
         out.set((head, SH.conforms, rdflib.Literal(conforms)))
     return out
 
 
-def _copy(source: rdflib.Graph, node, target: rdflib.Graph) -> None:  # noqa: ANN001
+def copy_result(source: rdflib.Graph, node, target: rdflib.Graph) -> None:  # noqa: ANN001
+    """A result node with everything that hangs from it through blank nodes (paths, lists)."""
     for p, o in source.predicate_objects(node):
         target.add((node, p, o))
         if isinstance(o, BNode):
-            _copy(source, o, target)
+            copy_result(source, o, target)
