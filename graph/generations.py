@@ -11,7 +11,10 @@ store with `replace`), parses, loads, validates and stores the report there, and
 `GENERATION`: that rename is the commit. A kill at any moment before it leaves the old generation current
 and whole; `status(root)` then tells readers that the last build did not finish. The next build removes
 every generation but the current and the previous one (a server may still be finishing a request on it).
-RocksDB keeps its own `CURRENT` file, hence the marker's other name.
+RocksDB keeps its own `CURRENT` file, hence the marker's other name. A generation dropped (a refused write, a
+failed build, an old one collected) is first renamed out of `gen-*` (`dropped-gen-000008-…`) and then removed:
+a RocksDB handle still open on it elsewhere (a traceback's frame) can then neither keep it listed nor write into
+it, and its number is never given again (the journal keeps the highest number staged).
 
 A write of the service (`graph.writes`: one notice posted, replaced or withdrawn) is a small build: it takes
 the same lock, checkpoints the current generation into a new one, writes and validates there, and commits by
@@ -41,6 +44,7 @@ MARKER = "GENERATION"
 JOURNAL = "BUILD.json"
 LOCK = "build.lock"
 PREFIX = "gen-"
+DROPPED = "dropped-"  # a generation being removed: renamed out of `gen-*` first
 HALT_ENV = "NOTICEKG_BUILD_HALT"  # a stage name: the build kills itself (SIGKILL) there; for the kill tests
 LOCK_WAIT = 2.0  # seconds a build waits for the lock (a reader asking `status` holds it shared for an instant)
 WRITE_GRACE = 60.0  # seconds a build waits more while the holder is a write (those take seconds, not minutes)
@@ -136,11 +140,14 @@ def manifest_finished(journal: dict[str, Any]) -> str:
 
 
 def status(root: Path) -> Status:
+    return Status(current(root), _journal(root), _locked(root))
+
+
+def _journal(root: Path) -> dict[str, Any]:
     try:
-        journal = json.loads((root / JOURNAL).read_text(encoding="utf-8"))
+        return json.loads((root / JOURNAL).read_text(encoding="utf-8"))
     except (OSError, ValueError):
-        journal = {}
-    return Status(current(root), journal, _locked(root))
+        return {}
 
 
 def _locked(root: Path) -> bool:
@@ -175,11 +182,11 @@ class Staging:
         self._take_lock(kind, wait)
         self.previous = current(root)
         self.previous_manifest = manifest(root, self.previous) if self.previous else {}
-        self.name = self._next_name()
+        self.name = self._next_name(_journal(root))
         self.path = root / self.name
         self.journal: dict[str, Any] = {
-            "kind": kind, "generation": self.name, "from": None if replace else self.previous, "replace": replace,
-            "pid": os.getpid(), "started": _now(), "stage": "copying", "finished": None,
+            "kind": kind, "generation": self.name, "staged": self.name, "from": None if replace else self.previous,
+            "replace": replace, "pid": os.getpid(), "started": _now(), "stage": "copying", "finished": None,
             "previous_finished": self.previous_manifest.get("finished"),
         }
         _write_json(root / JOURNAL, self.journal)
@@ -211,9 +218,13 @@ class Staging:
                                     ) from None
                 time.sleep(0.05)
 
-    def _next_name(self) -> str:
-        numbers = [int(p.name[len(PREFIX):]) for p in self.root.glob(PREFIX + "*")
-                   if p.is_dir() and p.name[len(PREFIX):].isdigit()]
+    def _next_name(self, journal: dict[str, Any]) -> str:
+        """One past every number seen: the directories (dropped ones too) and what the last journal staged. A
+        number is never given twice, so a handle still open on a dropped generation cannot meet a new one."""
+        names = [p.name.removeprefix(DROPPED) for p in self.root.iterdir()]
+        names += [str(journal.get(key) or "") for key in ("staged", "generation")]
+        numbers = [int(n[len(PREFIX):len(PREFIX) + 6]) for n in names
+                   if n.startswith(PREFIX) and n[len(PREFIX):len(PREFIX) + 6].isdigit()]
         return f"{PREFIX}{max(numbers, default=0) + 1:06d}"
 
     def checkpoint(self, stage: str) -> None:
@@ -252,7 +263,7 @@ class Staging:
     def discard(self, note: str) -> None:
         """Nothing to change: drop the new generation, the current one stays, and the journal says why."""
         del self.store
-        shutil.rmtree(self.path, ignore_errors=True)
+        _drop(self.path)
         self.journal.update(generation=self.previous, stage="done", finished=_now(), note=note)
         _write_json(self.root / JOURNAL, self.journal)
         self._release()
@@ -262,16 +273,16 @@ class Staging:
         _write_json(self.root / JOURNAL, self.journal)
         if hasattr(self, "store"):
             del self.store
-        shutil.rmtree(self.path, ignore_errors=True)
+        _drop(self.path)
         self._release()
 
     def _collect(self) -> None:
         """Remove every generation but the current and the previous one, and what killed builds left."""
         keep = {self.name, self.previous}
-        for path in self.root.glob(PREFIX + "*"):
+        for path in [*self.root.glob(PREFIX + "*"), *self.root.glob(DROPPED + "*")]:
             if path.name.removesuffix(".json") not in keep:
                 if path.is_dir():
-                    shutil.rmtree(path, ignore_errors=True)
+                    _drop(path)
                 else:
                     path.unlink(missing_ok=True)
 
@@ -286,6 +297,22 @@ class Staging:
     def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: object) -> None:
         if kind is not None and not self._lock.closed:
             self.abort(f"{kind.__name__}: {exc}")
+
+
+def _drop(path: Path) -> None:
+    """Remove a generation's directory: renamed out of `gen-*` first (atomic), so that it is gone from the
+    listing at once even if a RocksDB handle still open on it (the last reference not yet collected) makes the
+    removal of its files fail; what stays is removed by the next build's collection."""
+    if not path.exists():
+        return
+    target = path
+    if not path.name.startswith(DROPPED):
+        target = path.with_name(f"{DROPPED}{path.name}-{os.getpid()}-{time.monotonic_ns()}")
+        try:
+            os.replace(path, target)
+        except OSError:
+            target = path
+    shutil.rmtree(target, ignore_errors=True)
 
 
 def stage(root: Path, replace: bool = False, kind: str = "build", wait: float = LOCK_WAIT) -> Staging:

@@ -14,6 +14,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 
 from graph import generations
@@ -162,3 +163,30 @@ def test_a_first_build_killed_leaves_a_store_that_says_so(tmp_path: Path) -> Non
     read = subprocess.run([str(NOTICEKG), "notices", "--store", f"oxigraph:{store}"], capture_output=True,
                           text=True, timeout=120)
     assert read.returncode == 3 and "no finished build" in read.stderr and "validating" in read.stderr
+
+
+def test_a_dropped_generation_still_open_leaves_the_listing_and_its_number_is_never_given_again(
+        tmp_path: Path) -> None:
+    """A refused write's generation can still be open elsewhere (the store in a traceback's frame, RocksDB
+    writing into it): it leaves `gen-*` at once, the current one stays, and no later generation takes its name."""
+    root = tmp_path / "store"
+    first = generations.stage(root)
+    first.store.add(ox.Quad(ox.NamedNode("urn:x:s"), ox.NamedNode("urn:x:p"), ox.Literal("1"),
+                            ox.NamedNode("urn:x:g")))
+    first.commit({}, {})
+    staging = generations.stage(root, kind="write")
+    dropped, still_open = staging.name, staging.store  # the handle a traceback would keep
+    staging.store.add(ox.Quad(ox.NamedNode("urn:x:s"), ox.NamedNode("urn:x:p"), ox.Literal("2"),
+                              ox.NamedNode("urn:x:g")))
+    staging.discard("refused")
+    assert generations.current(root) == first.name
+    assert sorted(p.name for p in root.glob("gen-*") if p.is_dir()) == [first.name]
+    again = generations.stage(root, kind="write")
+    assert again.name not in (first.name, dropped) and again.name > dropped
+    again.discard("nothing")
+    del still_open
+    # The next build collects what the drops left.
+    generations.stage(root).commit({}, {})
+    assert not list(root.glob("dropped-*"))
+    rows = open_store(f"oxigraph:{root}?ro").select("SELECT ?o WHERE { GRAPH ?g { ?s ?p ?o } }")
+    assert [str(r["o"]) for r in rows] == ["1"], "the dropped write's quad is nowhere"
