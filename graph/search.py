@@ -14,7 +14,6 @@ search mode (words and the shorter words inside them: 医保局 → 医保, 医�
 
 from __future__ import annotations
 
-import logging
 import re
 import sqlite3
 import threading
@@ -26,6 +25,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
+from .chinese_words import segmenter
 from .source_text import excerpt
 from .store import Store
 
@@ -38,8 +38,6 @@ RELATIONS = ("forwards", "implements", "applies", "hasAttachment", "cites")
 FACETS = ("region", "year", "level", "relation")
 _WORD = re.compile(r"[\w\u3400-\u9fff]", re.UNICODE)  # a token worth indexing has a letter, digit or Han
 _lock = threading.RLock()  # one writer or reader of an index connection at a time
-_jieba_lock = threading.Lock()
-_segmenter = None
 
 SCHEMA = """
 CREATE VIRTUAL TABLE IF NOT EXISTS notice_text USING fts5(iri UNINDEXED, title, agencies, body,
@@ -76,18 +74,6 @@ def is_empty(connection: sqlite3.Connection) -> bool:
 # -- segmentation ---------------------------------------------------------------------------------------------
 
 
-def _jieba():  # noqa: ANN202 - jieba has no types
-    global _segmenter
-    with _jieba_lock:
-        if _segmenter is None:
-            import jieba
-
-            jieba.setLogLevel(logging.WARNING)
-            _segmenter = jieba.Tokenizer()
-            _segmenter.initialize()
-    return _segmenter
-
-
 def words(text: str) -> list[str]:
     """The words of `text` in jieba's search mode (long words and the words inside them), punctuation dropped.
     Sentence by sentence: jieba cuts each run of Han characters on its own, so the words are the same, and a
@@ -101,7 +87,7 @@ _SENTENCE_END = re.compile(r"(?<=[。；！？\n])")
 
 @lru_cache(maxsize=1 << 15)
 def _sentence_words(sentence: str) -> tuple[str, ...]:
-    return tuple(w.lower() for w in _jieba().cut_for_search(sentence) if _WORD.search(w))
+    return tuple(w.lower() for w in segmenter().cut_for_search(sentence) if _WORD.search(w))
 
 
 def segmented(text: str) -> str:
@@ -112,7 +98,7 @@ def match_expression(query: str) -> str | None:
     """An FTS5 MATCH expression in which every word of the query must occur; a long word also matches when the
     words inside it all occur (居民医保 → "居民医保" OR ("居民" AND "医保")). None when no word is left."""
     terms = []
-    for word in dict.fromkeys(w.lower() for w in _jieba().cut(query) if _WORD.search(w)):
+    for word in dict.fromkeys(w.lower() for w in segmenter().cut(query) if _WORD.search(w)):
         inner = [w for w in words(word) if w != word]
         quoted = '"' + word.replace('"', '""') + '"'
         if inner:
@@ -323,7 +309,7 @@ def _facets(rows: list[tuple], relations: dict[str, list[str]]) -> dict[str, lis
 
 def _highlight_terms(query: str) -> list[str]:
     """The words to mark in a snippet: the query's words and the words inside them, longest first."""
-    found = {w for w in (*(_jieba().cut(query)), *words(query)) if _WORD.search(w)}
+    found = {w for w in (*(segmenter().cut(query)), *words(query)) if _WORD.search(w)}
     return sorted(found, key=lambda w: (-len(w), w))
 
 

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from ..records import Citation, DocNo, Relation, Span
 from . import lines as L
 from .budget import check as check_budget
-from .docno import DocNoMatch, find_docnos
+from .docno import DocNoMatch, find_docnos, parse_docno
 from .text import Context, join_lines
 
 _OPENERS, _CLOSERS = "《<〈", "》>〉"
@@ -143,9 +143,10 @@ def _titled(flat: str, lo: int, hi: int) -> list[_Found]:
         end, docno, docno_range = j + 1, None, None
         if j + 1 < hi and flat[j + 1] == "(":
             close = flat.find(")", j + 2, min(hi, j + 40))
-            inner = find_docnos(flat[j + 2 : close]) if close > 0 else []
-            if len(inner) == 1 and inner[0].start == 0 and inner[0].end == close - j - 2:
-                docno, docno_range, end = inner[0].docno, (j + 2, close), close + 1
+            # The bracket holds the 文号 alone: all of it is the code (a long 科尔沁左翼后医保发 too).
+            whole = parse_docno(flat[j + 2 : close]) if close > 0 else None
+            if whole is not None:
+                docno, docno_range, end = whole, (j + 2, close), close + 1
         found.append(_Found(i, end, docno, docno_range, (i + 1, j)))
         i = flat.find("《", end, hi)
     return found

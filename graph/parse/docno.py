@@ -20,16 +20,19 @@ _OPEN = "〔[（(﹝<【〈［"
 _CLOSE = "〕]）)﹞>】〉］"
 _S = r"[ \t\u3000]*"
 _CJK = r"\u4e00-\u9fff"
-# Issuer code, bracketed year, serial: 桂医保发〔2020〕46号. The code is at most 8 characters (人社部发,
-# 国卫基层发, 赣府厅字); the finder trims words of the sentence that precede it.
-_YEARED = (
-    rf"(?P<code>[{_CJK}]{{1,8}}?){_S}[{re.escape(_OPEN)}]{_S}(?P<year>(?:19|20)\d\d){_S}[{re.escape(_CLOSE)}]"
-    rf"{_S}第?{_S}(?P<serial>\d{{1,5}}){_S}[号號]"
-)
+# Issuer code, bracketed year, serial: 桂医保发〔2020〕46号. In running text the code is at most 8 characters
+# (人社部发, 国卫基层发, 赣府厅字); the finder trims words of the sentence that precede it. A 文号 alone (its
+# header line) may have a longer one: a banner's or a county's abbreviated name (科尔沁左翼后医保发).
+def _yeared(longest: int) -> str:
+    return (rf"(?P<code>[{_CJK}]{{1,{longest}}}?){_S}[{re.escape(_OPEN)}]{_S}(?P<year>(?:19|20)\d\d){_S}"
+            rf"[{re.escape(_CLOSE)}]{_S}第?{_S}(?P<serial>\d{{1,5}}){_S}[号號]")
+
+
+_YEARED = _yeared(8)
 # 令-style: …令第41号 (the code runs up to and including 令).
 _ORDER = rf"(?P<lcode>[{_CJK}]{{1,30}}?令){_S}第{_S}(?P<lserial>\d{{1,5}}){_S}[号號]"
 DOCNO = re.compile(rf"{_YEARED}|{_ORDER}")
-_FULL = re.compile(rf"(?:{_YEARED}|{_ORDER})")
+_FULL = re.compile(rf"(?:{_yeared(12)}|{_ORDER})")
 
 # Words of a sentence that run into a bare 文号 (根据桂医保发〔2020〕46号): trimmed from the front of the code.
 _LEADING = (

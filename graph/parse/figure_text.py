@@ -2,7 +2,7 @@
 watermarks, spaces, soft line breaks), cut into sentences and clauses, with the 《titles》 it cites marked.
 
 A line break is *hard* (it ends a sentence) after a line that ends a sentence, after a chapter heading
-(`一、…` with no full stop), before a numbered label and around a table; every other line break is a soft
+(`一、…` with no full stop, unless the next line goes on with it: a word, a number or a phrase cut), before a numbered label and around a table; every other line break is a soft
 wrap of the PDF and vanishes, so `新\\n\\n增30元` reads `新增30元`. Each kept character still knows its source
 offset (`graph.parse.text.View`), so quotes come out verbatim.
 """
@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass
 from functools import cached_property
 
+from ..chinese_words import word_across
 from ..records import Notice, Span
 from . import lines as L
 from .text import View, clean
@@ -147,7 +148,8 @@ def read_prose(text: str, notice: Notice, skip: list[Span]) -> Prose:
             nxt_end = line_starts[n + 2] - 1 if n + 2 < len(line_starts) else len(full.text)
             nxt = full.text[end + 1 : nxt_end]
             around_table = skipped or _skipped(full, end + 1, nxt_end, skip, skip_starts)
-            if around_table or _hard_break(line, nxt, full.source(end + 1) in section_starts):
+            if around_table or _hard_break(line, nxt, full.source(end + 1) in section_starts,
+                                           _next_filled(full.text, line_starts, n + 1)):
                 hard.add(len(keep))
                 keep.append(end)
     raw = "".join(full.raw[i] for i in keep)
@@ -164,15 +166,40 @@ def _skipped(view: View, start: int, end: int, skip: list[Span], skip_starts: li
     return j >= 0 and at < skip[j].end
 
 
-def _hard_break(line: str, nxt: str, section_starts: bool) -> bool:
+def _next_filled(text: str, line_starts: list[int], n: int) -> str:
+    """The first line from line `n` on that is not blank (a wrapped paragraph may hold blank lines)."""
+    for k in range(n, min(n + 4, len(line_starts))):
+        end = line_starts[k + 1] - 1 if k + 1 < len(line_starts) else len(text)
+        if text[line_starts[k] : end].strip():
+            return text[line_starts[k] : end]
+    return ""
+
+
+def _hard_break(line: str, nxt: str, section_starts: bool, filled: str) -> bool:
     if section_starts or L.label_of(nxt) or _MARK_LINE.match(line) or _MARK_LINE.match(nxt):
         return True
     stripped = line.rstrip(_CLOSERS) or line
     if stripped and stripped[-1] in _ENDS + ":":
         return True
-    # A chapter heading (一、…) without a full stop is a line of its own.
+    # A chapter heading (一、…) without a full stop is a line of its own, unless the next line goes on with it.
     label = L.label_of(line)
-    return bool(label and label[0] == 0 and "。" not in line)
+    return bool(label and label[0] == 0 and "。" not in line and not _goes_on(line, filled))
+
+
+_GOES_ON = ",;:、)%元"  # a line that starts with one of these never starts a paragraph
+_RUNNING = re.compile(r"[,;:]|\d\s*(?:元|%)")  # a clause break or an amount: running text, not a heading
+
+
+def _goes_on(line: str, nxt: str) -> bool:
+    """Whether `nxt` (the next line that is not blank) continues the chapter-label line `line`: a paragraph
+    whose first line has no full stop and was wrapped. It does when `nxt` starts with punctuation or a unit,
+    when the line ends inside a number, holds a clause break or an amount (`二、2017年度居民医保个人缴费，按照`
+    / `每人每年180元…`), or when the break falls inside a word (`…居民医保个` / `人缴费…`)."""
+    head, line = nxt.lstrip(), line.rstrip()
+    if not head:
+        return False
+    return (head[0] in _GOES_ON or line[-1:].isdigit() or bool(_RUNNING.search(line))
+            or word_across(line, head))
 
 
 def _sentences(text: str, hard: set[int]) -> list[Sentence]:

@@ -89,7 +89,11 @@ def _docno_from_line(ctx: Context, i: int, h: Header) -> None:
     if not m or parse_docno(line.text[m[0].start : m[0].end]) is None:
         h.docno, h.docno_text, h.docno_span = None, "", None
         return
-    _docno_from_match(ctx, line, m[0].start, m[0].end, h)
+    # The line is the 文号 alone: all of it before the bracket is the code, even what reads as a word of a
+    # sentence in running text (和布人社发: 和 is a place's, not a conjunction) or runs past 8 characters.
+    lead = len(line.text) - len(line.text.lstrip())
+    start = lead if parse_docno(line.text[lead : m[0].end]) is not None else m[0].start
+    _docno_from_match(ctx, line, start, m[0].end, h)
 
 
 def _docno_from_match(ctx: Context, line: Line, start: int, end: int, h: Header) -> None:

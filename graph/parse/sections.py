@@ -82,9 +82,22 @@ def _may_start(ctx: Context, i: int, first: int, starts: list[tuple[int, int, st
     if i == first:
         return True
     prev = ctx.lines[i - 1].text
-    # A heading line (a label and a few words, no punctuation) is followed by its first child.
-    heading = bool(starts and starts[-1][0] == i - 1) and not re.search(r"[。,;:、]", prev[len(starts[-1][2]) :])
-    return L.ends_sentence(prev) or heading
+    return L.ends_sentence(prev) or _after_heading(ctx, i, starts)
+
+
+_HEADING_LINES = 3  # a heading wrapped over this many lines at most (blank lines and page numbers aside)
+
+
+def _after_heading(ctx: Context, i: int, starts: list[tuple[int, int, str, tuple[int, ...]]]) -> bool:
+    """Whether line `i` follows a heading: the last section's label and a few words, no punctuation, on its
+    line or wrapped over the next ones (`一、合理确定居民医保筹` / `资标准`, a page number between)."""
+    if not starts or not 0 <= i - 1 - starts[-1][0] < _HEADING_LINES * 2:
+        return False
+    at, label = starts[-1][0], starts[-1][2]
+    texts = [ctx.lines[k].text for k in range(at, i)]
+    texts = [t for t in texts if t.strip()]  # page numbers are noise: their lines are blank here
+    words = "".join(texts)[len(label) :]
+    return len(texts) <= _HEADING_LINES and not re.search(r"[。,;:、]", words)
 
 
 def _section(ctx: Context, starts: list[tuple[int, int, str, tuple[int, ...]]], j: int, stop: int) -> Section:
