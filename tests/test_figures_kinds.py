@@ -9,7 +9,8 @@ import pytest
 from rdflib import RDF, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import SKOS
 
-from graph.parse.figure_kinds import BENEFITS, CUES, KINDS, SHARE, SHARE_BY_PAYER
+from graph.parse.figure_kinds import BENEFITS, CUES, KINDS, SHARE
+from graph.parse.figure_payers import SHARE_BY_PAYER
 from graph.records import ParseResult
 
 KINDS_FILE = Path(__file__).resolve().parents[1] / "ontology" / "kinds.ttl"

@@ -12,7 +12,7 @@ import re
 
 from .. import regions
 from ..records import Qualifier
-from .figure_kinds import PAYER_WORD, TIER, payer_of
+from .figure_payers import PAYER_WORD, TIER, payer_of
 
 _AT_LEAST = re.compile(r"不低于|不少于|最低|至少")
 _AT_MOST = re.compile(r"不超过|不高于|最高|至多|最多")

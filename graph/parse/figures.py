@@ -2,8 +2,8 @@
 data with quote-level provenance (`graph.records.Figure`).
 
 How a notice is read: its prose (`figure_text`) is cut into sentences; every quantity in a sentence
-(`numbers`) that the genre's wording gives a kind (`figure_kinds`) becomes a figure, scoped by the words
-around it (`figure_scope`); tables are read cell by cell (`figure_tables`). The year of a figure is the
+(`numbers`) that the genre's wording gives a kind (`figure_kinds`; who pays a share: `figure_payers`)
+becomes a figure, scoped by the words around it (`figure_scope`); tables are read cell by cell (`figure_tables`). The year of a figure is the
 one its sentence states, else the nearest one its section, headings or the notice's title state (then
 `year_inferred`). The inclusion rules (what is and is not a figure) are in `tests/data/figures/README.md`.
 """
@@ -21,17 +21,9 @@ from . import figure_clause as C
 from . import figure_scope as S
 from . import numbers
 from .budget import check as check_budget
-from .figure_kinds import (
-    KINDS,
-    OTHER,
-    PAYER_WORD,
-    Classified,
-    Within,
-    classify,
-    payer_of,
-    share_kind,
-)
+from .figure_kinds import KINDS, OTHER, Classified, Within, classify, share_kind
 from .figure_lists import parallel_lists
+from .figure_payers import PAYER_WORD, payer_of
 from .figure_tables import table_figures
 from .figure_text import Prose, Sentence, heading_of, read_prose, table_rows
 from .lines import label_of
