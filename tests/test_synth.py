@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import subprocess
 import sys
 from collections import defaultdict
@@ -20,7 +21,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.synth import generate, load_truth  # noqa: E402
+from bench.synth import generate, issuer_prefixes, load_truth  # noqa: E402
 from bench.synth.facts import NATIONAL, YEARS  # noqa: E402
 from bench.synth.plan import split  # noqa: E402
 from graph.parse import parse_paths  # noqa: E402
@@ -76,6 +77,14 @@ def test_years_and_docnos_are_valid(corpus: tuple[Path, dict]) -> None:
             assert parse_docno(r["docno"]) is not None, r
         for f in n["figures"]:
             assert f["year"] in (n["year"], n["year"] + 1), f  # next insurance year at most
+
+
+def test_every_issuer_prefix_is_han_and_its_own() -> None:
+    """A 文号 prefix for each of the ~3,200 prefectures and counties, unique, never the code's digits (临夏县,
+    whose short name its prefecture and 临夏市 had taken, once got 622921人社发)."""
+    prefixes = issuer_prefixes()
+    assert len(prefixes) > 3000 and len(set(prefixes.values())) == len(prefixes)
+    assert all(re.fullmatch(r"[\u4e00-\u9fff]+", p) for p in prefixes.values())
 
 
 def test_shares_add_up_except_planted(corpus: tuple[Path, dict]) -> None:

@@ -44,8 +44,9 @@ def issuer_prefixes() -> dict[str, str]:
             short = r.short_name
             # Real prefixes are short: 南, 锡, 芜 for prefectures; 宾阳, 宾阳县 for counties.
             candidates = ([short[0]] if level == "municipal" else []) + \
-                [short[:2], short[:3], short, parent_short[:2] + short[:2], parent_short[:2] + short]
-            prefix = next((c for c in candidates if c not in taken), code)
+                [short[:2], short[:3], short, parent_short[:2] + short[:2], parent_short[:2] + short, r.name,
+                 parent_short[:2] + r.name]  # 临夏县 in 临夏州 beside 临夏市: its full name
+            prefix = next(c for c in candidates if c not in taken)  # a 文号 never has the code's digits
             taken[prefix] = code
             out[code] = prefix
     return out
