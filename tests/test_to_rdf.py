@@ -11,6 +11,7 @@ import rdflib
 from rdflib import Literal, URIRef
 from test_to_rdf_fixture import GUANGXI, NANNING, SOURCE, TEXT, guangxi_notice, nanning_notice, results
 
+from bench.synth import issuer_prefixes
 from graph.errors import InputError
 from graph.records import DocNo, Notice, Span
 from graph.to_rdf import (
@@ -24,6 +25,7 @@ from graph.to_rdf import (
     section_iri,
     to_dataset,
 )
+from graph.to_rdf.iris import issuer_slug
 from graph.vocab import DCTERMS, KIND, NKG, OA, PROV, RDF, RDFS, XSD
 
 B = DEFAULT_BASE
@@ -76,6 +78,19 @@ def test_homophone_provinces_do_not_share_an_iri() -> None:
     # 甘 and 赣 are both "gan" without tones; so are 吉/冀 "ji" and 津/晋 "jin".
     for a, b in (("甘医保发", "赣医保发"), ("吉医保发", "冀医保发"), ("津医保发", "晋医保发")):
         assert notice_iri(DocNo(a, 2020, 66)) != notice_iri(DocNo(b, 2020, 66))
+
+
+def test_homophone_cities_with_the_same_tone_do_not_share_an_iri() -> None:
+    """潮州's 潮医保发 and 朝阳's 朝医保发 are both chao2, 菏泽's 菏 and 河池's 河 he2: the character the syllable
+    table does not write bare carries its code point. Nor do any two of the country's ~3,200 prefecture and
+    county prefixes the synthetic corpus gives, or the codes the corpus publishes, change their slug."""
+    assert notice_iri(DocNo("潮医保发", 2023, 34)) != notice_iri(DocNo("朝医保发", 2023, 34))
+    assert issuer_slug("潮医保发") == "chao2_6f6e-yi1-bao3-fa1" and issuer_slug("朝医保发") == "chao2-yi1-bao3-fa1"
+    prefixes = [p + "医保发" for p in issuer_prefixes().values()]
+    assert len({issuer_slug(p) for p in prefixes}) == len(set(prefixes)) > 3000
+    assert [issuer_slug(c) for c in ("桂医保发", "南医保发", "赣医保发", "洪医保发", "兰医保", "甘医保发", "桂人社发")] == [
+        "gui4-yi1-bao3-fa1", "nan2-yi1-bao3-fa1", "gan4-yi1-bao3-fa1", "hong2-yi1-bao3-fa1", "lan2-yi1-bao3",
+        "gan1-yi1-bao3-fa1", "gui4-ren2-she4-fa1"]
 
 
 def test_not_a_docno_is_an_input_error() -> None:

@@ -5,10 +5,13 @@ Every variant spelling of a 文号 goes through one `DocNo` first, so it lands o
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import json
 import os
 import re
 import unicodedata
+from pathlib import Path
 
 from pypinyin import Style, lazy_pinyin
 
@@ -35,11 +38,35 @@ def _slug(syllables: list[str]) -> str:
 
 
 def issuer_slug(issuer_code: str) -> str:
-    """桂医保发 → gui4-yi1-bao3-fa1. Tone numbers are kept because issuer codes are short and one-character
-    province abbreviations are toneless homophones (甘/赣 gan, 吉/冀 ji, 津/晋 jin): without tones
-    甘医保发〔2020〕66号 and 赣医保发〔2020〕66号 would share an IRI."""
+    """桂医保发 → gui4-yi1-bao3-fa1, one toned syllable per character. Tone numbers are kept because issuer
+    codes are short and one-character province abbreviations are toneless homophones (甘/赣 gan, 吉/冀 ji):
+    without tones 甘医保发〔2020〕66号 and 赣医保发〔2020〕66号 would share an IRI. Tones are not enough
+    either (潮州's 潮医保发 and 朝阳's 朝医保发 are both chao2, 菏泽's and 河池's he2): a syllable is written bare
+    for one character only, the one `plain_syllables.json` names (桂 for gui4), and any other character read
+    with it carries its code point (贵 → gui4_8d35). So the slug is injective: two codes, two IRIs."""
     code = unicodedata.normalize("NFKC", re.sub(r"\s+", "", issuer_code))
-    return _slug(lazy_pinyin(code, style=Style.TONE3, neutral_tone_with_five=True))
+    # One reading per character, in the context of the whole code (长 reads as in 长沙 or 长春 alike).
+    readings = lazy_pinyin(code, style=Style.TONE3, neutral_tone_with_five=True, errors=list)
+    plain, tokens = _plain_syllables(), []
+    for c, s in zip(code, readings, strict=True):
+        if not _HAN.fullmatch(c):
+            s = c  # a letter or digit stands for itself (a run of them is one word of the slug, as before)
+            if tokens and tokens[-1][0] is None:
+                tokens[-1] = (None, tokens[-1][1] + s)
+                continue
+            tokens.append((None, s))
+        else:
+            tokens.append((c, s if plain.get(s) == c else f"{s}_{ord(c):x}"))
+    return "-".join(w for w in (_slug([t]) if c is None else t for c, t in tokens) if w != "x") or "x"
+
+
+_HAN = re.compile(r"[\u3400-\u9fff\U00020000-\U0003134f]")
+
+
+@functools.cache
+def _plain_syllables() -> dict[str, str]:
+    """Toned syllable → the one character written bare with it (data: tools/plain_syllables.py made it)."""
+    return json.loads((Path(__file__).with_name("plain_syllables.json")).read_text(encoding="utf-8"))
 
 
 def name_slug(name: str) -> str:
