@@ -52,6 +52,13 @@ def issuer_prefixes() -> dict[str, str]:
     return out
 
 
+def expected_findings(truth: dict) -> set[tuple[str, str]]:
+    """(rule, 文号) of every finding the truth expects: each planted one under any rule it accepts, and what a
+    planted one implies elsewhere (`consequences`: a prefecture stating the true share its province misstated)."""
+    expected = {(r, f["docno"]) for f in truth["findings"] for r in f["accept"]}
+    return expected | {(c["rule"], c["docno"]) for c in truth.get("consequences", [])}
+
+
 class Serials:
     """Serial numbers per issuer and year, rising through the year as a registry's would."""
 
@@ -99,6 +106,7 @@ def generate(total: int, out: Path, seed: int = 7) -> dict:
                     "title": w.title, "issuers": list(w.issuers), "date": w.date.isoformat(),
                     "relations": w.relations, "figures": w.figures} for w in written],
         "findings": [f for w in written for f in w.findings],
+        "consequences": [f for w in written for f in w.consequences],
     }
     (out / TRUTH).write_text(json.dumps(truth, ensure_ascii=False, indent=1), encoding="utf-8")
     return truth

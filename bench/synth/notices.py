@@ -34,6 +34,10 @@ class Written:
     figures: list[dict] = field(default_factory=list)
     relations: list[dict] = field(default_factory=list)  # {"relation", "docno", "title"}
     findings: list[dict] = field(default_factory=list)
+    # Findings that follow from another notice's planted one (a prefecture that states the true share of a tier
+    # its province misstated disagrees with it): explained, not planted; the bench does not count them as
+    # unplanned, nor their absence as a miss (agrees-with-followed may or may not reach that far).
+    consequences: list[dict] = field(default_factory=list)
     file: str = ""
 
 
@@ -228,6 +232,7 @@ def provincial(py: ProvinceYear, docno: str, date: dt.date, rng: random.Random, 
         bad = Tier(t.label, t.provincial, t.lower + Decimal(5), t.lower_kind, t.lower_payer, t.central, t.members)
         tiers_py = ProvinceYear(**{**py.__dict__, "tiers": (bad, *py.tiers[1:])})
         w.findings.append({"rule": "tier-shares-add-up", "docno": docno, "accept": ["tier-shares-add-up", "row-adds-up"],
+                           "tier": t.label, "lower": str(bad.lower),
                            "message": f"{t.label}: {t.provincial} + {bad.lower} != {py.local}"})
     _tiers(wr, tiers_py, pword)
     if py.province.style != "M":
@@ -298,10 +303,14 @@ def prefecture(city: str, py: ProvinceYear, parent: Written, docno: str, date: d
         wr.fig(f"省级财政补贴{st.n(t.provincial)}元", "provincial-subsidy", t.provincial, "元", payer="provincial")
         doc.add("，")
         lower = t.lower
+        misstated = next((f for f in parent.findings if f["rule"] == "tier-shares-add-up"), None)
         if plant == "row-adds-up":
             lower = lower + Decimal(5)
             w.findings.append({"rule": "row-adds-up", "docno": docno, "accept": ["row-adds-up", "agrees-with-followed"],
                                "message": f"{py.central} + {t.provincial} + {lower} != {py.subsidy}"})
+        if misstated and t.label == misstated["tier"] and lower != Decimal(misstated["lower"]):
+            w.consequences.append({"rule": "agrees-with-followed", "docno": docno, "cause": parent.docno,
+                                   "message": f"{t.label}: {lower} against {misstated['lower']} in {parent.docno}"})
         wr.fig(f"市县（区）财政补贴{st.n(lower)}元", "city-subsidy", lower, "元", payer="city-county")
         doc.add("。")
         groups = _groups(counties, rng)
