@@ -3,7 +3,7 @@ the working tree's, on the engine itself, side by side in one run: is a rewrite 
 the same rows on the synthetic corpus?
 
     .venv/bin/python bench/canned_plans.py --store DIR --truth truth.json [--store DIR --truth …]
-        [--before main] [--runs 5] [--rdflib-max 1000] [--out bench/results/queries-<date>.md]
+        [--before main] [--runs 5] [--rdflib-max 1000] [--http] [--out bench/results/queries-<date>.md]
 
 For each store (opened read-only, its current generation; the union default graph, as the service queries
 it) and each query, the bench's own bindings (bench/queries.py: ten VALUES rows drawn from the store's
@@ -12,7 +12,8 @@ warm-up; p50 is over all runs of all bindings, each run reading every row. The r
 compared binding by binding, as multisets (chain.rq's SAMPLE(?title) aside, which may pick any of a stub's
 titles). Up to `--rdflib-max` notices, rdflib in memory runs both texts on a dump of the same store
 (bench/rdflib_baseline.py, a forked child per query under a time limit), for the ratio the issue asks for.
-This measures the engine's plans; bench/run.py measures the same queries through the service's /sparql.
+With --http, the same bindings also go through the service's /sparql (`noticekg serve` on the store, one
+client, rounds alternating before and after), which is where bench/run.py measures them.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.parse
 from collections import Counter
 from pathlib import Path
 
@@ -34,10 +36,12 @@ import pyoxigraph as ox
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.queries import canned_variants  # noqa: E402
+from bench.http_load import Request, Server, free_port, median_of, run_load, wait_for  # noqa: E402
+from bench.queries import canned_variants, every_page  # noqa: E402
 from graph import generations  # noqa: E402
 
 QUERIES = ROOT / "ontology" / "queries"
+BIN = Path(sys.executable).parent
 UNPINNED = {"chain.rq": {"toTitle"}}  # SAMPLE() of several equal candidates: any of them is right
 
 
@@ -84,9 +88,10 @@ def measure(store: ox.Store, name: str, before: list[str], after: list[str], run
     out: dict = {"bindings": len(after), "same_rows": True, "differences": []}
     times: dict[str, list[float]] = {"before": [], "after": []}
     rows = []
-    for b, a in zip(before, after, strict=True):
-        old, new = rows_of(store, b), rows_of(store, a)  # also the warm-up
-        rows.append(len(new))
+    for i, (b, a) in enumerate(zip(before, after, strict=True)):
+        # also the warm-up; a query that pages is compared by all its pages, and timed by its first
+        old, new = every_page(lambda q: rows_of(store, q), b), every_page(lambda q: rows_of(store, q), a)
+        rows.append(len(rows_of(store, a)))  # the rows a user gets: one page of a query that pages
         if comparable(name, old) != comparable(name, new):
             out["same_rows"] = False
             out["differences"].append({"before_rows": len(old), "after_rows": len(new),
@@ -94,6 +99,8 @@ def measure(store: ox.Store, name: str, before: list[str], after: list[str], run
         for _ in range(runs):  # alternate, so that both see the same machine weather
             times["before"].append(timed(store, b))
             times["after"].append(timed(store, a))
+        if i == 0:  # the binding rdflib runs
+            out["first_binding_after_ms"] = p(times["after"], 0.5)
     out["rows_median"] = statistics.median(rows)
     out["rows_max"] = max(rows)
     for side, ts in times.items():
@@ -114,6 +121,31 @@ def rdflib_run(store: ox.Store, queries: dict[str, str], tmp: Path, runs: int, l
     return {x.pop("what"): x for x in lines}
 
 
+def through_sparql(root: Path, before: dict, after: dict, names: list[str], runs: int, tmp: Path) -> dict:
+    """p50 of every binding through the service's /sparql, one client, before and after in alternate rounds."""
+    port = free_port()
+    server = Server([str(BIN / "noticekg"), "serve", "--store", f"oxigraph:{root}?ro", "--port", str(port)],
+                    tmp / "serve.log")
+    out: dict = {}
+    try:
+        base = f"http://127.0.0.1:{port}"
+        wait_for(base + "/sparql?query=ASK%7B%7D", 120)
+        for name in names:
+            reqs = {side: [Request(base + "/sparql?" + urllib.parse.urlencode({"query": q})) for q in qs[name]]
+                    for side, qs in (("before", before), ("after", after))}
+            for r in reqs.values():  # warm
+                run_load(r, 1, len(r), 60)
+            rounds: dict[str, list[dict]] = {"before": [], "after": []}
+            for _ in range(runs):
+                for side, r in reqs.items():
+                    rounds[side].append(run_load(r, 1, len(r), 120))
+            out[name] = {side: median_of(rs) for side, rs in rounds.items()}
+            print(f"  /sparql {name}: {out[name]['before']['p50_ms']} -> {out[name]['after']['p50_ms']} ms", flush=True)
+    finally:
+        server.stop()
+    return out
+
+
 def at_store(root: Path, truth_path: Path, before_dir: Path, args: argparse.Namespace, tmp: Path) -> dict:
     truth = json.loads(truth_path.read_text(encoding="utf-8"))
     before = canned_variants(before_dir, truth, random.Random(args.seed))
@@ -125,6 +157,8 @@ def at_store(root: Path, truth_path: Path, before_dir: Path, args: argparse.Name
         q = result["queries"][name]
         print(f"[{result['notices']}] {name}: {q['before']['p50_ms']} -> {q['after']['p50_ms']} ms "
               f"({q['speedup']}x), rows {q['rows_median']}, same rows {q['same_rows']}", flush=True)
+    if args.http:
+        result["sparql"] = through_sparql(root, before, after, list(result["queries"]), args.runs, tmp)
     if result["notices"] <= args.rdflib_max:
         texts = {f"{side} {n}": qs[n][0] for side, qs in (("before", before), ("after", after))
                  for n in result["queries"]}
@@ -138,31 +172,49 @@ def _ms(x: float | None) -> str:
     return "—" if x is None else f"{x:,.1f} ms"
 
 
+def _rdf(r: dict) -> str:
+    return "stopped" if r.get("timed_out") else _ms(r.get("median_ms"))
+
+
 def markdown(report: dict) -> str:
-    lines = [f"# Canned queries before and after, on the engine, {report['date']}", "",
-             f"Command: `{report['command']}` (before: `{report['before']}`, after: the working tree at "
-             f"{report['after']}). pyoxigraph {ox.__version__}, read-only store, union default graph; p50 over "
-             "every run of the ten bench bindings. The machine is shared: read ratios, not milliseconds.", ""]
+    lines = [f"# Canned queries before and after, {report['date']}", "",
+             f"Command: `{report['command']}` (before: the queries at `{report['before']}`, after: the working tree "
+             f"at {report['after']}). Engine: pyoxigraph {ox.__version__} on the read-only store, union default "
+             "graph, p50 / p90 over every run of the bench's ten bindings (bench/queries.py), every row read. "
+             "`same rows`: both texts give the same rows on every binding (a query that pages: all its pages "
+             "together; its time is its first page's). The machine is shared: read ratios, not milliseconds.", ""]
     for s in report["stores"]:
-        rdf = s.get("rdflib", {})
-        lines += [f"## {s['notices']:,} notices (`{s['store']}`)", "",
-                  "| query | rows (median / max) | before p50 / p90 | after p50 / p90 | speed-up | same rows |"
-                  + (" rdflib before | rdflib after | rdflib after / ours after |" if rdf else ""),
-                  "|---|---|---|---|---|---|" + ("---|---|---|" if rdf else "")]
+        rdf, web = s.get("rdflib", {}), s.get("sparql", {})
+        head = "| query | rows (median / max) | engine before | engine after | speed-up | same rows |"
+        if web:
+            head += " /sparql before | /sparql after |"
+        if rdf:
+            head += " rdflib before | rdflib after | rdflib after / engine after |"
+        lines += [f"## {s['notices']:,} notices (`{s['store']}`)", "", head, "|" + "---|" * head.count(" |")]
         for name, q in s["queries"].items():
             line = (f"| {name} | {q['rows_median']:g} / {q['rows_max']} | {_ms(q['before']['p50_ms'])} / "
                     f"{_ms(q['before']['p90_ms'])} | {_ms(q['after']['p50_ms'])} / {_ms(q['after']['p90_ms'])} | "
                     f"{q['speedup']}× | {'yes' if q['same_rows'] else 'NO'} |")
+            if web:
+                w = web.get(name, {})
+                line += f" {_ms(w.get('before', {}).get('p50_ms'))} | {_ms(w.get('after', {}).get('p50_ms'))} |"
             if rdf:
                 rb, ra = rdf.get(f"before {name}", {}), rdf.get(f"after {name}", {})
-                ratio = ra.get("median_ms") and q["after"]["p50_ms"] and ra["median_ms"] / q["after"]["p50_ms"]
-                line += (f" {'stopped' if rb.get('timed_out') else _ms(rb.get('median_ms'))} | "
-                         f"{'stopped' if ra.get('timed_out') else _ms(ra.get('median_ms'))} | "
-                         f"{'—' if not ratio else f'{ratio:,.0f}×'} |")
+                ours = q.get("first_binding_after_ms")
+                ratio = ra.get("median_ms") and ours and ra["median_ms"] / ours
+                line += f" {_rdf(rb)} | {_rdf(ra)} | {'—' if not ratio else f'{ratio:,.0f}×'} |"
             lines.append(line)
+        if web:
+            lines += ["", "`/sparql`: `noticekg serve` on the same store, one client, p50 of the median round (rounds "
+                      "alternating before and after, every binding once a round), JSON results."]
         if rdf.get("load"):
-            lines += ["", f"rdflib loaded the dump in {rdf['load']['seconds']} s ({rdf['load']['quads']:,} quads); "
-                      "its column is the median of its runs on the first binding."]
+            lines += ["", f"rdflib in memory loaded the store's dump in {rdf['load']['seconds']} s "
+                      f"({rdf['load']['quads']:,} quads). Its columns are the median of its runs on the first binding; "
+                      "the ratio divides it by the engine's p50 on that same binding."]
+        for name, q in s["queries"].items():
+            for d in q["differences"]:
+                lines.append(f"\n{name}: different rows ({d['before_rows']} before, {d['after_rows']} after) "
+                             f"for `{d['binding'].strip()}`")
     return "\n".join(lines) + "\n"
 
 
@@ -173,6 +225,7 @@ def main() -> None:
     parser.add_argument("--before", default="main", help="git revision of the queries to compare with")
     parser.add_argument("--seed", type=int, default=7, help="the bench's seed (bench/run.py)")
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--http", action="store_true", help="also through /sparql (noticekg serve)")
     parser.add_argument("--rdflib-max", type=int, default=1000)
     parser.add_argument("--rdflib-runs", type=int, default=3)
     parser.add_argument("--rdflib-timeout", type=float, default=90, help="for one query on rdflib")
