@@ -3,7 +3,8 @@
 
 A canned query names its parameters in one VALUES line (`VALUES ?docNo { "…" }`, `VALUES (?kind ?regionCode
 ?year) { (…) }`); the row is replaced by values drawn from truth.json, written as RDF terms by rdflib (so a
-文号 is an escaped literal, a kind a checked IRI). A query without such a line runs as it is.
+文号 is an escaped literal, a kind a checked IRI). A query without such a line runs as it is. A query that
+pages (validation-findings.rq) is read page by page where every row is needed (`every_page`).
 """
 
 from __future__ import annotations
