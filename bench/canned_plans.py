@@ -206,7 +206,7 @@ def markdown(report: dict) -> str:
             lines.append(line)
         if web:
             lines += ["", "`/sparql`: `noticekg serve` on the same store, one client, p50 of the median round (rounds "
-                      "alternating before and after, every binding once a round), JSON results."]
+                      "alternating before and after, every binding once a round), JSON results.", ""]
         if rdf.get("load"):
             lines += ["", f"rdflib in memory loaded the store's dump in {rdf['load']['seconds']} s "
                       f"({rdf['load']['quads']:,} quads). Its columns are the median of its runs on the first binding; "
