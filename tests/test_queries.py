@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 import rdflib
 
+from bench.queries import every_page
 from graph.parse import parse_paths
 from graph.store import Store, open_store
 from graph.to_rdf import dataset_graph_iri, to_dataset
@@ -158,6 +159,51 @@ def test_validation_findings_are_the_reports(store: Store, validation: Validatio
     assert len(rows) == len(validation.results) > 0  # one row per result of the report
     assert {(r["focus"], r["severity"], r["message"]) for r in rows} == {
         (f.focus, f.severity, f.message_zh) for f in validation.results}
+
+
+PAGED_REPORT = """
+@prefix sh: <http://www.w3.org/ns/shacl#> . @prefix nkg: <https://noticekg.org/def/> .
+@prefix n: <https://example.org/id/notice/> . @prefix r: <https://example.org/id/validation/> .
+n:one nkg:docNo "桂医保发〔2020〕1号" . n:two nkg:docNo "桂医保发〔2020〕2号" . n:two-f1 nkg:statedIn n:two .
+r:a a sh:ValidationResult ; sh:focusNode n:one ; sh:resultSeverity sh:Warning ;
+    sh:sourceShape nkg:rule-x ; sh:resultMessage "甲"@zh , "a"@en .
+r:b a sh:ValidationResult ; sh:focusNode n:two-f1 ; sh:resultSeverity sh:Violation ;
+    sh:sourceShape nkg:rule-x ; sh:resultMessage "乙"@zh , "b"@en .
+r:c a sh:ValidationResult ; sh:focusNode n:one ; sh:resultSeverity sh:Violation ;
+    sh:sourceShape nkg:rule-y ; sh:resultMessage "丙"@zh , "c"@en .
+r:d a sh:ValidationResult ; sh:focusNode n:two-f1 ; sh:resultSeverity sh:Warning ;
+    sh:sourceShape nkg:rule-y ; sh:resultMessage "丁"@zh , "d"@en .
+r:e a sh:ValidationResult ; sh:focusNode n:two ; sh:resultSeverity sh:Violation ;
+    sh:sourceShape nkg:rule-x ; sh:resultMessage "戊"@zh , "e"@en .
+"""
+
+
+def test_validation_findings_come_a_page_at_a_time() -> None:
+    """Five results in pages of two (OFFSET 0, 2, 4, 6): every row once, by severity, then notice and focus,
+    as one page holding them all; each row with its notice, rule and both messages."""
+    text = (QUERIES / "validation-findings.rq").read_text(encoding="utf-8")
+    assert text.count("LIMIT 100 OFFSET 0") == 1
+    report = open_store("memory:")
+    report.replace_graph(dataset_graph_iri("validation"), rdflib.Graph().parse(data=PAGED_REPORT, format="turtle"))
+
+    def rows(query: str) -> list[tuple[str, ...]]:
+        return [tuple(str(row.get(k, "")).rsplit("/", 1)[-1] for k in ("severity", "docNo", "result", "rule",
+                                                                         "message", "messageEn"))
+                for row in report.select(query)]
+
+    whole = rows(text)
+    assert whole == [("Violation", "桂医保发〔2020〕1号", "c", "rule-y", "丙", "c"),
+                     ("Violation", "桂医保发〔2020〕2号", "e", "rule-x", "戊", "e"),  # the notice before its figure
+                     ("Violation", "桂医保发〔2020〕2号", "b", "rule-x", "乙", "b"),
+                     ("Warning", "桂医保发〔2020〕1号", "a", "rule-x", "甲", "a"),
+                     ("Warning", "桂医保发〔2020〕2号", "d", "rule-y", "丁", "d")]
+    pages = [rows(text.replace("LIMIT 100 OFFSET 0", f"LIMIT 2 OFFSET {offset}")) for offset in (0, 2, 4, 6)]
+    assert [len(p) for p in pages] == [2, 2, 1, 0]
+    assert [row for page in pages for row in page] == whole
+    # The bench reads every page the same way (its validation recall needs every result).
+    assert [r["result"] for r in every_page(report.select, text.replace("LIMIT 100 OFFSET 0", "LIMIT 2 OFFSET 0"))] \
+        == [r["result"] for r in report.select(text)]
+    report.close()
 
 
 def test_nanchang_collected_250_against_280(store: Store) -> None:
