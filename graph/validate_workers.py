@@ -50,6 +50,7 @@ def disk_path(store: Store) -> str | None:
 
 
 _worker: dict[str, Store] = {}
+_focus_of: dict[str, list[Node]] = {}  # each target's focus nodes, read once per worker (shapes_sparql.whole_rows)
 
 
 def _start(path: str) -> None:
@@ -67,7 +68,7 @@ def _task(kind: str, index: int, groups: Sequence[tuple[str, ...]]) -> tuple[lis
     start = time.perf_counter()
     if kind == "check":
         check = shapes_sparql.structure_checks()[index]
-        rows = store.select(check.query())
+        rows = shapes_sparql.whole_rows(store, check, _focus_of)
         _timed(timings, "structure", start)
         return rows, timings
     if kind == "rule":
