@@ -9,7 +9,8 @@
    build (which 文号 are in the corpus, their figures, their attachments), and bulk-load what they give back, in
    order: a notice's graph replaces the one of the same IRI, the graphs a changed file gave before are removed
    first. The main process holds that index and a few parts, never the corpus.
-3. Validate the notices of this run and store the report. Only then does the new generation become current
+3. Validate the notices of this run and store the report (a build of all the store's notices, 400 or more: on every
+   core, `graph.validate_workers`). Only then does the new generation become current
    (`graph.generations`): a kill at any moment leaves the old store, whole, with its report.
 
 The summary and its exit code speak of this run only: its files, its problems, the findings in which one of

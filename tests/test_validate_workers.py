@@ -55,3 +55,15 @@ def test_a_store_in_memory_is_validated_in_this_process() -> None:
     memory = open_store("memory:")
     assert validate_workers.disk_path(memory) is None
     assert "workers (wall)" not in validate(memory, workers=2).timings
+
+
+def test_a_build_of_the_whole_store_validates_in_workers_once_it_is_large(store: Store,
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    from graph import build
+
+    graphs = sorted(str(r["g"]) for r in store.select(build._CORPUS_GRAPHS))
+    assert "workers (wall)" not in build._validate_built(store, graphs, workers=2).timings  # 60 notices: small
+    monkeypatch.setattr(build, "_PARALLEL_FROM", 10)
+    pooled = build._validate_built(store, graphs, workers=2)
+    assert "workers (wall)" in pooled.timings
+    assert pooled.results == validate(store).results
