@@ -101,7 +101,7 @@ def validate(data: rdflib.Graph | rdflib.Dataset | Store, *, notices: Iterable[s
         groups = _timed(timings, "neighbourhood across", lambda: across.groups(engine))
         pooled = _timed(timings, "workers (wall)",
                         lambda: validate_workers.run(engine, path, workers, groups, structure))
-        for key, ms in pooled.timings.items():
+        for key, ms in (pooled.timings if pooled is not None else {}).items():
             timings[key] = timings.get(key, 0.0) + ms
     if structure:
         checked = _structure_graphs(data, engine, wanted)

@@ -1,7 +1,7 @@
 """The whole graph's validation on every core: its queries shared among worker processes.
 
     disk_path(store) -> str | None                            where an embedded on-disk store keeps its files
-    run(store, path, workers, groups, structure) -> Rows     every query's rows, as one process would find them
+    run(store, path, workers, groups, structure) -> Rows | None   every query's rows, as one process finds them
 
 A whole-graph validation is a list of independent read-only queries: one SELECT per structure check
 (`graph.shapes_sparql`), one per content rule within one notice, and, for the rules across notices, one
@@ -10,21 +10,26 @@ small engine per group of notices (`graph.across`). One process runs them one af
 read-only handles beside the writer, once the writer has flushed and while it writes nothing) and takes the
 next query from the list; the rows come back to the calling process, which turns them into findings exactly
 as it would have (in the same order: checks, then rules, then groups). The costliest tasks go first, so
-that no worker is left with a long one at the end.
+that no worker is left with a long one at the end. A worker that cannot read (a read-only handle that lost a
+file to the writer's compaction, a crash) makes `run` warn and return None: the caller then validates in
+its own process, with the same findings, only slower.
 """
 
 from __future__ import annotations
 
 import multiprocessing
 import time
+import warnings
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from rdflib.term import Node
 
 from . import across, shapes_sparql
+from .errors import StoreError
 from .rules import content_rules
 from .store import OxigraphStore, Store, _read_only
 
@@ -91,10 +96,20 @@ def _task(kind: str, index: int, groups: Sequence[tuple[str, ...]]) -> tuple[lis
     return out, timings
 
 
-def run(store: Store, path: str, workers: int, groups: Sequence[tuple[str, ...]], structure: bool = True) -> Rows:
+def run(store: Store, path: str, workers: int, groups: Sequence[tuple[str, ...]],
+        structure: bool = True) -> Rows | None:
     """Every structure check's (with `structure`) and every content rule's rows over the whole store at
     `path`, `groups` being `across.groups(store)`, run by `workers` processes. The store must not be written
-    meanwhile."""
+    meanwhile. None (with a warning) when a worker could not read the store."""
+    try:
+        return _run(store, path, workers, groups, structure)
+    except (OSError, StoreError, BrokenProcessPool) as exc:
+        warnings.warn(f"validation workers failed ({type(exc).__name__}: {exc}); validating in this process",
+                      RuntimeWarning, stacklevel=2)
+        return None
+
+
+def _run(store: Store, path: str, workers: int, groups: Sequence[tuple[str, ...]], structure: bool) -> Rows:
     flush = getattr(getattr(store, "engine", None), "flush", None)
     if flush is not None and not store.url.endswith("?ro"):
         flush()  # what the writer holds in memory, on disk for the read-only handles

@@ -67,3 +67,9 @@ def test_a_build_of_the_whole_store_validates_in_workers_once_it_is_large(store:
     pooled = build._validate_built(store, graphs, workers=2)
     assert "workers (wall)" in pooled.timings
     assert pooled.results == validate(store).results
+
+
+def test_workers_that_cannot_read_the_store_leave_the_validation_to_this_process(store: Store,
+                                                                                tmp_path: Path) -> None:
+    with pytest.warns(RuntimeWarning, match="validation workers failed"):
+        assert validate_workers.run(store, str(tmp_path / "no-store"), 2, []) is None
