@@ -119,15 +119,19 @@ def neighbourhood(engine: Store, notices: Sequence[str], lower: bool = True) -> 
     wanted = _partner_keys(keys)
     # Every rule across notices compares years: only figures of the years wanted (whole numbers, not text).
     years = ", ".join(sorted({str(y) for _, y in wanted if y is not None})) or "0"
-    partners = {str(r["m"]) for r in _select(engine, f"""SELECT DISTINCT ?m ?kind ?year WHERE {{
+    # The figures a rule can compare with the notices' own: of a kind and year wanted, in a region on the
+    # chain (the rules' convention). Of a partner notice only those are copied, not all its figures.
+    found = {(str(r["f"]), str(r["m"])) for r in _select(engine, f"""SELECT DISTINCT ?f ?m ?kind ?year WHERE {{
       VALUES ?r {{ ITEMS }} ?f nkg:region ?r ; nkg:year ?year ; nkg:kind ?kind ; nkg:statedIn ?m .
       FILTER(?year IN ({years})) }}""", around | places) if (str(r["kind"]), _year(r.get("year"))) in wanted}
-    # A restated figure and its restatement are compared whatever their kinds and regions.
+    partners = {m for _, m in found}
+    # A restated figure and its restatement are compared whatever their kinds and regions: all of their
+    # notices' figures are copied, as the notices' own.
     restated = """SELECT ?m WHERE { VALUES ?n { ITEMS }
       { ?f nkg:statedIn ?n ; nkg:restates ?x . ?x nkg:statedIn ?m } UNION
       { ?x nkg:statedIn ?n . ?f nkg:restates ?x ; nkg:statedIn ?m } }"""
-    partners |= {str(r["m"]) for r in _select(engine, restated, notices)}
-    members = partners | set(notices)
+    whole = {str(r["m"]) for r in _select(engine, restated, notices)} | set(notices)
+    members = partners | whole
     chain = {str(r["m"]) for r in _select(engine, """SELECT DISTINCT ?m WHERE {
       VALUES ?n { ITEMS } ?n (nkg:forwards|nkg:implements)* ?m }""", members)}
     small = open_store("memory:")
@@ -135,7 +139,9 @@ def neighbourhood(engine: Store, notices: Sequence[str], lower: bool = True) -> 
     # a UNION: joined after a UNION, ?s ?p ?o would be read for every triple of the store.
     read = f"FILTER(?p IN ({', '.join(_iris(read_properties()).split())}))"
     _copy(engine, small, f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ VALUES ?m {{ ITEMS }} ?s nkg:statedIn ?m . "
-                         f"?s ?p ?o {read} }}", members)
+                         f"?s ?p ?o {read} }}", whole)
+    _copy(engine, small, f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ VALUES ?s {{ ITEMS }} ?s ?p ?o {read} }}",
+          {f for f, m in found if m not in whole})
     _copy(engine, small, f"CONSTRUCT {{ ?m ?p ?o }} WHERE {{ VALUES ?m {{ ITEMS }} ?m ?p ?o {read} }}", members)
     _copy(engine, small, f"""CONSTRUCT {{ ?m ?rel ?k }} WHERE {{ VALUES ?m {{ ITEMS }} VALUES ?rel {{ {_FOLLOWS} }}
       ?m ?rel ?k }}""", chain - members)

@@ -9,7 +9,8 @@
    build (which 文号 are in the corpus, their figures, their attachments), and bulk-load what they give back, in
    order: a notice's graph replaces the one of the same IRI, the graphs a changed file gave before are removed
    first. The main process holds that index and a few parts, never the corpus.
-3. Validate the notices of this run and store the report. Only then does the new generation become current
+3. Validate the notices of this run and store the report (a build of all the store's notices, 400 or more: on every
+   core, `graph.validate_workers`). Only then does the new generation become current
    (`graph.generations`): a kill at any moment leaves the old store, whole, with its report.
 
 The summary and its exit code speak of this run only: its files, its problems, the findings in which one of
@@ -304,7 +305,7 @@ def _run(files: list[tuple[Path, str]], store: Store, options: BuildOptions, kno
         loader.finish()
     summary.triples = loader.triples
     checkpoint_timed("validating")
-    summary.findings, summary.stored_findings = _validation(store, base, built)
+    summary.findings, summary.stored_findings = _validation(store, base, built, options.workers)
     checkpoint_timed("reported")
     record_release(store, base, previous=previous)  # a dated release of what the new generation holds (graph/release.py)
     # The full-text index beside the store (graph/search.py): this run's notices and those they cite.
@@ -342,28 +343,29 @@ def validation_findings(dataset: rdflib.Dataset, store: Store, base: str) -> int
     return _validation(store, base, built)[1]
 
 
-def _validation(store: Store, base: str, built: list[str]) -> tuple[int, int]:
+def _validation(store: Store, base: str, built: list[str], workers: int = 1) -> tuple[int, int]:
     """Validate the notices just loaded and merge the report into `B graph/validation`, keeping earlier results
     that concern none of them: (findings of this run, findings the stored report holds)."""
     target = validation_graph_iri(base)
     previous = store.construct(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH {ox.NamedNode(target)} {{ ?s ?p ?o }} }}")
     if not built:
         return 0, sum(1 for _ in previous.subjects(RDF.type, SH.ValidationResult))
-    result = _validate_built(store, built)
+    result = _validate_built(store, built, workers)
     report = report_graph(result.report, base, previous, [g.removesuffix("/graph") for g in built])
     store.replace_graph(target, report)
     return len(result.results), sum(1 for _ in report.subjects(RDF.type, SH.ValidationResult))
 
 
-def _validate_built(store: Store, built: list[str]) -> ValidationResult:
+def _validate_built(store: Store, built: list[str], workers: int = 1) -> ValidationResult:
     """`validate(store, notices=built)` at a cost that grows with `built`, not with its square: all the store's
     notices by the whole-graph path (its rules across notices run a province-year group at a time); more than
     a group of them group by group, in the order of `graph.across.groups`, so that no small engine holds more
     than a group's neighbourhood (one engine for 1,000 notices made below-floor 7× slower); a few at once.
-    A finding two groups share (a notice in each) is reported once."""
+    A finding two groups share (a notice in each) is reported once. The whole-graph path of a store on disk
+    runs in `workers` processes once the build is large enough to pay for starting them."""
     corpus = {str(r["g"]) for r in store.select(_CORPUS_GRAPHS)}
     if corpus and corpus <= set(built):
-        return validate(store)
+        return validate(store, workers=workers if len(corpus) >= _PARALLEL_FROM else 1)
     if len(built) <= across.GROUP:
         return validate(store, notices=built)
     rank = {f"{n}/graph": i for i, n in enumerate(n for group in across.groups(store) for n in group)}
@@ -372,6 +374,7 @@ def _validate_built(store: Store, built: list[str]) -> ValidationResult:
                       for i in range(0, len(ordered), across.GROUP)])
 
 
+_PARALLEL_FROM = 400  # notices: below, starting the validation's worker processes costs more than they save
 _CORPUS_GRAPHS = "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?n <https://noticekg.org/def/inCorpus> true } }"
 
 

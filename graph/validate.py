@@ -1,6 +1,6 @@
 """Validation: the structure shapes and the content rules, into one `sh:ValidationReport`.
 
-    validate(data, notices=None, structure=True) -> ValidationResult   (.timings: ms per phase and rule)
+    validate(data, notices=None, structure=True, workers=1) -> ValidationResult   (.timings: ms per phase and rule)
     format_text(result), format_json(result)    (from graph.report)
 
 Structure (`ontology/shapes/core.ttl`) runs as SPARQL on Oxigraph too (`graph.shapes_sparql`: one SELECT
@@ -12,7 +12,9 @@ graphs are checked for structure (named in the queries, so the cost is theirs), 
 ingesting a notice needs, without re-validating the whole graph. Then a rule within one notice runs on the
 notices' neighbourhoods in a small engine of their own (its cost does not grow with the store), a rule across
 notices on a small engine too, filled by `graph.across` with the figures it can compare (the store's own
-plan would pair every figure with every figure of its kind). Findings are data, never exceptions.
+plan would pair every figure with every figure of its kind). The whole graph of a store on disk, with
+`workers` > 1, is validated by that many processes sharing its queries (`graph.validate_workers`), with the
+same findings. Findings are data, never exceptions.
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ import rdflib
 from rdflib.namespace import RDF, SH
 from rdflib.term import BNode, Literal, Node, URIRef
 
-from . import across, evidence, shapes_sparql
+from . import across, evidence, shapes_sparql, validate_workers
 from .evidence import Side
 from .report import format_json, format_text
 from .rules import ContentRule, content_rules
@@ -70,13 +72,15 @@ class ValidationResult:
 
 
 def validate(data: rdflib.Graph | rdflib.Dataset | Store, *, notices: Iterable[str] | None = None,
-             structure: bool = True) -> ValidationResult:
+             structure: bool = True, workers: int = 1) -> ValidationResult:
     """Validate a graph, a dataset of notice graphs, or a store.
 
     With `notices` (notice IRIs, or their graph IRIs), check the structure of those notices' graphs only, and
     report the content findings in which one of them takes part, on either side of a comparison. With
     `structure=False`, only the content rules run (the structure shapes are per notice, and a build that
-    checked each notice as it came in need not check them again)."""
+    checked each notice as it came in need not check them again). With `workers` > 1, the whole graph of a
+    store on disk is validated by that many processes (the store is flushed first and must not be written
+    until this returns); `timings` then sums what each process spent."""
     wanted = _notices(notices)
     report = rdflib.Graph()
     report.bind("sh", SH)
@@ -91,14 +95,26 @@ def validate(data: rdflib.Graph | rdflib.Dataset | Store, *, notices: Iterable[s
     many = wanted is not None and _much_of(engine, wanted)
     # A few notices' rules within one notice run on those notices' own neighbourhoods, in a small engine.
     small = open_store("memory:") if wanted is not None and not many else None
+    path = validate_workers.disk_path(engine) if wanted is None and workers > 1 and engine is data else None
+    pooled = None
+    if path is not None:
+        groups = _timed(timings, "neighbourhood across", lambda: across.groups(engine))
+        pooled = _timed(timings, "workers (wall)",
+                        lambda: validate_workers.run(engine, path, workers, groups, structure))
+        for key, ms in (pooled.timings if pooled is not None else {}).items():
+            timings[key] = timings.get(key, 0.0) + ms
     if structure:
         checked = _structure_graphs(data, engine, wanted)
-        found += _timed(timings, "structure", lambda: _check_structure(engine, checked, many, report, seen))
+        violations = None if pooled is None else [
+            (check, row) for check, rows in zip(shapes_sparql.structure_checks(), pooled.checks, strict=True)
+            for row in rows]
+        found += _timed(timings, "structure",
+                        lambda: _check_structure(engine, checked, many, report, seen, violations))
     if small is not None:
         graphs = iter(_notice_graphs(data, engine, wanted))
         while (graph := _timed(timings, "neighbourhood", lambda: next(graphs, None))) is not None:
             small.merge_graph(_DATA_GRAPH, graph)
-    found += _check_content(engine, wanted, report, small, timings)
+    found += _check_content(engine, wanted, report, small, timings, None if pooled is None else pooled.rules)
     findings = _timed(timings, "evidence", lambda: evidence.enrich(engine, found, report))
     node = BNode()
     report.add((node, RDF.type, SH.ValidationReport))
@@ -235,10 +251,14 @@ def _is_iri(term: URIRef) -> bool:
 
 
 def _check_structure(engine: Store, graphs: list[str] | None, many: bool, report: rdflib.Graph,
-                     seen: set[tuple[str, ...]]) -> list[tuple[Finding, BNode]]:
-    """Every violation of core.ttl, on every node or on the nodes of `graphs`, as pyshacl would report it."""
+                     seen: set[tuple[str, ...]], violations: Iterable[tuple[shapes_sparql.Check, dict[str, Node]]]
+                     | None = None) -> list[tuple[Finding, BNode]]:
+    """Every violation of core.ttl, on every node or on the nodes of `graphs`, as pyshacl would report it
+    (the `violations` the workers found, when given)."""
     findings = []
-    for check, row in shapes_sparql.find_violations(engine, graphs, whole=many):
+    if violations is None:
+        violations = shapes_sparql.find_violations(engine, graphs, whole=many)
+    for check, row in violations:
         focus, value = row["focus"], row.get("value")
         key = (str(check.shape), str(focus), str(value), str(check.component))
         if key in seen:  # a node several graphs hold, or reached by two shapes' targets: reported once
@@ -270,7 +290,8 @@ def _check_structure(engine: Store, graphs: list[str] | None, many: bool, report
 
 
 def _check_content(engine: Store, wanted: tuple[str, ...] | None, report: rdflib.Graph,
-                   small: Store | None, timings: dict[str, float]) -> list[tuple[Finding, BNode]]:
+                   small: Store | None, timings: dict[str, float],
+                   pooled: dict[str, list[dict[str, Node]]] | None = None) -> list[tuple[Finding, BNode]]:
     """Every content rule: over the whole graph, or for the `wanted` notices only.
 
     A rule within one notice (no ?otherNotice) runs on the whole store in one query, or, for `wanted`, on
@@ -278,7 +299,7 @@ def _check_content(engine: Store, wanted: tuple[str, ...] | None, report: rdflib
     store: the whole store's query, keeping their rows). A rule across notices runs on the small engine
     `graph.across` fills with the figures it can compare: for `wanted`, theirs and their partners', with the
     notices bound on either side; for the whole graph, one province-year of notices at a time, each bound as
-    the lower side (every finding has exactly one)."""
+    the lower side (every finding has exactly one). `pooled`: the rows the workers found for each rule."""
     rules = content_rules()
     within = [r for r in rules if "otherNotice" not in r.variables]
     cross = [r for r in rules if "otherNotice" in r.variables]
@@ -290,7 +311,9 @@ def _check_content(engine: Store, wanted: tuple[str, ...] | None, report: rdflib
         found = _timed(timings, f"rule {rule.name}", lambda: where.select(query))
         rows[rule.iri] += found if keep is None else [r for r in found if str(r.get("thisNotice")) in keep]
 
-    if wanted is None:
+    if pooled is not None:
+        rows = pooled
+    elif wanted is None:
         for rule in within:
             run(rule, engine, (), "thisNotice")
         for group in _timed(timings, "neighbourhood across", lambda: across.groups(engine)):
