@@ -20,12 +20,10 @@ import sys
 from pathlib import Path
 
 import jieba
-from pypinyin import Style, lazy_pinyin, pinyin
+from pypinyin import Style, pinyin
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "graph" / "to_rdf" / "plain_syllables.json"
-DOCNO = re.compile(r"([\u4e00-\u9fff]{1,12}?)[〔\[（(【]\s*(?:19|20)\d\d\s*[〕\]）)】]\s*第?\s*\d{1,5}\s*号"
-                   r"|([\u4e00-\u9fff]{2,30}?令)第\d{1,5}号")
 HAN = re.compile(r"[\u4e00-\u9fff]")
 
 
@@ -34,20 +32,17 @@ def kept() -> list[tuple[str, str]]:
     then the tests' and the documentation's, then the synthetic corpus's province codes."""
     sys.path.insert(0, str(ROOT))
     from bench.synth.facts import DOCNO_PREFIX
+    from graph.parse import find_docnos
+    from graph.to_rdf.iris import readings
 
     codes: list[str] = []
     paths = sorted(p for p in ROOT.glob("**/*") if p.is_file() and p.suffix in
                    {".txt", ".md", ".py", ".json", ".trig", ".ttl", ".rq", ".html"}
                    and not {".venv", "var", ".git"} & set(p.parts) and p != OUT)
     for path in sorted(paths, key=lambda p: (p.parts[len(ROOT.parts)] != "corpus", p.parts[len(ROOT.parts)] != "tests")):
-        codes += [a or b for a, b in DOCNO.findall(path.read_text(encoding="utf-8", errors="ignore"))]
+        codes += [m.docno.issuer_code for m in find_docnos(path.read_text(encoding="utf-8", errors="ignore"))]
     codes += DOCNO_PREFIX.values()
-    pairs = []
-    for code in dict.fromkeys(codes):
-        for c, s in zip(code, lazy_pinyin(code, style=Style.TONE3, neutral_tone_with_five=True), strict=False):
-            if HAN.fullmatch(c):
-                pairs.append((c, s))
-    return pairs
+    return [(c, s) for code in dict.fromkeys(codes) for c, s in readings(code) if HAN.fullmatch(c)]
 
 
 def main() -> None:

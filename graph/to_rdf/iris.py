@@ -44,13 +44,9 @@ def issuer_slug(issuer_code: str) -> str:
     either (潮州's 潮医保发 and 朝阳's 朝医保发 are both chao2, 菏泽's and 河池's he2): a syllable is written bare
     for one character only, the one `plain_syllables.json` names (桂 for gui4), and any other character read
     with it carries its code point (贵 → gui4_8d35). So the slug is injective: two codes, two IRIs."""
-    code = unicodedata.normalize("NFKC", re.sub(r"\s+", "", issuer_code))
-    # One reading per character, in the context of the whole code (长 reads as in 长沙 or 长春 alike).
-    readings = lazy_pinyin(code, style=Style.TONE3, neutral_tone_with_five=True, errors=list)
     plain, tokens = _plain_syllables(), []
-    for c, s in zip(code, readings, strict=True):
-        if not _HAN.fullmatch(c):
-            s = c  # a letter or digit stands for itself (a run of them is one word of the slug, as before)
+    for c, s in readings(issuer_code):
+        if not _HAN.fullmatch(c):  # a letter or digit: a run of them is one word of the slug, as before
             if tokens and tokens[-1][0] is None:
                 tokens[-1] = (None, tokens[-1][1] + s)
                 continue
@@ -58,6 +54,15 @@ def issuer_slug(issuer_code: str) -> str:
         else:
             tokens.append((c, s if plain.get(s) == c else f"{s}_{ord(c):x}"))
     return "-".join(w for w in (_slug([t]) if c is None else t for c, t in tokens) if w != "x") or "x"
+
+
+def readings(issuer_code: str) -> list[tuple[str, str]]:
+    """(character, toned syllable) of each character of the normalised code, each read in the context of the
+    whole code (长 reads as in 长沙 or 长春 alike); a character that is not Han is its own "syllable". What
+    `issuer_slug` writes, and what tools/plain_syllables.py keys its table by."""
+    code = unicodedata.normalize("NFKC", re.sub(r"\s+", "", issuer_code))
+    return list(zip(code, lazy_pinyin(code, style=Style.TONE3, neutral_tone_with_five=True, errors=list),
+                    strict=True))
 
 
 _HAN = re.compile(r"[\u3400-\u9fff\U00020000-\U0003134f]")
