@@ -317,9 +317,8 @@ def _check_content(engine: Store, wanted: tuple[str, ...] | None, report: rdflib
         for rule in within:
             run(rule, engine, (), "thisNotice")
         for group in _timed(timings, "neighbourhood across", lambda: across.groups(engine)):
-            near = _timed(timings, "neighbourhood across", lambda g=group: across.neighbourhood(engine, g, False))
-            for rule in cross:
-                run(rule, near, group, "thisNotice")
+            for iri, found in validate_workers.group_rows(engine, group, timings).items():
+                rows[iri] += found
     elif wanted:
         for rule in within:
             if small is not None:

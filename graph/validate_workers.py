@@ -2,6 +2,7 @@
 
     disk_path(store) -> str | None                            where an embedded on-disk store keeps its files
     run(store, path, workers, groups, structure) -> Rows | None   every query's rows, as one process finds them
+    group_rows(store, group, timings)                         one group's rows of the rules across notices
 
 A whole-graph validation is a list of independent read-only queries: one SELECT per structure check
 (`graph.shapes_sparql`), one per content rule within one notice, and, for the rules across notices, one
@@ -81,19 +82,22 @@ def _task(kind: str, index: int, groups: Sequence[tuple[str, ...]]) -> tuple[lis
         rows = store.select(rule.query())
         _timed(timings, f"rule {rule.name}", start)
         return rows, timings
-    cross = [r for r in content_rules() if "otherNotice" in r.variables]
-    out = []
-    for group in groups:
-        start = time.perf_counter()
-        near = across.neighbourhood(store, group, False)
-        _timed(timings, "neighbourhood across", start)
-        found = {}
-        for rule in cross:
+    return [group_rows(store, group, timings) for group in groups], timings
+
+
+def group_rows(store: Store, group: Sequence[str], timings: dict[str, float]) -> dict[str, list[Row]]:
+    """Every rule across notices' rows for one group of the whole graph (`across.groups`): on the group's
+    small engine, its notices bound as the lower side. `timings` gains the time spent, per phase and rule."""
+    start = time.perf_counter()
+    near = across.neighbourhood(store, group, False)
+    _timed(timings, "neighbourhood across", start)
+    found = {}
+    for rule in content_rules():
+        if "otherNotice" in rule.variables:
             start = time.perf_counter()
             found[rule.iri] = near.select(rule.query(group, "thisNotice"))
             _timed(timings, f"rule {rule.name}", start)
-        out.append(found)
-    return out, timings
+    return found
 
 
 def run(store: Store, path: str, workers: int, groups: Sequence[tuple[str, ...]],
