@@ -2,15 +2,17 @@
 watermarks, spaces, soft line breaks), cut into sentences and clauses, with the 《titles》 it cites marked.
 
 A line break is *hard* (it ends a sentence) after a line that ends a sentence, after a chapter heading
-(`一、…` with no full stop, unless the next line goes on with it: a word, a number or a phrase cut), before a numbered label and around a table; every other line break is a soft
-wrap of the PDF and vanishes, so `新\\n\\n增30元` reads `新增30元`. Each kept character still knows its source
-offset (`graph.parse.text.View`), so quotes come out verbatim.
+(`一、…` with no full stop, unless the next line goes on with it: a word, a number or a phrase cut), before
+a numbered label and around a table; every other line break is a soft wrap of the PDF and vanishes, so
+`新\\n\\n增30元` reads `新增30元`. Each kept character still knows its source offset (`graph.parse.text.View`),
+so quotes come out verbatim.
 """
 
 from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -149,7 +151,7 @@ def read_prose(text: str, notice: Notice, skip: list[Span]) -> Prose:
             nxt = full.text[end + 1 : nxt_end]
             around_table = skipped or _skipped(full, end + 1, nxt_end, skip, skip_starts)
             if around_table or _hard_break(line, nxt, full.source(end + 1) in section_starts,
-                                           _next_filled(full.text, line_starts, n + 1)):
+                                           lambda n=n: _next_filled(full.text, line_starts, n + 1)):
                 hard.add(len(keep))
                 keep.append(end)
     raw = "".join(full.raw[i] for i in keep)
@@ -175,7 +177,8 @@ def _next_filled(text: str, line_starts: list[int], n: int) -> str:
     return ""
 
 
-def _hard_break(line: str, nxt: str, section_starts: bool, filled: str) -> bool:
+def _hard_break(line: str, nxt: str, section_starts: bool, filled: Callable[[], str]) -> bool:
+    """`filled()`: the next line that is not blank, looked for only after a chapter-label line."""
     if section_starts or L.label_of(nxt) or _MARK_LINE.match(line) or _MARK_LINE.match(nxt):
         return True
     stripped = line.rstrip(_CLOSERS) or line
@@ -183,7 +186,7 @@ def _hard_break(line: str, nxt: str, section_starts: bool, filled: str) -> bool:
         return True
     # A chapter heading (一、…) without a full stop is a line of its own, unless the next line goes on with it.
     label = L.label_of(line)
-    return bool(label and label[0] == 0 and "。" not in line and not _goes_on(line, filled))
+    return bool(label and label[0] == 0 and "。" not in line and not _goes_on(line, filled()))
 
 
 _GOES_ON = ",;:、)%元"  # a line that starts with one of these never starts a paragraph
