@@ -1,13 +1,17 @@
 """Who pays a share, as the genre names it: the levels of government (`PAYERS`), the phrases that join them
 (`PAYER_PHRASE`), the tiers a share may be set for (`TIER`), the verbs of a share, and the kind a payer's
 share is (`SHARE_BY_PAYER`). Data and small readers over it; `figure_kinds` classifies with
-them, `figure_scope` and `figures` read payers and tiers with them."""
+them, `figure_scope` and `figures` read payers and tiers with them. `local_shares` settles, once a notice's
+figures are read, which provincial share is in fact the whole local share."""
 
 from __future__ import annotations
 
 import re
+from dataclasses import replace
+from decimal import Decimal
 
 from .. import regions
+from ..records import Figure
 
 # Who pays: a level of government as the genre names it. A level is a morpheme of the administrative
 # hierarchy (中央; 省, 自治区, 直辖市; 市, 州, 盟, 地区; 县, 旗, 区, 县级市) with or without 级 / 本级 and a
@@ -89,3 +93,27 @@ def split_conjunction(words: str) -> list[str]:
             current += c
     parts.append(current)
     return [p for p in parts if p]
+
+
+def local_shares(figures: list[Figure]) -> list[Figure]:
+    """A provincial subsidy that, with the central one, makes up the whole per-capita subsidy is the local
+    share (南宁 writes 自治区财政补助110元 for what its province calls 我区财政补助, the part below the centre)."""
+    out = list(figures)
+    unscoped: dict[tuple[tuple[int, ...], int | None], list[Figure]] = {}  # grouped once, not per figure
+    for g in figures:
+        if g.scope is None:
+            unscoped.setdefault((g.section_path, g.year), []).append(g)
+    for i, f in enumerate(figures):
+        if f.kind != "provincial-subsidy" or f.scope is not None:
+            continue
+        same = unscoped[(f.section_path, f.year)]
+        totals = [g.value for g in same if g.kind == "per-capita-fiscal-subsidy"]
+        central = [g.value for g in same if g.kind == "central-subsidy"]
+        others = [g for g in same if g.kind in ("provincial-subsidy", "city-subsidy", "county-subsidy",
+                                                "district-subsidy")]
+        if len(others) == 1 and any(isinstance(t, Decimal) and isinstance(cv, Decimal) and cv + f.value == t
+                                    for t in totals for cv in central):
+            note = "stated as a provincial subsidy; with the central one it makes up the total: the local share"
+            out[i] = replace(f, kind="local-subsidy", note="; ".join(n for n in (f.note, note) if n))
+    return out
+

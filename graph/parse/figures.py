@@ -3,9 +3,9 @@ data with quote-level provenance (`graph.records.Figure`).
 
 How a notice is read: its prose (`figure_text`) is cut into sentences; every quantity in a sentence
 (`numbers`) that the genre's wording gives a kind (`figure_kinds`; who pays a share: `figure_payers`)
-becomes a figure, scoped by the words around it (`figure_scope`); tables are read cell by cell (`figure_tables`). The year of a figure is the
-one its sentence states, else the nearest one its section, headings or the notice's title state (then
-`year_inferred`). The inclusion rules (what is and is not a figure) are in `tests/data/figures/README.md`.
+becomes a figure, scoped by the words around it (`figure_scope`); tables are read cell by cell
+(`figure_tables`). The year of a figure is the one its sentence states, else the nearest one its section,
+headings or the notice's title state (then `year_inferred`). The inclusion rules (what is and is not a figure) are in `tests/data/figures/README.md`.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from . import numbers
 from .budget import check as check_budget
 from .figure_kinds import KINDS, OTHER, Classified, Within, classify, share_kind
 from .figure_lists import parallel_lists
-from .figure_payers import PAYER_WORD, payer_of
+from .figure_payers import PAYER_WORD, local_shares, payer_of
 from .figure_tables import table_figures
 from .figure_text import Prose, Sentence, heading_of, read_prose, table_rows
 from .lines import label_of
@@ -46,7 +46,7 @@ def extract_figures(text: str, notice: Notice) -> tuple[tuple[Figure, ...], tupl
         check_budget()
         figures += reader.sentence_figures(sentence)
     figures += table_figures(text, notice, reader.rows, reader.region, reader.year_for_table)
-    figures = _local_shares(figures)
+    figures = local_shares(figures)
     for f in figures:
         if f.kind == OTHER:
             reader.report.at("warning", f.span.start, f"figure of unknown kind kept as 'other': {f.quote}")
@@ -429,27 +429,3 @@ class _Reader:
         for c in chain:
             self._colon_back[c] = self._colon_back[k]
         return self._colon_back[i]
-
-
-def _local_shares(figures: list[Figure]) -> list[Figure]:
-    """A provincial subsidy that, with the central one, makes up the whole per-capita subsidy is the local
-    share (南宁 writes 自治区财政补助110元 for what its province calls 我区财政补助, the part below the centre)."""
-    out = list(figures)
-    unscoped: dict[tuple[tuple[int, ...], int | None], list[Figure]] = {}  # grouped once, not per figure
-    for g in figures:
-        if g.scope is None:
-            unscoped.setdefault((g.section_path, g.year), []).append(g)
-    for i, f in enumerate(figures):
-        if f.kind != "provincial-subsidy" or f.scope is not None:
-            continue
-        same = unscoped[(f.section_path, f.year)]
-        totals = [g.value for g in same if g.kind == "per-capita-fiscal-subsidy"]
-        central = [g.value for g in same if g.kind == "central-subsidy"]
-        others = [g for g in same if g.kind in ("provincial-subsidy", "city-subsidy", "county-subsidy",
-                                                "district-subsidy")]
-        if len(others) == 1 and any(isinstance(t, Decimal) and isinstance(cv, Decimal) and cv + f.value == t
-                                    for t in totals for cv in central):
-            note = "stated as a provincial subsidy; with the central one it makes up the total: the local share"
-            out[i] = replace(f, kind="local-subsidy", note="; ".join(n for n in (f.note, note) if n))
-    return out
-
