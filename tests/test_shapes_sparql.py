@@ -225,6 +225,16 @@ CASES = {
         " [ sh:and ( [ sh:path ex:q ; sh:minCount 1 ] [ sh:path ex:r ; sh:minCount 1 ] ) ] ) .",
         "ex:a a ex:C ; ex:p 1 ; ex:q 1 ; ex:r 1 . ex:b a ex:C ; ex:q 1 . ex:c a ex:C ; ex:p 1 .", {"a", "b"},
         "ex:a a ex:C ; ex:q 1 ; ex:r 1 . ex:c a ex:C ; ex:p 1 ; ex:q 1 ."),
+    # Asked of the whole graph with no focus bound (shapes_sparql.Open): a node outside the target (ex:z) with
+    # the same bad values is no focus node, and a zero-length path (its ends unbound) is never asked that way.
+    "open-forms-keep-to-the-target": (
+        "ex:S a sh:NodeShape ; sh:targetClass ex:C ; sh:property ex:P , ex:Q . ex:P sh:path ex:p ; sh:minCount 1 ;"
+        " sh:maxCount 1 ; sh:datatype xsd:integer . ex:Q sh:path [ sh:inversePath ex:q ] ; sh:hasValue ex:h .",
+        'ex:a a ex:C ; ex:p 1 , 2 . ex:h ex:q ex:a . ex:b a ex:C ; ex:p "1" . ex:z ex:p "x" , "y" . ex:h ex:q ex:z .',
+        {"a", "b"}, 'ex:a a ex:C ; ex:p 1 . ex:h ex:q ex:a . ex:z ex:p "x" , "y" .'),
+    "zeroOrMore-alone-class": (
+        "ex:S a sh:PropertyShape ; sh:targetClass ex:C ; sh:path [ sh:zeroOrMorePath ex:p ] ; sh:class ex:C .",
+        "ex:a a ex:C ; ex:p ex:b . ex:z ex:p ex:y .", {"a"}, "ex:a a ex:C ; ex:p ex:b . ex:b a ex:C . ex:z ex:p ex:y ."),
     "node-deactivated": (
         "ex:S a sh:PropertyShape ; sh:targetClass ex:C ; sh:path ex:p ; sh:node ex:N . "
         "ex:N a sh:NodeShape ; sh:property [ sh:path ex:q ; sh:minCount 1 ] . "
@@ -246,6 +256,16 @@ def test_each_construct_fires_on_bad_data_only(name: str) -> None:
     assert {k[1].rsplit("/", 1)[-1] for k in found} == focus
     assert_agree(by_pyshacl(_graph(bad), shapes), found, shapes)
     assert by_sparql(_graph(good), shapes) == {} == by_pyshacl(_graph(good), shapes)
+
+
+def test_the_open_form_is_compiled_where_the_path_binds_both_ends_only() -> None:
+    opened = {str(c.component).rsplit("#", 1)[-1]: c.open for c in compile_shapes(_graph(CASES["open-forms-keep-to-the-target"][0]))}
+    assert set(opened) == {"MinCountConstraintComponent", "MaxCountConstraintComponent", "DatatypeConstraintComponent",
+                           "HasValueConstraintComponent"}
+    assert all(o is not None for o in opened.values())
+    assert opened["MaxCountConstraintComponent"].rows and not opened["MinCountConstraintComponent"].rows
+    assert [c.open for c in compile_shapes(_graph(CASES["zeroOrMore-alone-class"][0]))] == [None]
+    assert all(c.open is not None for c in structure_checks() if c.path is not None and "*" not in c.violation)
 
 
 def test_severity_message_and_path_reach_the_report() -> None:
