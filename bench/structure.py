@@ -44,7 +44,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=2, help="alternating rounds; the fastest of each is kept")
     parser.add_argument("--out", type=Path)
     args = parser.parse_args()
-    store = open_store(f"oxigraph:{args.store}?read-only")
+    store = open_store(f"oxigraph:{args.store}?ro")
     opened = list(dict.fromkeys(structure_checks()))
     closed = [dataclasses.replace(c, open=None) for c in opened]
     new, old = {}, {}
