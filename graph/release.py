@@ -33,7 +33,7 @@ from .answers import AnswerChange, AnswerChanges, answer_changes
 from .errors import InputError, NotFound
 from .export import export
 from .lookup import SPARQL_PREFIXES
-from .store import Store
+from .store import Store, select_text
 from .timeline import governing_table
 from .to_rdf import dataset_graph_iri
 from .vocab import DCTERMS, NKG, PROV, RDF, XSD
@@ -88,17 +88,16 @@ def _states(store: Store) -> tuple[dict[str, tuple[str, str]], dict[str, str], i
 
 def figure_lines(store: Store) -> list[dict[str, str]]:
     """Every figure as a flat line: notice, docno, kind, year, region code, scope, value, unit."""
-    rows = store.select(SPARQL_PREFIXES + """SELECT DISTINCT ?f ?n ?docno ?kind ?year ?code ?scope ?v ?unit WHERE {
+    rows = select_text(store, SPARQL_PREFIXES + """SELECT DISTINCT ?f ?n ?docno ?kind ?year ?code ?scope ?v ?unit WHERE {
       ?f a nkg:Figure ; nkg:kind ?kind ; nkg:statedIn ?n .
       OPTIONAL { ?n nkg:docNo ?docno } OPTIONAL { ?f nkg:year ?year } OPTIONAL { ?f nkg:scope ?scope }
       OPTIONAL { ?f nkg:unit ?unit } OPTIONAL { ?f nkg:region ?r . ?r nkg:code ?code }
       OPTIONAL { { ?f nkg:amount ?v } UNION { ?f nkg:ratio ?v } UNION { ?f nkg:date ?v }
                  UNION { ?f nkg:startDate ?s ; nkg:endDate ?e BIND(CONCAT(STR(?s), "/", STR(?e)) AS ?v) } } }""")
     kind_ns = "https://noticekg.org/def/kind/"
-    return [{"figure": str(r["f"]), "notice": str(r["n"]), "docno": str(r.get("docno", "")),
-             "kind": str(r["kind"]).removeprefix(kind_ns), "year": str(r.get("year", "")),
-             "region": str(r.get("code", "")), "scope": str(r.get("scope", "")), "value": str(r.get("v", "")),
-             "unit": str(r.get("unit", ""))} for r in rows]
+    return [{"figure": r["f"], "notice": r["n"], "docno": r["docno"], "kind": r["kind"].removeprefix(kind_ns),
+             "year": r["year"], "region": r["code"], "scope": r["scope"], "value": r["v"], "unit": r["unit"]}
+            for r in rows]
 
 
 def record_release(store: Store, base: str, when: dt.datetime | None = None,

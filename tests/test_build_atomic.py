@@ -190,3 +190,9 @@ def test_a_dropped_generation_still_open_leaves_the_listing_and_its_number_is_ne
     assert not list(root.glob("dropped-*"))
     rows = open_store(f"oxigraph:{root}?ro").select("SELECT ?o WHERE { GRAPH ?g { ?s ?p ?o } }")
     assert [str(r["o"]) for r in rows] == ["1"], "the dropped write's quad is nowhere"
+
+
+def test_a_misspelt_store_option_is_refused_not_opened_for_writing(tmp_path) -> None:  # noqa: ANN001
+    with pytest.raises(StoreError, match="unknown option 'read-only'"):
+        open_store(f"oxigraph:{tmp_path / 'store'}?read-only")
+    assert not (tmp_path / "store").exists()
