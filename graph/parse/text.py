@@ -39,6 +39,7 @@ BOLD = re.compile(r"\*\*")
 GARBAGE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffd\ue000-\uf8ff\ud800-\udfff]+")
 
 _SPACE = " \t\r\u3000\u00a0\u2002\u2003\u2009\u200b\ufeff"
+_WHITESPACE_RUN = re.compile("[" + re.escape(_SPACE) + "\n]+")
 _WIDTH = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
 
 Newlines = Literal["keep", "drop"]
@@ -115,50 +116,43 @@ def clean(text: str, start: int = 0, end: int | None = None, *, newlines: Newlin
     line break in mid-sentence or mid-number).
     """
     end = len(text) if end is None else end
-    chars: list[tuple[str, int]] = []
-    noise = noise_ranges(text, start, end)
-    k, i = 0, start
-    while i < end:
-        if not i & 0xFFFF:
-            check_budget()
-        if k < len(noise) and noise[k][0] <= i:
-            i = max(i, noise[k][1])
-            k += 1
-            continue
-        chars.append((text[i], i))
-        i += 1
+    check_budget()
+    # The kept characters (`kept`, source index of each in `at`), then one decision per whitespace run.
+    pieces: list[str] = []
+    at: list[int] = []
+    i = start
+    for a, b in noise_ranges(text, start, end):
+        if a > i:
+            pieces.append(text[i:a])
+            at.extend(range(i, a))
+        i = max(i, b)
+    if i < end:
+        pieces.append(text[i:end])
+        at.extend(range(i, end))
+    kept = "".join(pieces)
+    n = len(kept)
     out_raw: list[str] = []
     out_off: list[int] = []
-    n = len(chars)
-    j = 0
-    while j < n:
-        if not j & 0xFFFF:
+    done = 0  # kept[:done] is decided
+    for runs, m in enumerate(_WHITESPACE_RUN.finditer(kept)):
+        if not runs & 0xFFF:
             check_budget()
-        c, at = chars[j]
-        if c not in _SPACE and c != "\n":
-            out_raw.append(c)
-            out_off.append(at)
-            j += 1
+        p, q = m.span()
+        out_raw.append(kept[done:p])
+        out_off.extend(at[done:p])
+        done = q
+        if p == 0 or q == n:  # nothing stands for whitespace at either end
             continue
-        # A run of whitespace: decide what, if anything, stands for it.
-        run_start = j
-        has_newline = False
-        while j < n and (chars[j][0] in _SPACE or chars[j][0] == "\n"):
-            has_newline |= chars[j][0] == "\n"
-            j += 1
-        before = out_raw[-1] if out_raw else ""
-        after = chars[j][0] if j < n else ""
-        if has_newline and newlines == "keep":
-            if out_raw and j < n:
-                nl = next(p for p in range(run_start, j) if chars[p][0] == "\n")
+        run = m.group()
+        if "\n" in run:
+            if newlines == "keep":
                 out_raw.append("\n")
-                out_off.append(chars[nl][1])
-        elif has_newline:
-            continue
-        elif keep_spaces or (_ascii_letter(before) and _ascii_letter(after)):
-            if out_raw and j < n:
-                out_raw.append(" ")
-                out_off.append(chars[run_start][1])
+                out_off.append(at[p + run.index("\n")])
+        elif keep_spaces or (_ascii_letter(kept[p - 1]) and _ascii_letter(kept[q])):
+            out_raw.append(" ")
+            out_off.append(at[p])
+    out_raw.append(kept[done:])
+    out_off.extend(at[done:])
     raw = "".join(out_raw)
     return View(raw, fold_width(raw), tuple(out_off), end)
 
