@@ -38,6 +38,9 @@ BOLD = re.compile(r"\*\*")
 # character, private use and unpaired surrogates. They mark a damaged file.
 GARBAGE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffd\ue000-\uf8ff\ud800-\udfff]+")
 
+# Each noise pattern with strings one of which its every match holds (none: always searched).
+_NOISE = ((PAGE_NUMBER, ()), (WATERMARK, ("扫描全能王", "Scanned ")), (BOLD, ("**",)), (GARBAGE, ()))
+
 _SPACE = " \t\r\u3000\u00a0\u2002\u2003\u2009\u200b\ufeff"
 _WHITESPACE_RUN = re.compile("[" + re.escape(_SPACE) + "\n]+")
 _WIDTH = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
@@ -73,7 +76,9 @@ def noise_ranges(text: str, start: int = 0, end: int | None = None) -> list[tupl
     marked = _FURNITURE.get()
     if marked is not None and marked[0] is text:
         found += [(max(a, start), min(b, end)) for a, b in marked[1] if a < end and b > start]
-    for pattern in (PAGE_NUMBER, WATERMARK, BOLD, GARBAGE):
+    for pattern, needles in _NOISE:
+        if needles and all(text.find(needle, start, end) < 0 for needle in needles):
+            continue  # no match can be there: a failed search of the whole text is what this costs
         found += [(m.start(), m.end()) for m in pattern.finditer(text, start, end) if m.end() > m.start()]
     return sorted(found)
 
