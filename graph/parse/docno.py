@@ -42,6 +42,8 @@ _LEADING = (
 )
 # Codes of issuing bodies never end with these words of a sentence.
 _NOT_CODE = re.compile(r"(?:的|和|及|与|或|年|月|日)$")
+_WHITESPACE = re.compile(r"\s+")
+_LABEL = re.compile(r"^(?:【(?:文件编号|发文字号|文号)】|(?:文件编号|发文字号|文号)[:])")
 
 
 @dataclass(frozen=True)
@@ -59,8 +61,8 @@ def _docno(m: re.Match[str]) -> DocNo:
 
 def parse_docno(text: str) -> DocNo | None:
     """The 文号 that `text` is, alone (outer brackets, spaces and a leading `文件编号:` allowed), or None."""
-    s = re.sub(r"\s+", "", fold_width(text))
-    s = re.sub(r"^(?:【(?:文件编号|发文字号|文号)】|(?:文件编号|发文字号|文号)[:])", "", s)
+    s = _WHITESPACE.sub("", fold_width(text))
+    s = _LABEL.sub("", s)
     k = 0  # outer brackets, counted first and cut once (a line of 10,000 brackets is not 5,000 copies)
     while len(s) - 2 * k > 2 and s[k] in "(（[【" and s[-1 - k] in ")）]】":
         k += 1

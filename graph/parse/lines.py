@@ -84,10 +84,14 @@ def to_date(m: re.Match[str]) -> dt.date | None:
         return None
 
 
+_DATE_AT_END = re.compile(rf"(?:{ANY_DATE.pattern})$")
+_SIGNER = re.compile(r"签发人[:].*$")
+
+
 def date_line(line: str) -> tuple[str, dt.date] | None:
     """(prefix, date) when a line is a date alone or after an agency name (成文日期): `2020年8月11日`,
     `二〇二〇年八月十一日`, `广西…办公室 2017年6月21日`. Not a 印发 line, not a date inside a sentence."""
-    m = re.search(rf"(?:{ANY_DATE.pattern})$", line)
+    m = _DATE_AT_END.search(line)
     if not m:
         return None
     prefix = line[: m.start()]
@@ -112,7 +116,7 @@ def label_of(line: str) -> tuple[int, str, int] | None:
 def docno_line(line: str) -> bool:
     """A line that is a 文号 alone, perhaps followed by 签发人 (the 版头's 发文字号); never in brackets, as a
     cited 文号 broken onto its own line is."""
-    return not line.startswith(("(", "（", "[")) and parse_docno(re.sub(r"签发人[:].*$", "", line)) is not None
+    return not line.startswith(("(", "（", "[")) and parse_docno(_SIGNER.sub("", line)) is not None
 
 
 def broken_docno_line(line: str) -> bool:

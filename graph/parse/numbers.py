@@ -79,12 +79,15 @@ def cn_to_decimal(text: str) -> Decimal:
         raise ValueError(f"not a number: {text!r}") from e
 
 
+_DECIMAL = re.compile(r"\d+(?:\.\d+)?")
+
+
 def to_decimal(text: str) -> Decimal:
     """Arabic (`82.5`, `49,785`) or Chinese numerals; the value as written, 万 not applied."""
     s = text.replace(",", "")
     if len(s) > MAX_NUMERALS:
         raise ValueError(f"not a number: {text[:MAX_NUMERALS]!r}… ({len(text)} characters)")
-    if re.fullmatch(r"\d+(?:\.\d+)?", s):
+    if _DECIMAL.fullmatch(s):
         return Decimal(s)
     return cn_to_decimal(s)
 
