@@ -69,6 +69,8 @@ def restating(s: str) -> list[tuple[str, bool]]:
 def restating_at(s: str) -> tuple[list[tuple[int, str, bool]], list[tuple[int, int]]]:
     """(where its 规定 ends, DocNo.key, colon) of each 文号 that `s` says it takes a rule from; and the
     extent of every 文号 match and 规定, for a figure inside one (whose text before it reads otherwise)."""
+    if "号" not in s and "號" not in s:  # every 文号 ends with one
+        return [], []
     found, spans = [], [(m.start(), m.end()) for m in DOCNO.finditer(s)]
     for m in find_docnos(s):
         tail = _RESTATING_TAIL.match(s, m.end)
