@@ -12,6 +12,7 @@ import bisect
 import calendar
 import datetime as dt
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
@@ -54,6 +55,8 @@ def _date_pattern(i: int) -> str:
 
 
 DATE = re.compile(_date_pattern(1))
+# Every date holds 月 or 年底, at most this many characters after its start (上年 / 2020年, then 十二).
+_DATE_MARKS, _DATE_REACH = ("月", "年底"), 8
 # 2025年9月1日至12月31日, 9月1日起至12月31日(止), 10月1日—12月31日
 INTERVAL = re.compile(rf"(?:{_date_pattern(1)})(?:起|开始)?(?:至|到|—|–|-|~)(?:{_date_pattern(2)})")
 # A year mentioned for its own sake (2021年度, 2020年城乡居民…), not the year of a date (2020年9月1日).
@@ -162,6 +165,22 @@ def _mention(m: re.Match[str], i: int) -> DateMention | None:
         return None
 
 
+def dates_in(pattern: re.Pattern[str], s: str) -> Iterator[re.Match[str]]:
+    """`pattern.finditer(s)` for DATE or INTERVAL, searched from a little before each 月 / 年底 only (the
+    patterns try their optional year at every character). The leftmost match from `pos` holds a mark at or
+    after the first one from `pos`, at most `_DATE_REACH` after its own start; neither pattern looks behind."""
+    pos = 0
+    while True:
+        marks = [at for mark in _DATE_MARKS if (at := s.find(mark, pos)) >= 0]
+        if not marks:
+            return
+        m = pattern.search(s, max(pos, min(marks) - _DATE_REACH))
+        if m is None:
+            return
+        yield m
+        pos = m.end()
+
+
 def scan(s: str) -> list[Quantity]:
     """Every quantity in `s`, left to right, not overlapping (an interval wins over its two dates)."""
     found: list[Quantity] = []
@@ -180,11 +199,11 @@ def scan(s: str) -> list[Quantity]:
     # Each pattern is tried only on a string holding the character its every match holds (a date 月 or
     # 年底, money 元, …): most sentences hold few kinds of quantity, and a failed search is the cost here.
     dated = "月" in s or "年底" in s
-    for m in INTERVAL.finditer(s) if dated else ():
+    for m in dates_in(INTERVAL, s) if dated else ():
         a, b = _mention(m, 1), _mention(m, 2)
         if a and b:
             add(Quantity("interval", m.start(), m.end(), (a, b), "interval"))
-    for m in DATE.finditer(s) if dated else ():
+    for m in dates_in(DATE, s) if dated else ():
         d = _mention(m, 1)
         if d:
             add(Quantity("date", m.start(), m.end(), d, "date"))
