@@ -181,6 +181,26 @@ def dates_in(pattern: re.Pattern[str], s: str) -> Iterator[re.Match[str]]:
         pos = m.end()
 
 
+# What the number before 元 is written with (\d is any Unicode decimal digit): an amount's characters.
+_AMOUNT = frozenset(_CN + "点,.")
+
+
+def amounts_in(s: str) -> Iterator[re.Match[str]]:
+    """`MONEY.finditer(s)`, searched only from the start of the run of numerals before each 元 (the pattern
+    tries its two kinds of numeral at every character). An amount is numerals, then 元: the leftmost one from
+    `pos` cannot start before the first 元 from `pos` unless it ends at that 元 (元 is not a numeral)."""
+    pos = 0
+    while (at := s.find("元", pos)) >= 0:
+        lo = at
+        while lo > pos and (s[lo - 1] in _AMOUNT or s[lo - 1].isdecimal()):
+            lo -= 1
+        m = MONEY.search(s, lo)
+        if m is None:
+            return
+        yield m
+        pos = m.end()
+
+
 def scan(s: str) -> list[Quantity]:
     """Every quantity in `s`, left to right, not overlapping (an interval wins over its two dates)."""
     found: list[Quantity] = []
@@ -207,7 +227,7 @@ def scan(s: str) -> list[Quantity]:
         d = _mention(m, 1)
         if d:
             add(Quantity("date", m.start(), m.end(), d, "date"))
-    for m in MONEY.finditer(s) if "元" in s else ():
+    for m in amounts_in(s):
         try:
             add(Quantity("money", m.start(), m.end(), to_decimal(m["num"]), money_unit(m["wan"], m["per"])))
         except ValueError:
