@@ -31,6 +31,7 @@ from .docno import DocNoMatch, find_docnos, parse_docno
 from .text import Context, join_lines
 
 _OPENERS, _CLOSERS = "《<〈", "》>〉"
+_BRACKET = re.compile(f"[{_OPENERS}{_CLOSERS}]")
 _CLAUSE_END = "。;:,!?"
 _JOINER = re.compile(r"^(?:、|,|和|及|以及|与|或|等)*$")
 PathAt = Callable[[int], tuple[int, ...]]  # the section path at a source offset
@@ -156,17 +157,22 @@ def _closing(flat: str, lo: int, hi: int) -> Callable[[int, int], int | None]:
     """`closing(i, stop)`: the first j < stop where the brackets opened from i on are all closed again
     (None if there is none). From the running depth of flat[lo:hi], indexed once by depth, so that a run
     of 5,000 《 costs a bisection each, not a scan of the 300 characters after each."""
-    depth = [0, *itertools.accumulate((c in _OPENERS) - (c in _CLOSERS) for c in flat[lo:hi])]
+    # Only the brackets change the depth: it is kept at each of them (the depth just after it).
+    marks = [(m.start(), 1 if m.group() in _OPENERS else -1) for m in _BRACKET.finditer(flat, lo, hi)]
+    positions = [p for p, _ in marks]
+    after = list(itertools.accumulate(d for _, d in marks))
     at_depth: dict[int, list[int]] = {}
-    for t in range(1, len(depth)):
-        at_depth.setdefault(depth[t], []).append(t)
+    for p, d in zip(positions, after, strict=True):
+        at_depth.setdefault(d, []).append(p)
 
     def closing(i: int, stop: int) -> int | None:
-        level, ti = depth[i - lo], i - lo
-        ts = at_depth.get(level, [])
-        k = bisect.bisect_right(ts, ti)  # the first t > ti back at the depth before i
-        if k < len(ts) and lo + ts[k] - 1 < stop:
-            return lo + ts[k] - 1
+        # i opens a bracket: the depth is above the one before i until the bracket that closes it.
+        k = bisect.bisect_left(positions, i)
+        level = after[k - 1] if k else 0
+        ps = at_depth.get(level, [])
+        k = bisect.bisect_right(ps, i)  # the first bracket after i back at the depth before i
+        if k < len(ps) and ps[k] < stop:
+            return ps[k]
         return None
 
     return closing

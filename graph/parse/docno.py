@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from .. import regions
@@ -18,7 +18,8 @@ from .text import fold_width
 
 _OPEN = "〔[（(﹝<【〈［"
 _CLOSE = "〕]）)﹞>】〉］"
-_S = r"[ \t\u3000]*"
+_SPACES = " \t\u3000"
+_S = rf"[{_SPACES}]*"
 _CJK = r"\u4e00-\u9fff"
 # Issuer code, bracketed year, serial: 桂医保发〔2020〕46号. In running text the code is at most 8 characters
 # (人社部发, 国卫基层发, 赣府厅字); the finder trims words of the sentence that precede it. A 文号 alone (its
@@ -28,10 +29,15 @@ def _yeared(longest: int) -> str:
             rf"[{re.escape(_CLOSE)}]{_S}第?{_S}(?P<serial>\d{{1,5}}){_S}[号號]")
 
 
-_YEARED = _yeared(8)
+_CODE_MAX, _ORDER_CODE_MAX = 8, 30
+_YEARED = _yeared(_CODE_MAX)
 # 令-style: …令第41号 (the code runs up to and including 令).
-_ORDER = rf"(?P<lcode>[{_CJK}]{{1,30}}?令){_S}第{_S}(?P<lserial>\d{{1,5}}){_S}[号號]"
+_ORDER = rf"(?P<lcode>[{_CJK}]{{1,{_ORDER_CODE_MAX}}}?令){_S}第{_S}(?P<lserial>\d{{1,5}}){_S}[号號]"
 DOCNO = re.compile(rf"{_YEARED}|{_ORDER}")
+# What follows the code in each: every 文号 holds one, starting at most this far after its own start.
+_CORE = re.compile(rf"[{re.escape(_OPEN)}]{_S}(?:19|20)\d\d{_S}[{re.escape(_CLOSE)}]{_S}第?{_S}\d{{1,5}}{_S}[号號]"
+                   rf"|令{_S}第{_S}\d{{1,5}}{_S}[号號]")
+_REACH = max(_CODE_MAX, _ORDER_CODE_MAX)
 _FULL = re.compile(rf"(?:{_yeared(12)}|{_ORDER})")
 
 # Words of a sentence that run into a bare 文号 (根据桂医保发〔2020〕46号): trimmed from the front of the code.
@@ -42,6 +48,8 @@ _LEADING = (
 )
 # Codes of issuing bodies never end with these words of a sentence.
 _NOT_CODE = re.compile(r"(?:的|和|及|与|或|年|月|日)$")
+_WHITESPACE = re.compile(r"\s+")
+_LABEL = re.compile(r"^(?:【(?:文件编号|发文字号|文号)】|(?:文件编号|发文字号|文号)[:])")
 
 
 @dataclass(frozen=True)
@@ -59,8 +67,8 @@ def _docno(m: re.Match[str]) -> DocNo:
 
 def parse_docno(text: str) -> DocNo | None:
     """The 文号 that `text` is, alone (outer brackets, spaces and a leading `文件编号:` allowed), or None."""
-    s = re.sub(r"\s+", "", fold_width(text))
-    s = re.sub(r"^(?:【(?:文件编号|发文字号|文号)】|(?:文件编号|发文字号|文号)[:])", "", s)
+    s = _WHITESPACE.sub("", fold_width(text))
+    s = _LABEL.sub("", s)
     k = 0  # outer brackets, counted first and cut once (a line of 10,000 brackets is not 5,000 copies)
     while len(s) - 2 * k > 2 and s[k] in "(（[【" and s[-1 - k] in ")）]】":
         k += 1
@@ -72,12 +80,33 @@ def parse_docno(text: str) -> DocNo | None:
     return None if _NOT_CODE.search(docno.issuer_code) else docno
 
 
+def docno_matches(text: str) -> Iterator[re.Match[str]]:
+    """`DOCNO.finditer(text)`, searched only from a little before each place where a 文号's bracketed year or
+    令第 stands: the pattern's code is tried at every CJK character, and running text is mostly those.
+
+    The leftmost 文号 from `pos` holds a core at or after the leftmost core `c` from `pos`, and starts at most
+    `_REACH` characters (and the spaces before a bracket) before it; it cannot start before `c` (a core's 令
+    inside another's code would need the digits after it to be CJK). So searching from there finds it."""
+    pos = 0
+    while (core := _CORE.search(text, pos)) is not None:
+        lo = core.start()
+        while lo > pos and text[lo - 1] in _SPACES:
+            lo -= 1
+        m = DOCNO.search(text, max(pos, lo - _REACH))
+        if m is None:
+            return
+        yield m
+        pos = m.end()
+
+
 def find_docnos(text: str, boundaries: Sequence[int] = ()) -> list[DocNoMatch]:
     """Every 文号 in running text (best searched in a view without line breaks), the issuer code trimmed of
     the words before it: `根据桂医保发〔2020〕46号文件` → 桂医保发〔2020〕46号 at the span of `桂医保发…号`.
     `boundaries` (sorted indices) are paragraph starts a code never reaches back across."""
-    found = []
-    for m in DOCNO.finditer(text):
+    found: list[DocNoMatch] = []
+    if "号" not in text and "號" not in text:  # every 文号 ends with one: most sentences are searched for nothing
+        return found
+    for m in docno_matches(text):
         is_order = bool(m.group("lcode"))
         code_group = "lcode" if is_order else "code"
         start, code_end = m.start(code_group), m.end(code_group)

@@ -11,7 +11,7 @@ import re
 
 from . import figure_scope as S
 from . import numbers
-from .docno import DOCNO, find_docnos
+from .docno import docno_matches, find_docnos
 from .figure_kinds import Classified, old_level
 from .figure_text import Sentence
 from .lines import label_of
@@ -69,7 +69,9 @@ def restating(s: str) -> list[tuple[str, bool]]:
 def restating_at(s: str) -> tuple[list[tuple[int, str, bool]], list[tuple[int, int]]]:
     """(where its 规定 ends, DocNo.key, colon) of each 文号 that `s` says it takes a rule from; and the
     extent of every 文号 match and 规定, for a figure inside one (whose text before it reads otherwise)."""
-    found, spans = [], [(m.start(), m.end()) for m in DOCNO.finditer(s)]
+    if "号" not in s and "號" not in s:  # every 文号 ends with one
+        return [], []
+    found, spans = [], [(m.start(), m.end()) for m in docno_matches(s)]
     for m in find_docnos(s):
         tail = _RESTATING_TAIL.match(s, m.end)
         if tail:

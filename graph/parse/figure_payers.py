@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 from decimal import Decimal
+from functools import lru_cache
 
 from .. import regions
 from ..records import Figure
@@ -50,15 +51,22 @@ SHARE_BY_PAYER = {
 }
 
 
+_PAYER_PATTERNS = tuple((re.compile(pattern), payer) for pattern, payer in PAYERS)
+_JOINT_LEVELS = re.compile(r"[两三四]级$")
+_PAYER_WORDS = re.compile(PAYER_WORD)
+_PAYER_RUN = re.compile(rf"(?:(?:{PAYER_WORD})、?)+")
+
+
+@lru_cache(maxsize=4096)  # a few dozen distinct words, asked about by every share of every notice
 def payer_of(word: str) -> str | None:
     """The payer a phrase of one or several levels names: one level is itself; levels written together or
     closed by 两级/三级 (市县, 盟、旗两级) are one joint payer (city-county below the province, local with it)."""
-    for pattern, payer in PAYERS:
-        if re.fullmatch(pattern, word):
+    for pattern, payer in _PAYER_PATTERNS:
+        if pattern.fullmatch(word):
             return payer
-    joint = re.sub(r"[两三四]级$", "", word)
-    levels = [payer_of(w) for w in re.findall(PAYER_WORD, joint)]
-    if len(levels) < 2 or None in levels or not re.fullmatch(rf"(?:(?:{PAYER_WORD})、?)+", joint):
+    joint = _JOINT_LEVELS.sub("", word)
+    levels = [payer_of(w) for w in _PAYER_WORDS.findall(joint)]
+    if len(levels) < 2 or None in levels or not _PAYER_RUN.fullmatch(joint):
         return None
     if "central" in levels or "all" in levels:
         return None

@@ -25,6 +25,9 @@ _ENDS = "。!?"
 _CLOSERS = ")」”\"'】》"
 # Clause boundaries inside a sentence; a colon between digits is a ratio (6:4), not a boundary.
 CLAUSE_BREAK = re.compile(r"[,;]|(?<!\d):|:(?!\d)")
+_SENTENCE_END = re.compile(f"[{_ENDS}]")
+_TITLE_MARK = re.compile("[《》]")
+_NEWLINE = re.compile("\n")
 _MARK_LINE = re.compile(r"^(?:附件|附表)\d*[::]?$")
 
 
@@ -136,27 +139,33 @@ def read_prose(text: str, notice: Notice, skip: list[Span]) -> Prose:
     """The prose of `notice` in `text`, without the source ranges in `skip` (table rows)."""
     full = clean(text, notice.span.start, notice.span.end, newlines="keep")
     section_starts = {s.span.start for s in notice.sections}
-    keep: list[int] = []
-    hard: set[int] = set()  # positions in `keep` of hard breaks
-    line_starts = [0] + [i + 1 for i, c in enumerate(full.text) if c == "\n"]
+    keep: list[tuple[int, int]] = []  # ranges of `full` kept, in order: lines, and the hard breaks between
+    kept = 0  # their length so far
+    hard: set[int] = set()  # positions in the kept text of hard breaks
+    line_starts = [0] + [m.end() for m in _NEWLINE.finditer(full.text)]
     skip_starts = [s.start for s in skip]
     for n, start in enumerate(line_starts):
         end = line_starts[n + 1] - 1 if n + 1 < len(line_starts) else len(full.text)
         line = full.text[start:end]
         skipped = _skipped(full, start, end, skip, skip_starts)
-        if not skipped:
-            keep.extend(range(start, end))
+        if not skipped and end > start:
+            keep.append((start, end))
+            kept += end - start
         if end < len(full.text):
             nxt_end = line_starts[n + 2] - 1 if n + 2 < len(line_starts) else len(full.text)
             nxt = full.text[end + 1 : nxt_end]
             around_table = skipped or _skipped(full, end + 1, nxt_end, skip, skip_starts)
             if around_table or _hard_break(line, nxt, full.source(end + 1) in section_starts,
                                            lambda n=n: _next_filled(full.text, line_starts, n + 1)):
-                hard.add(len(keep))
-                keep.append(end)
-    raw = "".join(full.raw[i] for i in keep)
-    folded = "".join(full.text[i] for i in keep)
-    view = View(raw, folded, tuple(full.offsets[i] for i in keep), full.source_end)
+                hard.add(kept)
+                keep.append((end, end + 1))
+                kept += 1
+    raw = "".join(full.raw[a:b] for a, b in keep)
+    folded = "".join(full.text[a:b] for a, b in keep)
+    offsets: list[int] = []
+    for a, b in keep:
+        offsets += full.offsets[a:b]
+    view = View(raw, folded, tuple(offsets), full.source_end)
     return Prose(view, tuple(_sentences(folded, hard)), tuple(_titles(folded)))
 
 
@@ -207,14 +216,14 @@ def _goes_on(line: str, nxt: str) -> bool:
 
 def _sentences(text: str, hard: set[int]) -> list[Sentence]:
     found, start, paragraph = [], 0, 0
-    for i, c in enumerate(text):
-        if i in hard or c in _ENDS:
-            end = i if i in hard else i + 1
-            if text[start:end].strip():
-                found.append(Sentence(start, end, paragraph, text[start:end]))
-            start = i + 1
-            if i in hard:
-                paragraph += 1
+    # A hard break is a kept line break, never a sentence end: the two sets of cuts are disjoint.
+    for i in sorted(hard.union(m.start() for m in _SENTENCE_END.finditer(text))):
+        end = i if i in hard else i + 1
+        if text[start:end].strip():
+            found.append(Sentence(start, end, paragraph, text[start:end]))
+        start = i + 1
+        if i in hard:
+            paragraph += 1
     if text[start:].strip():
         found.append(Sentence(start, len(text), paragraph, text[start:]))
     return found
@@ -223,12 +232,13 @@ def _sentences(text: str, hard: set[int]) -> list[Sentence]:
 def _titles(text: str) -> list[tuple[int, int]]:
     """Ranges of 《…》, outermost pairs (titles may nest <…> or 《…》 inside)."""
     found, depth, opened = [], 0, 0
-    for i, c in enumerate(text):
-        if c == "《":
+    for m in _TITLE_MARK.finditer(text):
+        i = m.start()
+        if m.group() == "《":
             if depth == 0:
                 opened = i
             depth += 1
-        elif c == "》" and depth:
+        elif depth:
             depth -= 1
             if depth == 0:
                 found.append((opened, i + 1))

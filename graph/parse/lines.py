@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from functools import cache
+from functools import cache, lru_cache
 
 import cn2an
 
@@ -54,6 +54,10 @@ LABELS = (
 )
 
 
+# The predicates of a line are asked about the same line by each step (segmenting, header, footer, paragraph
+# starts, sections, prose): each answer is kept for the lines of the files being read (pure functions of it).
+
+
 def agency_end(name: str) -> bool:
     """Whether `name` ends like the name of an issuing body (AGENCY_SUFFIX, read on its last characters:
     a name that grows one token at a time is not read again from its start)."""
@@ -84,10 +88,15 @@ def to_date(m: re.Match[str]) -> dt.date | None:
         return None
 
 
+_DATE_AT_END = re.compile(rf"(?:{ANY_DATE.pattern})$")
+_SIGNER = re.compile(r"签发人[:].*$")
+
+
+@lru_cache(maxsize=4096)
 def date_line(line: str) -> tuple[str, dt.date] | None:
     """(prefix, date) when a line is a date alone or after an agency name (成文日期): `2020年8月11日`,
     `二〇二〇年八月十一日`, `广西…办公室 2017年6月21日`. Not a 印发 line, not a date inside a sentence."""
-    m = re.search(rf"(?:{ANY_DATE.pattern})$", line)
+    m = _DATE_AT_END.search(line)
     if not m:
         return None
     prefix = line[: m.start()]
@@ -97,6 +106,7 @@ def date_line(line: str) -> tuple[str, dt.date] | None:
     return (prefix, date) if date else None
 
 
+@lru_cache(maxsize=4096)
 def label_of(line: str) -> tuple[int, str, int] | None:
     """(kind, label as matched, ordinal) for a line that starts with a section label."""
     for kind, pattern in enumerate(LABELS):
@@ -109,12 +119,14 @@ def label_of(line: str) -> tuple[int, str, int] | None:
     return None
 
 
+@lru_cache(maxsize=4096)
 def docno_line(line: str) -> bool:
     """A line that is a 文号 alone, perhaps followed by 签发人 (the 版头's 发文字号); never in brackets, as a
     cited 文号 broken onto its own line is."""
-    return not line.startswith(("(", "（", "[")) and parse_docno(re.sub(r"签发人[:].*$", "", line)) is not None
+    return not line.startswith(("(", "（", "[")) and parse_docno(_SIGNER.sub("", line)) is not None
 
 
+@lru_cache(maxsize=4096)
 def broken_docno_line(line: str) -> bool:
     """A short line shaped like a 文号 that does not read as one (`桂医保发〔2020〕号`, `桂医保发〔20x0〕46号`)."""
     if len(line) > 25 or docno_line(line) or any(c in line for c in "。,;:"):
@@ -122,6 +134,7 @@ def broken_docno_line(line: str) -> bool:
     return bool(re.search(r"[〔\[(﹝【<][^〕\])﹞】>]{0,8}[〕\])﹞】>]", line)) and bool(re.search(r"[号號]$", line))
 
 
+@lru_cache(maxsize=4096)
 def footer_line(line: str) -> bool:
     """A line of the 版记 or 附注: publicity, copied-to, printing, number of copies."""
     return bool(

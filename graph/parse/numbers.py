@@ -12,6 +12,7 @@ import bisect
 import calendar
 import datetime as dt
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
@@ -54,6 +55,8 @@ def _date_pattern(i: int) -> str:
 
 
 DATE = re.compile(_date_pattern(1))
+# Every date holds 月 or 年底, at most this many characters after its start (上年 / 2020年, then 十二).
+_DATE_MARKS, _DATE_REACH = ("月", "年底"), 8
 # 2025年9月1日至12月31日, 9月1日起至12月31日(止), 10月1日—12月31日
 INTERVAL = re.compile(rf"(?:{_date_pattern(1)})(?:起|开始)?(?:至|到|—|–|-|~)(?:{_date_pattern(2)})")
 # A year mentioned for its own sake (2021年度, 2020年城乡居民…), not the year of a date (2020年9月1日).
@@ -79,12 +82,15 @@ def cn_to_decimal(text: str) -> Decimal:
         raise ValueError(f"not a number: {text!r}") from e
 
 
+_DECIMAL = re.compile(r"\d+(?:\.\d+)?")
+
+
 def to_decimal(text: str) -> Decimal:
     """Arabic (`82.5`, `49,785`) or Chinese numerals; the value as written, 万 not applied."""
     s = text.replace(",", "")
     if len(s) > MAX_NUMERALS:
         raise ValueError(f"not a number: {text[:MAX_NUMERALS]!r}… ({len(text)} characters)")
-    if re.fullmatch(r"\d+(?:\.\d+)?", s):
+    if _DECIMAL.fullmatch(s):
         return Decimal(s)
     return cn_to_decimal(s)
 
@@ -159,6 +165,42 @@ def _mention(m: re.Match[str], i: int) -> DateMention | None:
         return None
 
 
+def dates_in(pattern: re.Pattern[str], s: str) -> Iterator[re.Match[str]]:
+    """`pattern.finditer(s)` for DATE or INTERVAL, searched from a little before each 月 / 年底 only (the
+    patterns try their optional year at every character). The leftmost match from `pos` holds a mark at or
+    after the first one from `pos`, at most `_DATE_REACH` after its own start; neither pattern looks behind."""
+    pos = 0
+    while True:
+        marks = [at for mark in _DATE_MARKS if (at := s.find(mark, pos)) >= 0]
+        if not marks:
+            return
+        m = pattern.search(s, max(pos, min(marks) - _DATE_REACH))
+        if m is None:
+            return
+        yield m
+        pos = m.end()
+
+
+# What the number before 元 is written with (\d is any Unicode decimal digit): an amount's characters.
+_AMOUNT = frozenset(_CN + "点,.")
+
+
+def amounts_in(s: str) -> Iterator[re.Match[str]]:
+    """`MONEY.finditer(s)`, searched only from the start of the run of numerals before each 元 (the pattern
+    tries its two kinds of numeral at every character). An amount is numerals, then 元: the leftmost one from
+    `pos` cannot start before the first 元 from `pos` unless it ends at that 元 (元 is not a numeral)."""
+    pos = 0
+    while (at := s.find("元", pos)) >= 0:
+        lo = at
+        while lo > pos and (s[lo - 1] in _AMOUNT or s[lo - 1].isdecimal()):
+            lo -= 1
+        m = MONEY.search(s, lo)
+        if m is None:
+            return
+        yield m
+        pos = m.end()
+
+
 def scan(s: str) -> list[Quantity]:
     """Every quantity in `s`, left to right, not overlapping (an interval wins over its two dates)."""
     found: list[Quantity] = []
@@ -174,33 +216,36 @@ def scan(s: str) -> list[Quantity]:
         starts.insert(j + 1, q.start)
         ends.insert(j + 1, q.end)
 
-    for m in INTERVAL.finditer(s):
+    # Each pattern is tried only on a string holding the character its every match holds (a date 月 or
+    # 年底, money 元, …): most sentences hold few kinds of quantity, and a failed search is the cost here.
+    dated = "月" in s or "年底" in s
+    for m in dates_in(INTERVAL, s) if dated else ():
         a, b = _mention(m, 1), _mention(m, 2)
         if a and b:
             add(Quantity("interval", m.start(), m.end(), (a, b), "interval"))
-    for m in DATE.finditer(s):
+    for m in dates_in(DATE, s) if dated else ():
         d = _mention(m, 1)
         if d:
             add(Quantity("date", m.start(), m.end(), d, "date"))
-    for m in MONEY.finditer(s):
+    for m in amounts_in(s):
         try:
             add(Quantity("money", m.start(), m.end(), to_decimal(m["num"]), money_unit(m["wan"], m["per"])))
         except ValueError:
             continue
-    for m in POINTS.finditer(s):
+    for m in POINTS.finditer(s) if "个百分点" in s else ():
         try:
             add(Quantity("points", m.start(), m.end(), to_decimal(m["num"]), "个百分点"))
         except ValueError:
             continue
-    for m in PERCENT.finditer(s):
+    for m in PERCENT.finditer(s) if "%" in s or "百分之" in s else ():
         try:
             add(Quantity("percent", m.start(), m.end(), to_decimal(m["num"] or m["cn"]), "%"))
         except ValueError:
             continue
-    for m in RATIO.finditer(s):
+    for m in RATIO.finditer(s) if ":" in s else ():
         parts = tuple(Decimal(p) for p in (m["a"], m["b"], m["c"]) if p)
         add(Quantity("ratio", m.start(), m.end(), Ratio(parts), "ratio"))
-    for m in FULL.finditer(s):
+    for m in FULL.finditer(s) if "全额" in s else ():
         add(Quantity("full", m.start(), m.end(), Decimal(100), "%"))
     return sorted(found, key=lambda q: q.start)
 
