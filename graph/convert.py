@@ -29,7 +29,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 from rdflib import Literal
-from rdflib.plugins.serializers.nt import _nt_row
+from rdflib.plugins.serializers.nt import _quoteLiteral
 
 from .records import ParseResult
 from .to_rdf import Batch, Triples, dataset_graph_iri, statements
@@ -50,12 +50,12 @@ class Converted:
 def convert(results: list[ParseResult], batch: Batch, base: str) -> Converted:
     notices, shared = statements(results, base, batch)
     chunks, graphs, in_corpus = [], [], set()
-    true = Literal(True)
+    stated = NKG.inCorpus, Literal(True)
     for iri, triples in notices:
         if not triples:
             continue
         graphs.append(iri)
-        in_corpus.update(str(s) for s, p, o in triples if p == NKG.inCorpus and o == true)
+        in_corpus.update(str(s) for s in dict.fromkeys(t[0] for t in triples) if (s, *stated) in triples)
         chunks.append(quads(triples, iri))
     for name, triples in shared.items():
         if triples:
@@ -65,10 +65,22 @@ def convert(results: list[ParseResult], batch: Batch, base: str) -> Converted:
 
 
 def quads(triples: Triples, graph_iri: str) -> bytes:
-    """The triples as N-Quads lines in `graph_iri`: each the N-Triples row rdflib's serialiser writes for it,
-    with the graph before its final ` .`."""
+    """The triples as N-Quads lines in `graph_iri`: each the N-Triples row rdflib's serialiser writes for it
+    (`nt._nt_row`: `n3()`, and `_quoteLiteral` for a literal object), with the graph before its final ` .`.
+    A term used again (a figure's node, a property) is written once: by id, as `triples` keeps every term
+    alive meanwhile."""
     tail = f" {ox.NamedNode(graph_iri)} .\n"
-    return "".join([_nt_row(t)[:-3] + tail for t in triples]).encode()
+    nodes: dict[int, str] = {}
+    objects: dict[int, str] = {}
+    lines = []
+    for s, p, o in triples:
+        s3 = nodes.get(id(s)) or nodes.setdefault(id(s), s.n3())
+        p3 = nodes.get(id(p)) or nodes.setdefault(id(p), p.n3())
+        o3 = objects.get(id(o))
+        if o3 is None:
+            o3 = objects[id(o)] = _quoteLiteral(o) if isinstance(o, Literal) else o.n3()
+        lines.append(f"{s3} {p3} {o3}{tail}")
+    return "".join(lines).encode()
 
 
 def as_quads(ntriples: bytes, graph_iri: str) -> bytes:

@@ -23,7 +23,7 @@ from rdflib.term import Node
 
 from .. import __version__, regions, source_text
 from ..records import DateInterval, DocNo, Figure, Notice, Ratio, SourceFile, Value
-from ..vocab import DCTERMS, KIND, NKG, OA, PROV, RDF, RDFS, XSD, kind_labels
+from ..vocab import kind_labels
 from .iris import (
     activity_iri,
     agency_iri,
@@ -39,6 +39,8 @@ from .iris import (
     source_iri,
     source_sha256,
 )
+from .terms import DCTERMS, KIND, NKG, OA, PROV, RDF, RDFS, XSD, literal
+from .terms import decimal as _decimal
 from .validity import write_figure_time, write_validity
 
 RELATIONS = {  # records' relation → the property that states it
@@ -167,11 +169,6 @@ def docno_triples(docno: DocNo) -> list[tuple[URIRef, Literal]]:
     return [(p, o) for p, o in found if str(o) != ""]
 
 
-def _decimal(value: Decimal) -> Literal:
-    # format(…, "f") never writes an exponent (5.5E+2 is not a valid xsd:decimal) and keeps every digit.
-    return Literal(format(value, "f"), datatype=XSD.decimal)
-
-
 def new_graph() -> rdflib.Graph:
     # No prefixes bound: these graphs are written as N-Triples or merged into a Dataset, never shown with
     # prefixes, and binding ours cost 0.3 ms a graph (rdflib's own namespace manager comes with the first bind).
@@ -212,7 +209,7 @@ class NoticeWriter:
     def add(self, s: str | URIRef, p: URIRef, o: Node | str | None) -> None:
         if o is None or o == "":
             return
-        self.triples[(s if type(s) is URIRef else URIRef(s), p, o if isinstance(o, Node) else Literal(o))] = None
+        self.triples[(s if type(s) is URIRef else URIRef(s), p, o if isinstance(o, Node) else literal(o))] = None
 
     def statements(self) -> Triples:
         """The notice's triples (written once; `shared` is filled by the same pass)."""
@@ -252,7 +249,7 @@ class NoticeWriter:
     def _header(self) -> None:
         n, node = self.notice, self.node
         self.add(node, RDF.type, NKG.Notice)
-        self.add(node, NKG.inCorpus, Literal(True))
+        self.add(node, NKG.inCorpus, literal(True))
         if n.docno is not None:
             self._docno(node, n.docno)
         self.add(node, NKG.docNoAsWritten, n.docno_text)
@@ -272,8 +269,8 @@ class NoticeWriter:
             self.add(node, NKG.level, LEVELS[regions.level_of(code)])
         for addressee in n.addressees:
             self.add(node, NKG.addressee, addressee)
-        self.add(node, NKG.dateSigned, Literal(n.signed) if n.signed else None)
-        self.add(node, NKG.datePrinted, Literal(n.printed) if n.printed else None)
+        self.add(node, NKG.dateSigned, literal(n.signed) if n.signed else None)
+        self.add(node, NKG.datePrinted, literal(n.printed) if n.printed else None)
         for entry in n.copied_to:
             self.add(node, NKG.copiedTo, entry)
         self.add(node, NKG.publicity, n.publicity)
@@ -284,8 +281,8 @@ class NoticeWriter:
             for child in self.batch.attachments.get(n.docno.key, ()):
                 self.add(node, NKG.hasAttachment, self._stub(child))
         self.add(node, PROV.wasDerivedFrom, self.source_node)
-        self.add(node, NKG.sourceStart, Literal(n.span.start))
-        self.add(node, NKG.sourceEnd, Literal(n.span.end))
+        self.add(node, NKG.sourceStart, literal(n.span.start))
+        self.add(node, NKG.sourceEnd, literal(n.span.end))
 
     def _section_node(self, path: tuple[int, ...]) -> URIRef | None:
         return URIRef(section_iri(self.iri, path)) if path in self.section_paths and path else None
@@ -301,8 +298,8 @@ class NoticeWriter:
             self.add(node, NKG.path, ".".join(str(p) for p in section.path))
             self.add(node, NKG.label, section.label)
             self.add(node, DCTERMS.title, Literal(section.heading, lang="zh") if section.heading else None)
-            self.add(node, NKG.sourceStart, Literal(section.span.start))
-            self.add(node, NKG.sourceEnd, Literal(section.span.end))
+            self.add(node, NKG.sourceStart, literal(section.span.start))
+            self.add(node, NKG.sourceEnd, literal(section.span.end))
 
     def _citations(self) -> None:
         own = self.notice.docno.key if self.notice.docno else None
@@ -314,8 +311,8 @@ class NoticeWriter:
             self.add(node, NKG.titleAsCited, citation.title)
             self.add(node, NKG.docNoAsCited, citation.docno_text)
             self.add(node, NKG.inSection, self._section_node(citation.section_path))
-            self.add(node, NKG.sourceStart, Literal(citation.span.start))
-            self.add(node, NKG.sourceEnd, Literal(citation.span.end))
+            self.add(node, NKG.sourceStart, literal(citation.span.start))
+            self.add(node, NKG.sourceEnd, literal(citation.span.end))
             if citation.docno is not None and citation.docno.key != own:
                 cited = self._stub(citation.docno, citation.title)
                 self.add(node, NKG.citedNotice, cited)
@@ -337,15 +334,15 @@ class NoticeWriter:
             add(node, NKG.ratioFirst, _decimal(value.parts[0]) if value.parts else None)
             add(node, NKG.ratioSecond, _decimal(value.parts[1]) if len(value.parts) > 1 else None)
         elif isinstance(value, DateInterval):
-            add(node, NKG.startDate, Literal(value.start))
-            add(node, NKG.endDate, Literal(value.end))
+            add(node, NKG.startDate, literal(value.start))
+            add(node, NKG.endDate, literal(value.end))
         else:
-            add(node, NKG.date, Literal(value))
+            add(node, NKG.date, literal(value))
         add(node, NKG.unit, f.unit)
         add(node, NKG.qualifier, QUALIFIERS[f.qualifier])
-        add(node, NKG.year, Literal(f.year) if f.year is not None else None)
+        add(node, NKG.year, literal(f.year) if f.year is not None else None)
         add(node, NKG.yearType, YEAR_TYPES[f.year_type])
-        add(node, NKG.yearInferred, Literal(f.year_inferred))
+        add(node, NKG.yearInferred, literal(f.year_inferred))
         add(node, NKG.region, self._region(f.region_code))
         add(node, NKG.scope, f.scope)
         for code in f.scope_regions:
@@ -356,11 +353,11 @@ class NoticeWriter:
         add(node, NKG.inSection, section)
         add(node, PROV.wasDerivedFrom, section or self.node)
         add(node, NKG.restates, self._restates(f))
-        add(node, NKG.yieldsToLaterNationalRule, Literal(True) if f.yields_to_national else None)
+        add(node, NKG.yieldsToLaterNationalRule, literal(True) if f.yields_to_national else None)
         add(node, NKG.note, f.note)
         add(node, NKG.kindBasis, KIND_BASES[f.basis])
         add(node, NKG.kindCue, f.cue)
-        add(node, NKG.needsReview, Literal(True) if f.needs_review else None)
+        add(node, NKG.needsReview, literal(True) if f.needs_review else None)
         add(node, RDFS.label, figure_label(f))
         write_figure_time(self, node, f)
         quote = URIRef(quote_iri(node))
@@ -368,8 +365,8 @@ class NoticeWriter:
         add(quote, RDF.type, OA.TextQuoteSelector)
         add(quote, RDF.type, OA.TextPositionSelector)
         add(quote, OA.exact, f.quote)
-        add(quote, OA.start, Literal(f.span.start))
-        add(quote, OA.end, Literal(f.span.end))
+        add(quote, OA.start, literal(f.span.start))
+        add(quote, OA.end, literal(f.span.end))
         add(quote, NKG.sourceFile, self.source_node)
 
     def _restates(self, figure: Figure) -> URIRef | None:
@@ -385,8 +382,8 @@ class NoticeWriter:
         # One file may hold several notices (a city notice and the provincial one it carries): its
         # description is shared, in `graph/sources`.
         source, node = self.source, self.source_node
-        for p, o in [(RDF.type, NKG.SourceFile), (NKG.fileName, Literal(source.name)),
-                     (NKG.sha256, Literal(source_sha256(source)))]:
+        for p, o in [(RDF.type, NKG.SourceFile), (NKG.fileName, literal(source.name)),
+                     (NKG.sha256, literal(source_sha256(source)))]:
             if str(o) != "":
                 self.shared.source_triples[(node, p, o)] = None
         for triple in source_text.triples(node, source.text):  # one literal, or parts when it is long
