@@ -4,8 +4,10 @@ bulk-loads what they give back (`graph.build`).
     convert(results, batch, base) -> Converted           one part, in this process
     converted(parts, batch, base, workers) -> Iterator   every part, in order, in processes when worth it
 
-Converting records to RDF costs more than parsing them (rdflib builds and serialises every triple), so it is
-done where the parsing was: in the workers. Each worker gets the build's `Batch` (the index of every notice:
+Converting records to RDF costs more than parsing them, so it is done where the parsing was: in the workers.
+The triples never enter an rdflib store: the writer's tuples (`to_rdf.statements`) are written as N-Quads lines
+by rdflib's own N-Triples row writer (its escaping, its literal forms), so the lines are those that serialising
+`to_dataset`'s graphs gives (tests/test_build_convert.py checks it on the corpus). Each worker gets the build's `Batch` (the index of every notice:
 which 文号 are in the corpus, their figures, their attachments) once, when it starts, and then a part's spill
 file at a time; what comes back is the part's N-Quads bytes and what the loader must know about them. At most
 `workers + 1` parts are in flight, so memory holds a few parts, never the corpus.
@@ -26,10 +28,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import Literal, URIRef
+from rdflib import Literal
+from rdflib.plugins.serializers.nt import _quoteLiteral
 
 from .records import ParseResult
-from .to_rdf import Batch, to_dataset
+from .to_rdf import Batch, Triples, dataset_graph_iri, statements
 from .vocab import NKG
 
 
@@ -45,18 +48,39 @@ class Converted:
 
 
 def convert(results: list[ParseResult], batch: Batch, base: str) -> Converted:
-    dataset = to_dataset(results, base, batch=batch, constant_graphs=False)
+    notices, shared = statements(results, base, batch)
     chunks, graphs, in_corpus = [], [], set()
-    for graph in dataset.graphs():
-        iri = str(graph.identifier)
-        if not isinstance(graph.identifier, URIRef) or not len(graph):
+    stated = NKG.inCorpus, Literal(True)
+    for iri, triples in notices:
+        if not triples:
             continue
-        if iri.endswith("/graph"):
-            graphs.append(iri)
-            in_corpus.update(str(s) for s in graph.subjects(NKG.inCorpus, Literal(True)))
-        chunks.append(as_quads(graph.serialize(format="nt", encoding="utf-8"), iri))
+        graphs.append(iri)
+        in_corpus.update(str(s) for s in dict.fromkeys(t[0] for t in triples) if (s, *stated) in triples)
+        chunks.append(quads(triples, iri))
+    for name, triples in shared.items():
+        if triples:
+            chunks.append(quads(triples, dataset_graph_iri(name, base)))
     data = b"".join(chunks)
     return Converted(data, tuple(graphs), frozenset(in_corpus), data.count(b"\n"))
+
+
+def quads(triples: Triples, graph_iri: str) -> bytes:
+    """The triples as N-Quads lines in `graph_iri`: each the N-Triples row rdflib's serialiser writes for it
+    (`nt._nt_row`: `n3()`, and `_quoteLiteral` for a literal object), with the graph before its final ` .`.
+    A term used again (a figure's node, a property) is written once: by id, as `triples` keeps every term
+    alive meanwhile."""
+    tail = f" {ox.NamedNode(graph_iri)} .\n"
+    nodes: dict[int, str] = {}
+    objects: dict[int, str] = {}
+    lines = []
+    for s, p, o in triples:
+        s3 = nodes.get(id(s)) or nodes.setdefault(id(s), s.n3())
+        p3 = nodes.get(id(p)) or nodes.setdefault(id(p), p.n3())
+        o3 = objects.get(id(o))
+        if o3 is None:
+            o3 = objects[id(o)] = _quoteLiteral(o) if isinstance(o, Literal) else o.n3()
+        lines.append(f"{s3} {p3} {o3}{tail}")
+    return "".join(lines).encode()
 
 
 def as_quads(ntriples: bytes, graph_iri: str) -> bytes:

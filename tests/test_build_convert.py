@@ -1,5 +1,6 @@
 """RDF conversion in the build's worker processes (graph.convert): a build converted part by part in two
-workers writes exactly the quads of a build converted in one process, blank-node labels aside."""
+workers writes exactly the quads of a build converted in one process, blank-node labels aside; and the
+N-Quads `convert` writes from the writer's tuples are the lines rdflib writes for `to_dataset`'s graphs."""
 
 from __future__ import annotations
 
@@ -9,13 +10,16 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+from rdflib import Literal
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.synth import generate  # noqa: E402
 from graph.build import BuildOptions, build  # noqa: E402
-from graph.convert import converted  # noqa: E402
-from graph.to_rdf import Batch, default_base  # noqa: E402
+from graph.convert import as_quads, convert, converted  # noqa: E402
+from graph.records import ParseResult  # noqa: E402
+from graph.to_rdf import Batch, default_base, to_dataset  # noqa: E402
+from graph.vocab import NKG  # noqa: E402
 
 _BNODE = re.compile(rb"_:\S+")
 
@@ -58,3 +62,18 @@ def test_the_converter_yields_parts_in_order_and_removes_their_spill_files(tmp_p
     assert [p.notice_graphs[0].endswith(f"/{2020 + i}/{i + 1}/graph") for i, p in enumerate(out)] == [True] * 3
     assert all(len(p.notice_graphs) == 1 and p.triples == p.data.count(b"\n") > 0 for p in out)
     assert not any(p.exists() for p in parts)
+
+
+def test_convert_writes_the_quads_of_to_dataset_on_the_corpus(corpus_results: list[ParseResult]) -> None:
+    base = default_base()
+    batch = Batch.of((n for r in corpus_results for n in r.notices), base)
+    for part in ([r] for r in corpus_results):  # a part a file, each against the whole corpus's index
+        got = convert(part, batch, base)
+        lines = got.data.decode("utf-8").splitlines()
+        dataset = to_dataset(part, base, batch=batch, constant_graphs=False)
+        expected = {line for g in dataset.graphs() if len(g)  # rdflib's serialiser, graph by graph
+                    for line in as_quads(g.serialize(format="nt", encoding="utf-8"), str(g.identifier)).decode().splitlines()}
+        assert len(lines) == len(set(lines)) == got.triples == len(dataset) > 100
+        assert set(lines) == expected  # the same triples, terms written alike, in the same graphs
+        assert set(got.notice_graphs) == {str(g.identifier) for g in dataset.graphs() if str(g.identifier).endswith("/graph")}
+        assert got.in_corpus == {str(n) for g in dataset.graphs() for n in g.subjects(NKG.inCorpus, Literal(True))}

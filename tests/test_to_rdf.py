@@ -295,3 +295,16 @@ def test_output_is_deterministic() -> None:
         assert set(graph_of(one, notice)) == set(graph_of(two, notice))
     g1, g2 = notice_graph(guangxi_notice(), SOURCE)[1], notice_graph(guangxi_notice(), SOURCE)[1]
     assert set(g1) == set(g2)
+
+
+def test_terms_made_once_are_the_terms_rdflib_makes() -> None:
+    from graph.to_rdf import terms
+
+    assert terms.literal(1) == Literal(1) and terms.literal(True) == Literal(True)  # 1 cached, True still boolean
+    assert terms.literal(True).datatype == rdflib.XSD.boolean and terms.literal(1).datatype == rdflib.XSD.integer
+    one, two = terms.decimal(Decimal("1.0")), terms.decimal(Decimal("1.00"))  # equal Decimals, two literals
+    assert (str(one), str(two)) == ("1.0", "1.00") and one.datatype == rdflib.XSD.decimal
+    assert terms.NKG.amount == NKG.amount and terms.NKG.amount is terms.NKG.amount
+    assert terms.KIND["individual-contribution"] == KIND["individual-contribution"]
+    with pytest.raises(AttributeError):
+        terms.NKG.amountt  # noqa: B018 - NKG is closed: a misspelt term raises, cached or not

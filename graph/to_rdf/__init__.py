@@ -4,6 +4,7 @@
     notice_graph(notice, source, base)      (graph IRI, the notice's named graph: what the notice states)
     notice_graphs(notice, source, base)     (graph IRI, that graph, `Shared`: what goes into the shared graphs)
     to_dataset(results, base)               one named graph per notice + the shared graphs (`SHARED_GRAPHS`)
+    statements(results, base, batch)        the same as triples, without rdflib stores: what `graph.convert` writes
 
 `to_dataset` first indexes every notice of the batch, so that a cited notice that is itself in the batch is
 not written as "known only by citation", a figure that restates another notice's figure links that figure,
@@ -50,9 +51,12 @@ from .writer import (
     Batch,
     NoticeWriter,
     Shared,
+    Triples,
     figure_label,
+    graph_of,
     new_graph,
     stub_graph,
+    stub_triples,
     write_region,
 )
 
@@ -64,8 +68,8 @@ __all__ = [
     "DEFAULT_BASE", "LEVELS", "QUALIFIERS", "RELATIONS", "YEAR_TYPES", "agency_iri", "citation_iris",
     "SHARED_GRAPHS", "Shared", "dataset_graph_iri", "default_base", "docno_of", "duplicate_notices", "figure_iris",
     "figure_label", "graph_iri", "iri_of_notice", "issuer_slug", "name_slug", "notice_graph", "notice_graphs",
-    "notice_iri", "region_iri", "regions_graph", "Batch", "report_graph", "result_iri", "section_iri", "source_iri",
-    "to_dataset", "unnumbered_notice_iri", "validation_graph_iri", "vocabulary_graph",
+    "notice_iri", "region_iri", "regions_graph", "Batch", "report_graph", "result_iri", "section_iri", "source_iri", "stub_graph",
+    "statements", "to_dataset", "unnumbered_notice_iri", "validation_graph_iri", "vocabulary_graph",
 ]
 
 
@@ -113,7 +117,26 @@ def to_dataset(results: Iterable[ParseResult], base: str | None = None, batch: B
     `B graph/vocabulary` and every GB/T 2260 division in `B graph/regions`. `batch` (`Batch.of` every notice
     of a build) when `results` is one part of it."""
     base = base_of(base)
-    results = list(results)
+    notices, shared = statements(results, base, batch)
+    dataset = rdflib.Dataset()
+    for prefix, namespace in PREFIXES.items():
+        dataset.bind(prefix, namespace)
+    graphs = {name: dataset.graph(URIRef(dataset_graph_iri(name, base))) for name in SHARED_GRAPHS}
+    for iri, triples in notices:
+        _put(dataset.graph(URIRef(iri)), triples)
+    for name, triples in shared.items():
+        _put(graphs[name], triples)
+    if constant_graphs:
+        graphs["vocabulary"] += vocabulary_graph()
+        graphs["regions"] += regions_graph(base)
+    return dataset
+
+
+def statements(results: Iterable[ParseResult], base: str | None = None, batch: Batch | None = None
+               ) -> tuple[list[tuple[str, Triples]], dict[str, Triples]]:
+    """What `to_dataset` holds, the constant graphs aside, as triples: (graph IRI, triples) of each notice, in
+    order, and the triples of each shared graph it adds to (agencies, sources, regions, stubs) by name."""
+    base = base_of(base)
     pairs, seen = [], set()
     for result in results:
         for notice in result.notices:
@@ -122,41 +145,35 @@ def to_dataset(results: Iterable[ParseResult], base: str | None = None, batch: B
                 seen.add(iri)
                 pairs.append((notice, result.source))
     batch = batch or Batch.of((n for n, _ in pairs), base)
-    dataset = rdflib.Dataset()
-    for prefix, namespace in PREFIXES.items():
-        dataset.bind(prefix, namespace)
-    shared = {name: dataset.graph(URIRef(dataset_graph_iri(name, base))) for name in SHARED_GRAPHS}
-    contributions = []
+    notices, contributions = [], []
     for notice, source in pairs:
         writer = NoticeWriter(notice, source, base, batch)
-        _put(dataset, graph_iri(writer.iri), writer.write())
+        notices.append((graph_iri(writer.iri), writer.statements()))
         contributions.append(writer.shared)
-    for name, graph in shared_contributions(contributions, base).items():
-        shared[name] += graph
-    if constant_graphs:
-        shared["vocabulary"] += vocabulary_graph()
-        shared["regions"] += regions_graph(base)
-    return dataset
+    return notices, shared_triples(contributions, base)
 
 
 def shared_contributions(contributions: Iterable[Shared], base: str) -> dict[str, rdflib.Graph]:
     """What some notices bring to the shared graphs (agencies, sources, regions, stubs), by graph name: the
     graphs that loading merges rather than replaces (`graph.layout`)."""
-    graphs = {name: new_graph() for name in ("agencies", "sources", "regions", "stubs")}
+    return {name: graph_of(triples) for name, triples in shared_triples(contributions, base).items()}
+
+
+def shared_triples(contributions: Iterable[Shared], base: str) -> dict[str, Triples]:
+    graphs: dict[str, Triples] = {name: {} for name in ("agencies", "sources", "regions", "stubs")}
     stubs: dict[str, tuple] = {}
     for shared in contributions:
-        graphs["agencies"] += shared.agencies
-        graphs["sources"] += shared.sources
-        graphs["regions"] += shared.region_graph(base)
+        graphs["agencies"].update(shared.agency_triples)
+        graphs["sources"].update(shared.source_triples)
+        graphs["regions"].update(dict.fromkeys(shared.region_triples(base)))
         for iri, (docno, titles) in shared.stubs.items():
             stubs.setdefault(iri, (docno, set()))[1].update(titles)
-    graphs["stubs"] += stub_graph(stubs)
+    graphs["stubs"].update(dict.fromkeys(stub_triples(stubs)))
     return graphs
 
 
-def _put(dataset: rdflib.Dataset, iri: str, graph: rdflib.Graph) -> None:
-    named = dataset.graph(URIRef(iri))
-    named += graph
+def _put(named: rdflib.Graph, triples: Triples) -> None:
+    named.addN((s, p, o, named) for s, p, o in triples)
 
 
 def duplicate_notices(results: Iterable[ParseResult], base: str | None = None) -> list[tuple[str, str]]:

@@ -37,6 +37,7 @@ def _slug(syllables: list[str]) -> str:
     return "-".join(w for w in words if w) or "x"
 
 
+@functools.lru_cache(maxsize=4096)  # a pure function of the code, and pypinyin is slow: a corpus has few codes
 def issuer_slug(issuer_code: str) -> str:
     """桂医保发 → gui4-yi1-bao3-fa1, one toned syllable per character. Tone numbers are kept because issuer
     codes are short and one-character province abbreviations are toneless homophones (甘/赣 gan, 吉/冀 ji):
@@ -74,6 +75,7 @@ def _plain_syllables() -> dict[str, str]:
     return json.loads((Path(__file__).with_name("plain_syllables.json")).read_text(encoding="utf-8"))
 
 
+@functools.lru_cache(maxsize=4096)  # a pure function of the name; a corpus names few agencies, many times
 def name_slug(name: str) -> str:
     """南宁市医疗保障局 → nan-ning-shi-yi-liao-bao-zhang-ju (agencies: the region code in front keeps
     homophones apart)."""

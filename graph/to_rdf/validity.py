@@ -10,11 +10,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING
 
-from rdflib import Literal, URIRef
+from rdflib import URIRef
 
 from ..parse.docno import parse_docno
 from ..records import Figure, Validity
-from ..vocab import ELI, NKG, OA, RDF
+from .terms import ELI, NKG, OA, RDF, literal
 
 if TYPE_CHECKING:
     from .writer import NoticeWriter
@@ -36,8 +36,8 @@ def write_figure_time(writer: NoticeWriter, node: URIRef, figure: Figure) -> Non
         writer.add(node, NKG.figureKey, key)
     if figure.year is not None and figure.year_type in ("insurance", "fiscal", "calendar"):
         # The genre's years run from 1 January (医保年度 and 财政年度 alike): derived, and said so.
-        writer.add(node, NKG.applicableFrom, Literal(dt.date(figure.year, 1, 1)))
-        writer.add(node, NKG.applicableUntil, Literal(dt.date(figure.year, 12, 31)))
+        writer.add(node, NKG.applicableFrom, literal(dt.date(figure.year, 1, 1)))
+        writer.add(node, NKG.applicableUntil, literal(dt.date(figure.year, 12, 31)))
         writer.add(node, NKG.applicabilityRule, NKG.YearlyFigure)
 
 
@@ -73,7 +73,7 @@ def write_validity(writer: NoticeWriter) -> None:
         writer.add(s, NKG.about, node)
         if v is not None and v.aspect == "end" and v.years and entry:
             date = _add_years(entry, v.years) - dt.timedelta(days=1)
-            writer.add(s, NKG.validityYears, Literal(v.years))
+            writer.add(s, NKG.validityYears, literal(v.years))
             writer.add(s, NKG.rule, NKG.YearsFromEntry)
         if v is not None and v.aspect == "repeals" and v.repealed:
             docno = parse_docno(v.repealed)
@@ -82,11 +82,11 @@ def write_validity(writer: NoticeWriter) -> None:
                 writer.add(node, NKG.repeals, target)
                 writer.add(s, NKG.about, target)
         if v is not None and v.aspect == "prevails":
-            writer.add(node, NKG.prevailsOverEarlier, Literal(True))
+            writer.add(node, NKG.prevailsOverEarlier, literal(True))
         if date is not None and prop in (ELI.first_date_entry_in_force, ELI.date_applicability,
                                          ELI.date_no_longer_in_force):
-            writer.add(node, prop, Literal(date))
-            writer.add(s, NKG.validityDate, Literal(date))
+            writer.add(node, prop, literal(date))
+            writer.add(s, NKG.validityDate, literal(date))
         writer.add(s, NKG.basis, NKG.Derived if v is None else NKG.Stated)
         writer.add(s, NKG.rule, rule)
         if v is not None:
@@ -95,6 +95,6 @@ def write_validity(writer: NoticeWriter) -> None:
             writer.add(quote, RDF.type, OA.TextQuoteSelector)
             writer.add(quote, RDF.type, OA.TextPositionSelector)
             writer.add(quote, OA.exact, v.quote)
-            writer.add(quote, OA.start, Literal(v.span.start))
-            writer.add(quote, OA.end, Literal(v.span.end))
+            writer.add(quote, OA.start, literal(v.span.start))
+            writer.add(quote, OA.end, literal(v.span.end))
             writer.add(quote, NKG.sourceFile, writer.source_node)

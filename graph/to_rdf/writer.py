@@ -3,7 +3,12 @@ says what the rest of the batch holds (which 文号 are in the corpus, their fig
 
 What the notice states goes into its own graph; what other notices share (its agencies, the stubs of the
 notices it cites that are not in the batch, its source file, regions GB/T 2260 lacks) goes into `Shared`, which
-`to_dataset` and the store merge into the shared graphs (docs/MODEL.md, "Named graphs")."""
+`to_dataset` and the store merge into the shared graphs (docs/MODEL.md, "Named graphs").
+
+The writer collects triples as `Triples` (an insertion-ordered dict of (s, p, o): a repeated triple counts once,
+as in a Graph) and makes an rdflib.Graph only for the callers that ask for one (`write`): the build writes
+N-Quads straight from the tuples (`graph.convert`), since putting ~300 triples a notice into rdflib's memory
+store, twice, was most of its conversion time."""
 
 from __future__ import annotations
 
@@ -14,10 +19,11 @@ from typing import NamedTuple
 
 import rdflib
 from rdflib import Literal, URIRef
+from rdflib.term import Node
 
 from .. import __version__, regions, source_text
 from ..records import DateInterval, DocNo, Figure, Notice, Ratio, SourceFile, Value
-from ..vocab import DCTERMS, KIND, NKG, OA, PREFIXES, PROV, RDF, RDFS, XSD, kind_labels
+from ..vocab import kind_labels
 from .iris import (
     activity_iri,
     agency_iri,
@@ -33,6 +39,8 @@ from .iris import (
     source_iri,
     source_sha256,
 )
+from .terms import DCTERMS, KIND, NKG, OA, PROV, RDF, RDFS, XSD, literal
+from .terms import decimal as _decimal
 from .validity import write_figure_time, write_validity
 
 RELATIONS = {  # records' relation → the property that states it
@@ -46,6 +54,15 @@ YEAR_TYPES = {"fiscal": NKG.FiscalYear, "insurance": NKG.InsuranceYear, "calenda
 LEVELS = {"national": NKG.National, "provincial": NKG.Provincial, "municipal": NKG.Municipal,
           "county": NKG.County}
 _QUALIFIER_WORDS = {"at-least": "不低于", "about": "约", "at-most": "不高于"}
+
+Triple = tuple[Node, Node, Node]
+Triples = dict[Triple, None]  # a set of triples that keeps the order they were written in
+
+
+def graph_of(triples: Iterable[Triple]) -> rdflib.Graph:
+    graph = new_graph()
+    graph.addN((s, p, o, graph) for s, p, o in triples)
+    return graph
 
 
 class Restatable(NamedTuple):
@@ -104,34 +121,44 @@ class Shared:
     """What one notice contributes to the shared graphs: triples for `graph/agencies`, `graph/sources` and
     `graph/regions`, and the stubs of the notices it names that are not in the batch (IRI → (文号, titles))."""
 
-    agencies: rdflib.Graph = field(default_factory=lambda: new_graph())
-    sources: rdflib.Graph = field(default_factory=lambda: new_graph())
+    agency_triples: Triples = field(default_factory=dict)
+    source_triples: Triples = field(default_factory=dict)
     regions: set[str] = field(default_factory=set)  # codes mentioned: their chain is in graph/regions
     stubs: dict[str, tuple[DocNo, set[str]]] = field(default_factory=dict)
+
+    @property
+    def agencies(self) -> rdflib.Graph:
+        return graph_of(self.agency_triples)
+
+    @property
+    def sources(self) -> rdflib.Graph:
+        return graph_of(self.source_triples)
 
     def stub_graph(self) -> rdflib.Graph:
         return stub_graph(self.stubs)
 
-    def region_graph(self, base: str | None = None) -> rdflib.Graph:
+    def region_triples(self, base: str | None = None) -> list[Triple]:
         """Only the mentioned regions GB/T 2260 lacks: the others are all in `graph/regions` already."""
-        graph = new_graph()
-        for code in sorted(c for c in self.regions if not regions.exists(c)):
-            write_region(graph, code, base)
-        return graph
+        return [t for code in sorted(c for c in self.regions if not regions.exists(c))
+                for t in region_triples(code, base)]
+
+    def region_graph(self, base: str | None = None) -> rdflib.Graph:
+        return graph_of(self.region_triples(base))
 
 
 def stub_graph(stubs: dict[str, tuple[DocNo, set[str]]]) -> rdflib.Graph:
+    return graph_of(stub_triples(stubs))
+
+
+def stub_triples(stubs: dict[str, tuple[DocNo, set[str]]]) -> list[Triple]:
     """Notices known only by citation: type, 文号 parts, `nkg:inCorpus false` and every title as cited."""
-    graph = new_graph()
+    found: list[Triple] = []
     for iri, (docno, titles) in stubs.items():
         node = URIRef(iri)
-        graph.add((node, RDF.type, NKG.Notice))
-        graph.add((node, NKG.inCorpus, Literal(False)))
-        for p, o in docno_triples(docno):
-            graph.add((node, p, o))
-        for title in titles:
-            graph.add((node, DCTERMS.title, Literal(title, lang="zh")))
-    return graph
+        found += [(node, RDF.type, NKG.Notice), (node, NKG.inCorpus, Literal(False))]
+        found += [(node, p, o) for p, o in docno_triples(docno)]
+        found += [(node, DCTERMS.title, Literal(title, lang="zh")) for title in titles]
+    return found
 
 
 def docno_triples(docno: DocNo) -> list[tuple[URIRef, Literal]]:
@@ -142,16 +169,10 @@ def docno_triples(docno: DocNo) -> list[tuple[URIRef, Literal]]:
     return [(p, o) for p, o in found if str(o) != ""]
 
 
-def _decimal(value: Decimal) -> Literal:
-    # format(…, "f") never writes an exponent (5.5E+2 is not a valid xsd:decimal) and keeps every digit.
-    return Literal(format(value, "f"), datatype=XSD.decimal)
-
-
 def new_graph() -> rdflib.Graph:
-    graph = rdflib.Graph()
-    for prefix, namespace in PREFIXES.items():
-        graph.bind(prefix, namespace)
-    return graph
+    # No prefixes bound: these graphs are written as N-Triples or merged into a Dataset, never shown with
+    # prefixes, and binding ours cost 0.3 ms a graph (rdflib's own namespace manager comes with the first bind).
+    return rdflib.Graph()
 
 
 def figure_label(figure: Figure) -> str:
@@ -180,24 +201,30 @@ class NoticeWriter:
         self.iri = iri_of_notice(notice, source, base)
         self.node = URIRef(self.iri)
         self.source_node = URIRef(source_iri(source, base))
-        self.graph = new_graph()
+        self.triples: Triples = {}
         self.shared = Shared()
         self.regions = self.shared.regions
         self.section_paths = {s.path for s in notice.sections}
 
-    def add(self, s: str | URIRef, p: URIRef, o: rdflib.term.Node | str | None) -> None:
+    def add(self, s: str | URIRef, p: URIRef, o: Node | str | None) -> None:
         if o is None or o == "":
             return
-        self.graph.add((URIRef(s), p, o if isinstance(o, rdflib.term.Node) else Literal(o)))
+        self.triples[(s if type(s) is URIRef else URIRef(s), p, o if isinstance(o, Node) else literal(o))] = None
+
+    def statements(self) -> Triples:
+        """The notice's triples (written once; `shared` is filled by the same pass)."""
+        if not self.triples:
+            self._header()
+            self._sections()
+            self._citations()
+            self._figures()
+            write_validity(self)
+            self._provenance()
+        return self.triples
 
     def write(self) -> rdflib.Graph:
-        self._header()
-        self._sections()
-        self._citations()
-        self._figures()
-        write_validity(self)
-        self._provenance()
-        return self.graph
+        """The notice's named graph as an rdflib.Graph."""
+        return graph_of(self.statements())
 
     def _docno(self, node: URIRef, docno: DocNo) -> None:
         for p, o in docno_triples(docno):
@@ -222,7 +249,7 @@ class NoticeWriter:
     def _header(self) -> None:
         n, node = self.notice, self.node
         self.add(node, RDF.type, NKG.Notice)
-        self.add(node, NKG.inCorpus, Literal(True))
+        self.add(node, NKG.inCorpus, literal(True))
         if n.docno is not None:
             self._docno(node, n.docno)
         self.add(node, NKG.docNoAsWritten, n.docno_text)
@@ -235,15 +262,15 @@ class NoticeWriter:
                          (NKG.level, LEVELS.get(agency.level or ""))]
             for p, o in described:
                 if o is not None:
-                    self.shared.agencies.add((agency_node, p, o))
+                    self.shared.agency_triples[(agency_node, p, o)] = None
         code = n.region_code or next((a.region_code for a in n.issuers if a.region_code), None)
         self.add(node, NKG.jurisdiction, self._region(code))
         if code and regions.exists(code):
             self.add(node, NKG.level, LEVELS[regions.level_of(code)])
         for addressee in n.addressees:
             self.add(node, NKG.addressee, addressee)
-        self.add(node, NKG.dateSigned, Literal(n.signed) if n.signed else None)
-        self.add(node, NKG.datePrinted, Literal(n.printed) if n.printed else None)
+        self.add(node, NKG.dateSigned, literal(n.signed) if n.signed else None)
+        self.add(node, NKG.datePrinted, literal(n.printed) if n.printed else None)
         for entry in n.copied_to:
             self.add(node, NKG.copiedTo, entry)
         self.add(node, NKG.publicity, n.publicity)
@@ -254,8 +281,8 @@ class NoticeWriter:
             for child in self.batch.attachments.get(n.docno.key, ()):
                 self.add(node, NKG.hasAttachment, self._stub(child))
         self.add(node, PROV.wasDerivedFrom, self.source_node)
-        self.add(node, NKG.sourceStart, Literal(n.span.start))
-        self.add(node, NKG.sourceEnd, Literal(n.span.end))
+        self.add(node, NKG.sourceStart, literal(n.span.start))
+        self.add(node, NKG.sourceEnd, literal(n.span.end))
 
     def _section_node(self, path: tuple[int, ...]) -> URIRef | None:
         return URIRef(section_iri(self.iri, path)) if path in self.section_paths and path else None
@@ -271,8 +298,8 @@ class NoticeWriter:
             self.add(node, NKG.path, ".".join(str(p) for p in section.path))
             self.add(node, NKG.label, section.label)
             self.add(node, DCTERMS.title, Literal(section.heading, lang="zh") if section.heading else None)
-            self.add(node, NKG.sourceStart, Literal(section.span.start))
-            self.add(node, NKG.sourceEnd, Literal(section.span.end))
+            self.add(node, NKG.sourceStart, literal(section.span.start))
+            self.add(node, NKG.sourceEnd, literal(section.span.end))
 
     def _citations(self) -> None:
         own = self.notice.docno.key if self.notice.docno else None
@@ -284,8 +311,8 @@ class NoticeWriter:
             self.add(node, NKG.titleAsCited, citation.title)
             self.add(node, NKG.docNoAsCited, citation.docno_text)
             self.add(node, NKG.inSection, self._section_node(citation.section_path))
-            self.add(node, NKG.sourceStart, Literal(citation.span.start))
-            self.add(node, NKG.sourceEnd, Literal(citation.span.end))
+            self.add(node, NKG.sourceStart, literal(citation.span.start))
+            self.add(node, NKG.sourceEnd, literal(citation.span.end))
             if citation.docno is not None and citation.docno.key != own:
                 cited = self._stub(citation.docno, citation.title)
                 self.add(node, NKG.citedNotice, cited)
@@ -307,15 +334,15 @@ class NoticeWriter:
             add(node, NKG.ratioFirst, _decimal(value.parts[0]) if value.parts else None)
             add(node, NKG.ratioSecond, _decimal(value.parts[1]) if len(value.parts) > 1 else None)
         elif isinstance(value, DateInterval):
-            add(node, NKG.startDate, Literal(value.start))
-            add(node, NKG.endDate, Literal(value.end))
+            add(node, NKG.startDate, literal(value.start))
+            add(node, NKG.endDate, literal(value.end))
         else:
-            add(node, NKG.date, Literal(value))
+            add(node, NKG.date, literal(value))
         add(node, NKG.unit, f.unit)
         add(node, NKG.qualifier, QUALIFIERS[f.qualifier])
-        add(node, NKG.year, Literal(f.year) if f.year is not None else None)
+        add(node, NKG.year, literal(f.year) if f.year is not None else None)
         add(node, NKG.yearType, YEAR_TYPES[f.year_type])
-        add(node, NKG.yearInferred, Literal(f.year_inferred))
+        add(node, NKG.yearInferred, literal(f.year_inferred))
         add(node, NKG.region, self._region(f.region_code))
         add(node, NKG.scope, f.scope)
         for code in f.scope_regions:
@@ -326,11 +353,11 @@ class NoticeWriter:
         add(node, NKG.inSection, section)
         add(node, PROV.wasDerivedFrom, section or self.node)
         add(node, NKG.restates, self._restates(f))
-        add(node, NKG.yieldsToLaterNationalRule, Literal(True) if f.yields_to_national else None)
+        add(node, NKG.yieldsToLaterNationalRule, literal(True) if f.yields_to_national else None)
         add(node, NKG.note, f.note)
         add(node, NKG.kindBasis, KIND_BASES[f.basis])
         add(node, NKG.kindCue, f.cue)
-        add(node, NKG.needsReview, Literal(True) if f.needs_review else None)
+        add(node, NKG.needsReview, literal(True) if f.needs_review else None)
         add(node, RDFS.label, figure_label(f))
         write_figure_time(self, node, f)
         quote = URIRef(quote_iri(node))
@@ -338,8 +365,8 @@ class NoticeWriter:
         add(quote, RDF.type, OA.TextQuoteSelector)
         add(quote, RDF.type, OA.TextPositionSelector)
         add(quote, OA.exact, f.quote)
-        add(quote, OA.start, Literal(f.span.start))
-        add(quote, OA.end, Literal(f.span.end))
+        add(quote, OA.start, literal(f.span.start))
+        add(quote, OA.end, literal(f.span.end))
         add(quote, NKG.sourceFile, self.source_node)
 
     def _restates(self, figure: Figure) -> URIRef | None:
@@ -355,12 +382,12 @@ class NoticeWriter:
         # One file may hold several notices (a city notice and the provincial one it carries): its
         # description is shared, in `graph/sources`.
         source, node = self.source, self.source_node
-        for p, o in [(RDF.type, NKG.SourceFile), (NKG.fileName, Literal(source.name)),
-                     (NKG.sha256, Literal(source_sha256(source)))]:
+        for p, o in [(RDF.type, NKG.SourceFile), (NKG.fileName, literal(source.name)),
+                     (NKG.sha256, literal(source_sha256(source)))]:
             if str(o) != "":
-                self.shared.sources.add((node, p, o))
+                self.shared.source_triples[(node, p, o)] = None
         for triple in source_text.triples(node, source.text):  # one literal, or parts when it is long
-            self.shared.sources.add(triple)
+            self.shared.source_triples[triple] = None
         graph = URIRef(graph_iri(self.iri))
         activity = URIRef(activity_iri(self.iri))
         self.add(graph, PROV.wasGeneratedBy, activity)
@@ -381,21 +408,26 @@ class NoticeWriter:
                      (NKG.sourceUrl, URIRef(e.source_url) if e.source_url else None),
                      (NKG.retrieved, Literal(e.retrieved, datatype=XSD.date) if e.retrieved else None)]:
             if o is not None and str(o) != "":
-                self.shared.sources.add((node, p, o if isinstance(o, (URIRef, Literal)) else Literal(o)))
+                self.shared.source_triples[(node, p, o if isinstance(o, (URIRef, Literal)) else Literal(o))] = None
         self.add(activity, NKG.extractionMethod, e.method)
         self.add(activity, NKG.extractedWith, e.library)
 
 
 def write_region(graph: rdflib.Graph, code: str, base: str | None = None) -> None:
+    for triple in region_triples(code, base):
+        graph.add(triple)
+
+
+def region_triples(code: str, base: str | None = None) -> list[Triple]:
     """The region and its `nkg:within` chain up to the nation; a code GB/T 2260 lacks gets its code only."""
+    found: list[Triple] = []
     chain = regions.ancestors(code) if regions.exists(code) else [code]
     for link in chain:
         node = URIRef(region_iri(link, base))
-        graph.add((node, RDF.type, NKG.Region))
-        graph.add((node, NKG.code, Literal(link)))
+        found += [(node, RDF.type, NKG.Region), (node, NKG.code, Literal(link))]
         if regions.exists(link):
             region = regions.get(link)
-            graph.add((node, RDFS.label, Literal(region.name, lang="zh")))
-            graph.add((node, NKG.level, LEVELS[region.level]))
+            found += [(node, RDFS.label, Literal(region.name, lang="zh")), (node, NKG.level, LEVELS[region.level])]
             if region.parent:
-                graph.add((node, NKG.within, URIRef(region_iri(region.parent, base))))
+                found.append((node, NKG.within, URIRef(region_iri(region.parent, base))))
+    return found
