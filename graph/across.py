@@ -25,7 +25,7 @@ needs only the regions above.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from functools import cache
 
 import pyoxigraph as ox
@@ -82,21 +82,16 @@ def _iris(items: Iterable[str]) -> str:
     return " ".join(str(ox.NamedNode(str(i))) for i in items)  # checked IRIs, written by pyoxigraph
 
 
-def _literals(items: Iterable[str]) -> str:
-    return " ".join(str(ox.Literal(str(i))) for i in items)  # escaped by pyoxigraph
-
-
 def _batches(items: Sequence[str]) -> Iterable[Sequence[str]]:
     for i in range(0, len(items), _BATCH):
         yield items[i: i + _BATCH]
 
 
-def _select(engine: Store, template: str, items: Iterable[str], terms: Callable[[Iterable[str]], str] = _iris
-            ) -> list[dict]:
-    """The template with VALUES in place of ITEMS (IRIs, or what `terms` writes), batch by batch."""
+def _select(engine: Store, template: str, items: Iterable[str]) -> list[dict]:
+    """The template with VALUES in place of ITEMS, batch by batch."""
     rows: list[dict] = []
     for batch in _batches(sorted(set(items))):
-        rows += engine.select(_PREFIXES + template.replace("ITEMS", terms(batch)))
+        rows += engine.select(_PREFIXES + template.replace("ITEMS", _iris(batch)))
     return rows
 
 
@@ -126,17 +121,9 @@ def neighbourhood(engine: Store, notices: Sequence[str], lower: bool = True) -> 
     years = ", ".join(sorted({str(y) for _, y in wanted if y is not None})) or "0"
     # The figures a rule can compare with the notices' own: of a kind and year wanted, in a region on the
     # chain (the rules' convention). Of a partner notice only those are copied, not all its figures.
-    # Looked up by the key the build writes on each figure (nkg:figureKey kind|year|code, for its region and
-    # the regions its tier names: graph/to_rdf/validity.py), so a region's figures of other years are never
-    # read; the figure's own region must still be on the chain.
-    chain = around | places
-    codes = {r.rsplit("/", 1)[-1] for r in chain}
-    figure_keys = {f"{kind.removeprefix(KIND)}|{year}|{code}" for kind, year in wanted if year is not None
-                   for code in codes}
-    found = {(str(r["f"]), str(r["m"])) for r in _select(engine, f"""SELECT DISTINCT ?f ?m ?kind ?year ?r WHERE {{
-      VALUES ?key {{ ITEMS }} ?f nkg:figureKey ?key ; nkg:region ?r ; nkg:year ?year ; nkg:kind ?kind ;
-      nkg:statedIn ?m . FILTER(?year IN ({years})) }}""", figure_keys, _literals)
-             if str(r["r"]) in chain and (str(r["kind"]), _year(r.get("year"))) in wanted}
+    found = {(str(r["f"]), str(r["m"])) for r in _select(engine, f"""SELECT DISTINCT ?f ?m ?kind ?year WHERE {{
+      VALUES ?r {{ ITEMS }} ?f nkg:region ?r ; nkg:year ?year ; nkg:kind ?kind ; nkg:statedIn ?m .
+      FILTER(?year IN ({years})) }}""", around | places) if (str(r["kind"]), _year(r.get("year"))) in wanted}
     partners = {m for _, m in found}
     # A restated figure and its restatement are compared whatever their kinds and regions: all of their
     # notices' figures are copied, as the notices' own.
@@ -171,7 +158,7 @@ def _copy(engine: Store, small: Store, template: str, items: Iterable[str]) -> N
         query = _PREFIXES + template.replace("ITEMS", _iris(batch))
         source, target = getattr(engine, "engine", None), getattr(small, "engine", None)
         if isinstance(source, ox.Store) and isinstance(target, ox.Store):
-            # As N-Triples bytes, engine to engine: no term of it is made a Python object (3x cheaper).
+            # As N-Triples bytes, engine to engine: no term of it is made a Python object.
             data = source.query(query, use_default_graph_as_union=True).serialize(format=ox.RdfFormat.N_TRIPLES)
             if data:
                 target.load(data, ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(GRAPH))
