@@ -34,13 +34,17 @@ def markdown(report: dict) -> str:
              "|---|---|---|---|---|---|---|---|---|---|"]
     for s in report["sizes"]:
         b, st = s["build"], s["stages"]
-        build = f"{b['seconds']:.0f} s" + ("" if b["ok"] else (" (timed out)" if b["timed_out"] else f" (exit {b['exit_code']})"))
+        build = f"{b.get('build_s', b['seconds']):.0f} s" + ("" if b["ok"] else (" (timed out)" if b["timed_out"] else f" (exit {b['exit_code']})"))
         stage = [_f(st.get(k, {}).get("notices_per_s")) for k in ("parse", "convert_load", "validate")]
         main_peak = max((v.get("main_peak_rss_bytes") or 0 for v in st.values() if isinstance(v, dict)), default=0)
         stage.append(f"{main_peak / MiB:,.0f} MiB" if main_peak else "—")
         lines.append(f"| {s['notices']:,} | {s['figures']:,} | {build} | {_f(b['notices_per_s'])} | "
                      f"{b['peak_rss_bytes'] / MiB:,.0f} MiB | {_f(s['store_bytes'] and s['store_bytes'] / MiB, '{:,.0f} MiB')} | "
                      + " | ".join(stage) + " |")
+    scored = [f"{s['build']['scoring_s']:.0f} s at {s['notices']:,}" for s in report["sizes"] if s["build"].get("scoring_s")]
+    if scored:
+        lines.append(f"\nThe build's time leaves out the bench's own scoring of the extraction, which runs in the build's "
+                     f"process between parse and load ({', '.join(scored)}); its peak RSS does not.")
     for s in report["sizes"]:
         if "unfinished" in s["stages"]:
             u = s["stages"]["unfinished"]
