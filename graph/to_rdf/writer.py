@@ -127,10 +127,6 @@ class Shared:
     stubs: dict[str, tuple[DocNo, set[str]]] = field(default_factory=dict)
 
     @property
-    def agencies(self) -> rdflib.Graph:
-        return graph_of(self.agency_triples)
-
-    @property
     def sources(self) -> rdflib.Graph:
         return graph_of(self.source_triples)
 
@@ -141,9 +137,6 @@ class Shared:
         """Only the mentioned regions GB/T 2260 lacks: the others are all in `graph/regions` already."""
         return [t for code in sorted(c for c in self.regions if not regions.exists(c))
                 for t in region_triples(code, base)]
-
-    def region_graph(self, base: str | None = None) -> rdflib.Graph:
-        return graph_of(self.region_triples(base))
 
 
 def stub_graph(stubs: dict[str, tuple[DocNo, set[str]]]) -> rdflib.Graph:
