@@ -34,7 +34,7 @@ from rdflib import Literal  # noqa: E402
 
 from bench.synth import expected_findings, generate  # noqa: E402
 from graph.parse import parse_paths  # noqa: E402
-from graph.shapes_sparql import find_violations  # noqa: E402
+from graph.shapes_run import find_violations  # noqa: E402
 from graph.store import open_store  # noqa: E402
 from graph.to_rdf import to_dataset  # noqa: E402
 from graph.validate import validate  # noqa: E402

@@ -6,7 +6,8 @@ shape becomes one SELECT over the union of the store's graphs that lists the foc
 the value node where SHACL reports one per value: one query per constraint for the whole graph, or, for an
 incremental run, with the focus nodes bound to the nodes of a few notice graphs, so that its cost is theirs
 and not the store's. pyshacl stays the reference: tests/test_shapes_sparql.py checks both find the same
-results on every example, on the corpus and on a small graph per construct.
+results on every example, on the corpus and on a small graph per construct. Running them on a store is
+`graph.shapes_run`'s.
 
 The SHACL Core subset understood (what core.ttl uses, and the few neighbours that cost a line):
 
@@ -30,7 +31,6 @@ import itertools
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
-from typing import TypeVar
 
 import rdflib
 from rdflib.collection import Collection
@@ -39,11 +39,8 @@ from rdflib.term import BNode, Literal, Node, URIRef
 
 from .rules import core_shapes
 from .sparql import iri_ref
-from .store import Store
 
-_T = TypeVar("_T")
-
-__all__ = ["Check", "Open", "compile_shapes", "find_violations", "structure_checks", "whole_rows"]
+__all__ = ["Check", "Open", "compile_shapes", "structure_checks"]
 
 # Parameters that shape a report or a shape's place, not a constraint: read where needed, or harmless.
 _NOT_CONSTRAINTS = {
@@ -370,92 +367,6 @@ class _Compiler:
         return int(literal.value)
 
 
-# -- running them --------------------------------------------------------------------------------------------
-
-_CHUNK = 400  # focus nodes named in one query
-
-
-def find_violations(store: Store, graphs: Sequence[str] | None = None, checks: Sequence[Check] | None = None,
-                    whole: bool = False) -> Iterator[tuple[Check, dict[str, Node]]]:
-    """(check, row with ?focus and maybe ?value) for each violation in the store's union graph; with
-    `graphs`, for the focus nodes that occur in those graphs only.
-
-    For a few graphs, their nodes are read once, each shape's focus nodes among them once per target, and
-    each check names its focus nodes in VALUES: the engine starts from them, so the cost is those graphs',
-    not the store's. A blank node cannot be named in a query: if one occurs, the checks bind the graphs
-    instead (`Check.query(graphs=…)`). With `whole` (the graphs are much of the store), every check runs on
-    the whole graph and the rows on their nodes are kept: cheaper than naming them all."""
-    checks = structure_checks() if checks is None else checks
-    if graphs is None:
-        focus_of: dict[str, list[Node]] = {}
-        for check in checks:
-            for row in whole_rows(store, check, focus_of):
-                yield check, row
-        return
-    if not graphs:
-        return
-    literals = any(c.literal_focus for c in checks)
-    nodes = {row["focus"] for chunk in _chunks(list(graphs), _CHUNK)
-             for row in store.select(f"SELECT ?focus WHERE {{ {{ {_nodes_of(chunk)} }} "
-                                     f"{'' if literals else 'FILTER(!isLiteral(?focus))'} }}")}
-    focus_of: dict[str, list[Node]] = {}
-    if whole or any(isinstance(n, BNode) for n in nodes):
-        for check in checks:
-            for row in whole_rows(store, check, focus_of) if whole else store.select(check.query(graphs=graphs)):
-                if row["focus"] in nodes:
-                    yield check, row
-        return
-    ordered = sorted(nodes, key=str)
-    for check in checks:
-        if check.target not in focus_of:
-            focus_of[check.target] = [row["focus"] for chunk in _chunks(ordered, _CHUNK)
-                                      for row in store.select(focus_query(check.target, chunk))]
-        for chunk in _chunks(focus_of[check.target], _CHUNK):
-            for row in store.select(check.query(focus=chunk)):
-                yield check, row
-
-
-_WHOLE_CHUNK = 10_000  # focus nodes named in one query of a whole-graph run
-
-
-def whole_rows(store: Store, check: Check, focus_of: dict[str, list[Node]]) -> list[dict[str, Node]]:
-    """A check's rows over the whole graph. Each target's focus nodes are read once (`focus_of` keeps them).
-
-    A check with an `Open` form asks it with no focus node bound, and its rows are met with the focus nodes
-    in Python: a scan of the path's triples (a cardinality as GROUP BY) instead of one look-up per focus
-    node, 3-15x cheaper at 3,000 notices (bench/structure.py). Otherwise a target of several patterns (a
-    UNION, made distinct) has its focus nodes named in VALUES: 41 checks share the figures' target of four
-    patterns, which cost as much as each check's own test. A target of one pattern is cheaper in place (a
-    class: 2x dearer in VALUES), and so is any target with a blank node among its focus nodes, which cannot
-    be named."""
-    if check.open is not None:
-        nodes = _focus_nodes(store, check.target, focus_of)
-        found = store.select(check.open.query)
-        if check.open.rows:
-            members = set(nodes)
-            return [row for row in found if row["focus"] in members]
-        satisfied = {row["focus"] for row in found}
-        return [{"focus": n} for n in nodes if n not in satisfied]
-    if " UNION " not in check.target:
-        return store.select(check.query())
-    nodes = _focus_nodes(store, check.target, focus_of)
-    if any(isinstance(n, BNode) for n in nodes):
-        return store.select(check.query())
-    return [row for chunk in _chunks(nodes, _WHOLE_CHUNK) for row in store.select(check.query(focus=chunk))]
-
-
-def _focus_nodes(store: Store, target: str, focus_of: dict[str, list[Node]]) -> list[Node]:
-    if target not in focus_of:
-        focus_of[target] = sorted((row["focus"] for row in store.select(
-            f"SELECT DISTINCT ?focus WHERE {{ {target} }}")), key=str)
-    return focus_of[target]
-
-
-def focus_query(target: str, nodes: Sequence[Node]) -> str:
-    """Which of `nodes` a target selects."""
-    return f"SELECT DISTINCT ?focus WHERE {{ VALUES ?focus {{ {' '.join(_node(n) for n in nodes)} }} {target} }}"
-
-
 def _nodes_of(graphs: Sequence[str]) -> str:
     """A pattern binding ?focus to every node (subject or object) of `graphs`."""
     bound = " ".join(iri_ref(g) for g in graphs)
@@ -469,11 +380,6 @@ def _node(node: Node) -> str:
     if isinstance(node, Literal):
         return node.n3()
     raise ValueError(f"a blank node cannot be named in a query: {node!r}")
-
-
-def _chunks(items: Sequence[_T], size: int) -> Iterator[Sequence[_T]]:
-    for start in range(0, len(items), size):
-        yield items[start:start + size]
 
 
 def _hanging(source: rdflib.Graph, node: Node) -> Iterator[tuple[Node, Node, Node]]:

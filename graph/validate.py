@@ -30,7 +30,7 @@ import rdflib
 from rdflib.namespace import RDF, SH
 from rdflib.term import BNode, Literal, Node, URIRef
 
-from . import across, evidence, shapes_sparql, validate_workers
+from . import across, evidence, shapes_run, shapes_sparql, validate_workers
 from .evidence import Side
 from .report import format_json, format_text
 from .rules import ContentRule, content_rules
@@ -257,7 +257,7 @@ def _check_structure(engine: Store, graphs: list[str] | None, many: bool, report
     (the `violations` the workers found, when given)."""
     findings = []
     if violations is None:
-        violations = shapes_sparql.find_violations(engine, graphs, whole=many)
+        violations = shapes_run.find_violations(engine, graphs, whole=many)
     for check, row in violations:
         focus, value = row["focus"], row.get("value")
         key = (str(check.shape), str(focus), str(value), str(check.component))

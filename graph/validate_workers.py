@@ -29,7 +29,7 @@ from pathlib import Path
 
 from rdflib.term import Node
 
-from . import across, shapes_sparql
+from . import across, shapes_run, shapes_sparql
 from .errors import StoreError
 from .rules import content_rules
 from .store import OxigraphStore, Store, _read_only
@@ -56,7 +56,7 @@ def disk_path(store: Store) -> str | None:
 
 
 _worker: dict[str, Store] = {}
-_focus_of: dict[str, list[Node]] = {}  # each target's focus nodes, read once per worker (shapes_sparql.whole_rows)
+_focus_of: dict[str, list[Node]] = {}  # each target's focus nodes, read once per worker (shapes_run.whole_rows)
 
 
 def _start(path: str) -> None:
@@ -74,7 +74,7 @@ def _task(kind: str, index: int, groups: Sequence[tuple[str, ...]]) -> tuple[lis
     start = time.perf_counter()
     if kind == "check":
         check = shapes_sparql.structure_checks()[index]
-        rows = shapes_sparql.whole_rows(store, check, _focus_of)
+        rows = shapes_run.whole_rows(store, check, _focus_of)
         _timed(timings, "structure", start)
         return rows, timings
     if kind == "rule":

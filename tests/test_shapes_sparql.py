@@ -17,7 +17,8 @@ from rdflib.namespace import RDF, SH, XSD
 from rdflib.term import Node
 
 from graph.rules import RULE, content_rules, core_shapes
-from graph.shapes_sparql import compile_shapes, find_violations, structure_checks
+from graph.shapes_run import find_violations
+from graph.shapes_sparql import compile_shapes, structure_checks
 from graph.sparql import QueryRefused
 from graph.store import open_store
 from graph.validate import validate
